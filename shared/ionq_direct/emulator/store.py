@@ -1,0 +1,364 @@
+"""SQLite storage for the emulator: jobs, their results and sessions, in one WAL-mode file.
+
+One connection is shared by every thread behind a lock, so each method is one atomic step.
+Job status changes are conditional updates (``WHERE status IN ...``) so a cancel and a worker
+finishing the same job can never both win.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ACTIVE_STATUSES = ("submitted", "ready", "started")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    session_id TEXT,
+    parent_id TEXT,
+    submitted_at TEXT NOT NULL,
+    started_at TEXT,
+    completed_at TEXT,
+    execution_duration_ms INTEGER,
+    failure TEXT,
+    record TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS jobs_parent ON jobs(parent_id);
+CREATE INDEX IF NOT EXISTS jobs_session ON jobs(session_id);
+CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
+CREATE TABLE IF NOT EXISTS results (
+    job_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (job_id, kind)
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    record TEXT NOT NULL
+);
+"""
+
+
+@dataclass
+class JobRow:
+    """One stored job.
+
+    Attributes:
+        id: the job id.
+        type: the job type.
+        status: the current status.
+        backend: the target backend.
+        session_id: the session, or ``None``.
+        parent_id: the multi-circuit parent, or ``None``.
+        submitted_at: ISO timestamp of submission.
+        started_at: ISO timestamp the run started, or ``None``.
+        completed_at: ISO timestamp the job ended, or ``None``.
+        execution_duration_ms: run time, or ``None``.
+        failure: ``{"code", "message"}`` or ``None``.
+        record: the fixed fields of the public job object.
+        spec: what the worker needs to run the job.
+        seq: insertion order (newest has the highest).
+    """
+
+    id: str
+    type: str
+    status: str
+    backend: str
+    session_id: str | None
+    parent_id: str | None
+    submitted_at: str
+    record: dict[str, Any]
+    spec: dict[str, Any]
+    started_at: str | None = None
+    completed_at: str | None = None
+    execution_duration_ms: int | None = None
+    failure: dict[str, Any] | None = None
+    seq: int = 0
+
+
+@dataclass(frozen=True)
+class JobFilter:
+    """Filters of ``GET /jobs`` (``None`` means no filter)."""
+
+    status: str | None = None
+    targets: tuple[str, ...] | None = None
+    session_id: str | None = None
+    parent_job_id: str | None = None
+    ids: tuple[str, ...] | None = None
+
+
+_COLUMNS = (
+    "seq, id, type, status, backend, session_id, parent_id, submitted_at, started_at, "
+    "completed_at, execution_duration_ms, failure, record, spec"
+)
+
+
+def _row(values: Sequence[Any]) -> JobRow:
+    return JobRow(
+        seq=values[0],
+        id=values[1],
+        type=values[2],
+        status=values[3],
+        backend=values[4],
+        session_id=values[5],
+        parent_id=values[6],
+        submitted_at=values[7],
+        started_at=values[8],
+        completed_at=values[9],
+        execution_duration_ms=values[10],
+        failure=json.loads(values[11]) if values[11] else None,
+        record=json.loads(values[12]),
+        spec=json.loads(values[13]),
+    )
+
+
+class Store:
+    """The emulator's database.
+
+    Args:
+        path: the SQLite file; parent directories are created.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA busy_timeout=5000")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the lock and run the body in one ``BEGIN IMMEDIATE`` transaction."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _write(self, statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
+        """Run statements in one transaction."""
+        with self._transaction() as db:
+            for sql, params in statements:
+                db.execute(sql, params)
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # Jobs ---------------------------------------------------------------------------------
+
+    def insert_jobs(self, rows: Sequence[JobRow]) -> None:
+        """Insert jobs (a parent then its children) in one transaction, in order."""
+        self._write(
+            (
+                "INSERT INTO jobs (id, type, status, backend, session_id, parent_id, "
+                "submitted_at, record, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    r.id,
+                    r.type,
+                    r.status,
+                    r.backend,
+                    r.session_id,
+                    r.parent_id,
+                    r.submitted_at,
+                    json.dumps(r.record),
+                    json.dumps(r.spec),
+                ),
+            )
+            for r in rows
+        )
+
+    def get_job(self, job_id: str) -> JobRow | None:
+        """The job with ``job_id``, or ``None`` if unknown or deleted."""
+        rows = self._read(f"SELECT {_COLUMNS} FROM jobs WHERE id = ? AND deleted = 0", (job_id,))
+        return _row(rows[0]) if rows else None
+
+    def get_jobs(self, job_ids: Sequence[str]) -> list[JobRow]:
+        """The existing jobs among ``job_ids``, in the order given."""
+        if not job_ids:
+            return []
+        marks = ",".join("?" * len(job_ids))
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM jobs WHERE id IN ({marks}) AND deleted = 0", tuple(job_ids)
+        )
+        by_id = {r[1]: _row(r) for r in rows}
+        return [by_id[i] for i in job_ids if i in by_id]
+
+    def list_jobs(
+        self, filters: JobFilter, *, limit: int, after: str | None = None
+    ) -> tuple[list[JobRow], str | None] | None:
+        """A page of jobs, newest first, and the cursor of the next page.
+
+        ``after`` is the cursor from the previous page (the id of its last job); ``None`` is
+        returned when that cursor is unknown.
+        """
+        where = ["deleted = 0"]
+        params: list[Any] = []
+        if after is not None:
+            found = self._read("SELECT seq FROM jobs WHERE id = ?", (after,))
+            if not found:
+                return None
+            where.append("seq < ?")
+            params.append(found[0][0])
+        if filters.status is not None:
+            where.append("status = ?")
+            params.append(filters.status)
+        if filters.targets is not None:
+            where.append(f"backend IN ({','.join('?' * len(filters.targets))})")
+            params.extend(filters.targets)
+        if filters.session_id is not None:
+            where.append("session_id = ?")
+            params.append(filters.session_id)
+        if filters.parent_job_id is not None:
+            where.append("parent_id = ?")
+            params.append(filters.parent_job_id)
+        if filters.ids is not None:
+            where.append(f"id IN ({','.join('?' * len(filters.ids))})")
+            params.extend(filters.ids)
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM jobs WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
+            (*params, limit + 1),
+        )
+        jobs = [_row(r) for r in rows[:limit]]
+        return jobs, (jobs[-1].id if len(rows) > limit else None)
+
+    def children(self, parent_id: str) -> list[JobRow]:
+        """A multi-circuit parent's children, in input order."""
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM jobs WHERE parent_id = ? AND deleted = 0 ORDER BY seq",
+            (parent_id,),
+        )
+        return [_row(r) for r in rows]
+
+    def set_status(
+        self,
+        job_id: str,
+        status: str,
+        *,
+        only_from: Sequence[str],
+        fields: dict[str, Any] | None = None,
+        results: dict[str, Any] | None = None,
+    ) -> bool:
+        """Move a job to ``status`` if it is in one of ``only_from``; store results with it.
+
+        Args:
+            job_id: the job.
+            status: the new status.
+            only_from: statuses the job must currently have.
+            fields: column values to set too (``started_at``, ``completed_at``,
+                ``execution_duration_ms``, ``failure``).
+            results: result bodies by kind, written in the same transaction.
+
+        Returns:
+            Whether the job changed.
+        """
+        fields = dict(fields or {})
+        if fields.get("failure") is not None:
+            fields["failure"] = json.dumps(fields["failure"])
+        sets = ", ".join(["status = ?", *(f"{k} = ?" for k in fields)])
+        marks = ",".join("?" * len(only_from))
+        with self._transaction() as db:
+            changed = db.execute(
+                f"UPDATE jobs SET {sets} WHERE id = ? AND deleted = 0 AND status IN ({marks})",
+                (status, *fields.values(), job_id, *only_from),
+            ).rowcount
+            if changed:
+                for kind, body in (results or {}).items():
+                    db.execute(
+                        "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)",
+                        (job_id, kind, json.dumps(body)),
+                    )
+        return changed > 0
+
+    def get_result(self, job_id: str, kind: str) -> Any:
+        """A stored result body, or ``None``."""
+        rows = self._read("SELECT body FROM results WHERE job_id = ? AND kind = ?", (job_id, kind))
+        return json.loads(rows[0][0]) if rows else None
+
+    def delete_jobs(self, job_ids: Sequence[str]) -> list[str]:
+        """Delete jobs (and their children and results); returns the ids that existed."""
+        existing = [r.id for r in self.get_jobs(job_ids)]
+        if not existing:
+            return []
+        marks = ",".join("?" * len(existing))
+        self._write(
+            [
+                (
+                    f"DELETE FROM results WHERE job_id IN ({marks}) OR job_id IN "
+                    f"(SELECT id FROM jobs WHERE parent_id IN ({marks}))",
+                    (*existing, *existing),
+                ),
+                (
+                    f"UPDATE jobs SET deleted = 1, spec = '{{}}' "
+                    f"WHERE id IN ({marks}) OR parent_id IN ({marks})",
+                    (*existing, *existing),
+                ),
+            ]
+        )
+        return existing
+
+    def active_jobs(self) -> list[JobRow]:
+        """Jobs not yet finished, oldest first (to re-queue after a restart)."""
+        marks = ",".join("?" * len(ACTIVE_STATUSES))
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM jobs WHERE deleted = 0 AND status IN ({marks}) ORDER BY seq",
+            ACTIVE_STATUSES,
+        )
+        return [_row(r) for r in rows]
+
+    def count_session_jobs(self, session_id: str) -> int:
+        """How many top-level jobs were submitted in a session."""
+        rows = self._read(
+            "SELECT COUNT(*) FROM jobs WHERE session_id = ? AND parent_id IS NULL", (session_id,)
+        )
+        return int(rows[0][0])
+
+    # Sessions -----------------------------------------------------------------------------
+
+    def put_session(self, record: dict[str, Any]) -> None:
+        """Insert or replace a session record."""
+        self._write(
+            [
+                (
+                    "INSERT INTO sessions (id, record) VALUES (?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET record = excluded.record",
+                    (record["id"], json.dumps(record)),
+                )
+            ]
+        )
+
+    def get_session(self, session_id: str) -> dict[str, Any] | None:
+        """A session record, or ``None``."""
+        rows = self._read("SELECT record FROM sessions WHERE id = ?", (session_id,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def list_sessions(self) -> list[dict[str, Any]]:
+        """Every session, newest first."""
+        return [
+            json.loads(r[0]) for r in self._read("SELECT record FROM sessions ORDER BY seq DESC")
+        ]

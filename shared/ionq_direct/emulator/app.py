@@ -1,0 +1,126 @@
+"""The FastAPI application: error handling, authentication, body limits and the router set."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ionq_direct._constants import MAX_BODY_BYTES
+from ionq_direct.emulator.errors import (
+    NOT_FOUND_MESSAGE,
+    SERVER_ERROR_MESSAGE,
+    TOO_LARGE_MESSAGE,
+    UNAUTHORIZED_MESSAGE,
+    ApiError,
+    error_body,
+)
+from ionq_direct.emulator.service import EmulatorService, Identity
+
+API_PREFIX = "/v0.4"
+_SOURCES = {"query": "query", "path": "params", "body": "body", "header": "headers"}
+
+
+def service_of(request: Request) -> EmulatorService:
+    """The service behind the app handling ``request``."""
+    service: EmulatorService = request.app.state.service
+    return service
+
+
+def require_key(request: Request) -> Identity:
+    """Dependency: the caller's identity from ``Authorization: apiKey <key>``, else a 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.strip().partition(" ")
+    who = service_of(request).identify(key.strip()) if scheme.lower() == "apikey" else None
+    if who is None:
+        raise ApiError(401, UNAUTHORIZED_MESSAGE)
+    return who
+
+
+async def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
+    """Read and decode a JSON body, refusing more than ``max_bytes`` before parsing (413)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise ApiError(413, TOO_LARGE_MESSAGE)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ApiError(413, TOO_LARGE_MESSAGE)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise ApiError(400, "A JSON request body is required.", keys=[])
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not valid JSON.", keys=[]) from None
+
+
+def _error_response(exc: ApiError) -> JSONResponse:
+    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
+
+
+async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return _error_response(exc)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    keys: list[str] = []
+    source = "params"
+    messages: list[str] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc:
+            source = _SOURCES.get(loc[0], loc[0])
+        key = ".".join(loc[1:]) or (loc[0] if loc else "request")
+        if key not in keys:
+            keys.append(key)
+        messages.append(f'"{key}" {err.get("msg", "was invalid")}'.rstrip("."))
+    message = "; ".join(messages) + "." if messages else "The request was invalid."
+    return _error_response(ApiError(400, message, keys=keys, source=source))
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = NOT_FOUND_MESSAGE if exc.status_code == 404 else str(exc.detail)
+    return JSONResponse(
+        error_body(exc.status_code, message, keys=[]),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(error_body(500, SERVER_ERROR_MESSAGE), status_code=500)
+
+
+def create_app(service: EmulatorService) -> FastAPI:
+    """Build the v0.4 API app around ``service`` (which the caller starts and stops)."""
+    from ionq_direct.emulator.routes_info import router as info_router
+    from ionq_direct.emulator.routes_jobs import router as jobs_router
+    from ionq_direct.emulator.routes_results import router as results_router
+
+    app = FastAPI(
+        title="ionq-direct emulator",
+        version="v0.4",
+        docs_url=f"{API_PREFIX}/docs",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        redoc_url=None,
+    )
+    app.state.service = service
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_crash)
+    app.include_router(jobs_router, prefix=API_PREFIX)
+    app.include_router(results_router, prefix=API_PREFIX)
+    app.include_router(info_router, prefix=API_PREFIX)
+    return app

@@ -1,0 +1,170 @@
+"""Routes for backends, characterizations, sessions and ``/whoami``."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ionq_direct.emulator import catalog
+from ionq_direct.emulator.app import read_json, require_key, service_of
+from ionq_direct.emulator.errors import bad_request, not_found
+from ionq_direct.emulator.routes_jobs import DEFAULT_PAGE_SIZE, Filters, Limit
+from ionq_direct.emulator.service import PROJECT_ID, EmulatorService, Identity
+
+router = APIRouter()
+Who = Annotated[Identity, Depends(require_key)]
+Service = Annotated[EmulatorService, Depends(service_of)]
+
+
+def _known(backend: str) -> str:
+    if backend not in catalog.BACKENDS:
+        raise not_found()
+    return backend
+
+
+@router.get("/backends")
+def list_backends() -> list[dict[str, Any]]:
+    """Every backend (public: no key needed)."""
+    return [catalog.backend_record(name) for name in catalog.BACKENDS]
+
+
+@router.get("/backends/{backend}")
+def get_backend(backend: str) -> dict[str, Any]:
+    """One backend (public)."""
+    return catalog.backend_record(_known(backend))
+
+
+def _date(value: str | None, key: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise bad_request(
+            key, f'"{key}" must be an ISO date such as 2025-12-31.', source="query"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@router.get("/backends/{backend}/characterizations")
+def list_characterizations(
+    backend: str,
+    start: str | None = None,
+    end: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=10)] = 10,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> dict[str, Any]:
+    """Characterizations, newest first, page-numbered; ``pages`` counts the pages after this one."""
+    low, high = _date(start, "start"), _date(end, "end")
+    items = []
+    for item in catalog.characterizations(_known(backend)):
+        when = _date(item["date"], "date")
+        assert when is not None
+        if (low is None or when >= low) and (high is None or when < high):
+            items.append(item)
+    total_pages = math.ceil(len(items) / limit)
+    chunk = items[(page - 1) * limit : page * limit]
+    return {"characterizations": chunk, "pages": max(0, total_pages - page)}
+
+
+@router.get("/backends/{backend}/characterizations/{characterization_id}")
+def get_characterization(backend: str, characterization_id: str, who: Who) -> dict[str, Any]:
+    """One characterization (needs a key, unlike the list)."""
+    found = catalog.find_characterization(_known(backend), characterization_id)
+    if found is None:
+        raise not_found()
+    return found
+
+
+@router.get("/whoami")
+def whoami(who: Who) -> dict[str, Any]:
+    """The calling key."""
+    return {"key_id": who.key_id, "key_name": who.key_name, "project_id": PROJECT_ID}
+
+
+def _int_setting(settings: dict[str, Any], key: str) -> None:
+    value = settings.get(key)
+    if key in settings and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise bad_request(f"settings.{key}", f'"settings.{key}" must be a positive integer.')
+
+
+def _session_settings(raw: object) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise bad_request("settings", '"settings" must be an object.')
+    for key in raw:
+        if key not in ("job_count_limit", "duration_limit_min", "cost_limit"):
+            raise bad_request(f"settings.{key}", f'"settings.{key}" is not allowed.')
+    _int_setting(raw, "job_count_limit")
+    _int_setting(raw, "duration_limit_min")
+    if "cost_limit" in raw:
+        limit = raw["cost_limit"]
+        if (
+            not isinstance(limit, dict)
+            or not isinstance(limit.get("unit"), str)
+            or not isinstance(limit.get("value"), (int, float))
+            or isinstance(limit.get("value"), bool)
+            or set(limit) - {"unit", "value"}
+        ):
+            raise bad_request(
+                "settings.cost_limit",
+                '"settings.cost_limit" must be {"unit": str, "value": number}.',
+            )
+    return dict(raw)
+
+
+@router.post("/sessions", status_code=201)
+async def create_session(request: Request, who: Who, service: Service) -> JSONResponse:
+    """Open a session (201)."""
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise bad_request("body", "The request body must be a JSON object.")
+    for key in body:
+        if key not in ("backend", "settings"):
+            raise bad_request(key, f'"{key}" is not allowed.')
+    backend = body.get("backend")
+    if not isinstance(backend, str) or backend not in catalog.BACKENDS:
+        raise bad_request("backend", '"backend" must name a known backend.')
+    settings = _session_settings(body.get("settings"))
+    record = await run_in_threadpool(service.create_session, backend, settings, who)
+    return JSONResponse(record, status_code=201)
+
+
+@router.get("/sessions")
+def list_sessions(who: Who, service: Service, active: bool | None = None) -> dict[str, Any]:
+    """Every session (optionally only active or ended ones)."""
+    return service.list_sessions(active)
+
+
+@router.get("/sessions/{session_id}")
+def get_session(session_id: str, who: Who, service: Service) -> dict[str, Any]:
+    """One session."""
+    return service.get_session(session_id)
+
+
+@router.post("/sessions/{session_id}/end")
+def end_session(session_id: str, who: Who, service: Service) -> dict[str, Any]:
+    """End a session."""
+    return service.end_session(session_id, who)
+
+
+@router.get("/sessions/{session_id}/jobs")
+def session_jobs(
+    session_id: str,
+    who: Who,
+    service: Service,
+    filters: Filters,
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    next: str | None = None,
+) -> dict[str, Any]:
+    """A session's jobs, with the filters and pagination of ``GET /jobs``."""
+    service.get_session(session_id)
+    scoped = dataclasses.replace(filters, session_id=session_id)
+    return service.list_jobs(scoped, limit=limit, after=next or None)

@@ -1,0 +1,146 @@
+"""Routes under ``/jobs``: create, list, get, cancel, delete, cost and estimate."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from ionq_direct._constants import MAX_SHOTS
+from ionq_direct.emulator import catalog, pricing
+from ionq_direct.emulator.app import read_json, require_key, service_of
+from ionq_direct.emulator.errors import bad_request
+from ionq_direct.emulator.service import EmulatorService, Identity
+from ionq_direct.emulator.store import JobFilter
+from ionq_direct.emulator.validation import validate_job
+
+router = APIRouter()
+Who = Annotated[Identity, Depends(require_key)]
+Service = Annotated[EmulatorService, Depends(service_of)]
+JobStatus = Literal["submitted", "ready", "started", "canceled", "failed", "completed"]
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 1000
+
+
+def job_filter(
+    status: JobStatus | None = None,
+    target: str | None = None,
+    session_id: str | None = None,
+    parent_job_id: str | None = None,
+    ids: Annotated[list[str] | None, Query()] = None,
+) -> JobFilter:
+    """Dependency: the ``GET /jobs`` filters (``target`` and ``ids`` may be comma lists)."""
+    targets = tuple(t.strip() for t in target.split(",") if t.strip()) if target else None
+    id_list = tuple(i.strip() for v in ids for i in v.split(",") if i.strip()) if ids else None
+    return JobFilter(
+        status=status,
+        targets=targets,
+        session_id=session_id,
+        parent_job_id=parent_job_id,
+        ids=id_list,
+    )
+
+
+Filters = Annotated[JobFilter, Depends(job_filter)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+
+
+async def _ids(request: Request) -> list[str]:
+    body = await read_json(request)
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        raise bad_request("ids", '"ids" must be a list of job ids.')
+    return ids
+
+
+@router.post("/jobs", status_code=201)
+async def create_job(request: Request, who: Who, service: Service) -> JSONResponse:
+    """Create a job (201 ``{"id", "status": "submitted", "session_id"}``)."""
+    body = await read_json(request)
+
+    def work() -> dict[str, Any]:
+        return service.submit(validate_job(body), who)
+
+    return JSONResponse(await run_in_threadpool(work), status_code=201)
+
+
+@router.get("/jobs")
+def list_jobs(
+    who: Who,
+    service: Service,
+    filters: Filters,
+    limit: Limit = DEFAULT_PAGE_SIZE,
+    next: str | None = None,
+) -> dict[str, Any]:
+    """List jobs, newest first, with cursor pagination."""
+    return service.list_jobs(filters, limit=limit, after=next or None)
+
+
+@router.delete("/jobs")
+async def delete_jobs(request: Request, who: Who, service: Service) -> dict[str, Any]:
+    """Delete several jobs."""
+    ids = await _ids(request)
+    return await run_in_threadpool(service.delete_many, ids)
+
+
+@router.put("/jobs/status/cancel")
+async def cancel_jobs(request: Request, who: Who, service: Service) -> dict[str, Any]:
+    """Cancel several jobs."""
+    ids = await _ids(request)
+    return await run_in_threadpool(service.cancel_many, ids)
+
+
+@router.get("/jobs/estimate")
+def estimate_job(
+    who: Who,
+    service: Service,
+    backend: str,
+    type: str = "ionq.circuit.v1",
+    qubits: Annotated[int, Query(ge=1)] = 25,
+    shots: Annotated[int, Query(ge=1, le=MAX_SHOTS)] = 1000,
+    one_qubit: Annotated[int, Query(alias="1q_gates", ge=0)] = 0,
+    two_qubit: Annotated[int, Query(alias="2q_gates", ge=0)] = 0,
+    error_mitigation: bool = False,
+) -> dict[str, Any]:
+    """Estimate cost and time from gate counts."""
+    if backend not in catalog.BACKENDS:
+        raise bad_request(
+            "backend", f'"backend" {backend!r} is not a known backend.', source="query"
+        )
+    queue_seconds = service.qpu_delay if backend != "simulator" else 0.0
+    return pricing.estimate(
+        backend=backend,
+        job_type=type,
+        qubits=qubits,
+        shots=shots,
+        one_qubit=one_qubit,
+        two_qubit=two_qubit,
+        error_mitigation=error_mitigation,
+        queue_seconds=queue_seconds,
+    )
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: str, who: Who, service: Service) -> dict[str, Any]:
+    """One job."""
+    return service.get_job(job_id)
+
+
+@router.delete("/jobs/{job_id}")
+def delete_job(job_id: str, who: Who, service: Service) -> dict[str, Any]:
+    """Delete one job."""
+    return service.delete(job_id)
+
+
+@router.put("/jobs/{job_id}/status/cancel")
+def cancel_job(job_id: str, who: Who, service: Service) -> dict[str, Any]:
+    """Cancel one job (a finished job keeps its status)."""
+    return service.cancel(job_id)
+
+
+@router.get("/jobs/{job_id}/cost")
+def job_cost(job_id: str, who: Who, service: Service) -> dict[str, Any]:
+    """A job's estimated and (once ended) actual cost."""
+    return service.cost(job_id)

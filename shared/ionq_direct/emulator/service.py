@@ -1,0 +1,365 @@
+"""The emulator's behaviour behind the HTTP routes: keys, jobs, results, sessions.
+
+Routes only parse requests and call this class; it owns the store and the worker pool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from ionq_direct.emulator import pricing
+from ionq_direct.emulator.errors import RESULTS_NOT_FOUND_MESSAGE, ApiError, bad_request, not_found
+from ionq_direct.emulator.records import job_record, now_iso, parse_iso
+from ionq_direct.emulator.store import ACTIVE_STATUSES, JobFilter, JobRow, Store
+from ionq_direct.emulator.validation import JobPlan, is_qpu
+from ionq_direct.emulator.worker import TERMINAL_STATUSES, WorkerPool, settle_parent
+
+_NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4b7a-9c2f-5e4d3b2a1f00")
+PROJECT_ID = str(uuid.uuid5(_NAMESPACE, "project"))
+ORGANIZATION_ID = str(uuid.uuid5(_NAMESPACE, "organization"))
+_INT32 = 2**31
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who an API key belongs to."""
+
+    key_id: str
+    key_name: str
+    user_id: str
+
+    @classmethod
+    def for_key(cls, key: str, index: int) -> Identity:
+        """A stable identity derived from the key (the key itself is never stored)."""
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return cls(
+            key_id=str(uuid.uuid5(_NAMESPACE, digest)),
+            key_name=f"emulator-key-{index + 1}",
+            user_id=digest[:24],
+        )
+
+
+class EmulatorService:
+    """Jobs, results and sessions of one emulator instance.
+
+    Args:
+        store: the database.
+        api_keys: accepted API keys.
+        workers: worker threads.
+        qpu_delay: seconds a QPU job spends queued and again running.
+    """
+
+    def __init__(
+        self, store: Store, api_keys: list[str], *, workers: int = 2, qpu_delay: float = 0.0
+    ) -> None:
+        self.store = store
+        self.identities = {k: Identity.for_key(k, i) for i, k in enumerate(api_keys)}
+        self.qpu_delay = qpu_delay
+        self.pool = WorkerPool(store, workers=workers, qpu_delay=qpu_delay)
+        self._session_lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the workers (re-running jobs a previous process left unfinished)."""
+        self.pool.start()
+
+    def stop(self) -> None:
+        """Stop the workers."""
+        self.pool.stop()
+
+    def identify(self, key: str) -> Identity | None:
+        """The identity of ``key``, or ``None`` if it is not accepted."""
+        return self.identities.get(key)
+
+    # Jobs ---------------------------------------------------------------------------------
+
+    def _row(self, job_id: str) -> JobRow:
+        row = self.store.get_job(job_id)
+        if row is None:
+            raise not_found()
+        return row
+
+    def submit(self, plan: JobPlan, who: Identity) -> dict[str, Any]:
+        """Store a validated job (and its children) and queue it; returns the 201 body."""
+        if plan.session_id is not None:
+            self._join_session(plan.session_id, plan.backend)
+        now = now_iso()
+        job_id = str(uuid.uuid4())
+        model = plan.noise_model
+        ideal = model == "ideal" and not is_qpu(plan.backend)
+        seed = plan.noise.get("seed") if plan.noise else None
+        queue_ms = int(self.qpu_delay * 1000) if is_qpu(plan.backend) else 0
+        common = {
+            "dry_run": plan.dry_run,
+            "cost_model": "2QGE_operations",
+            "submitter_id": who.user_id,
+            "project_id": PROJECT_ID,
+            "metadata": plan.metadata,
+            "shots": plan.shots,
+            "noise": plan.noise,
+            "settings": plan.settings,
+            "predicted_wait_time_ms": queue_ms,
+        }
+        rows: list[JobRow] = []
+        child_ids = [str(uuid.uuid4()) for _ in plan.circuits] if plan.is_multi else []
+        for index, circuit in enumerate(plan.circuits):
+            run_seconds = pricing.execution_seconds(
+                plan.backend, plan.shots, circuit.one_qubit, circuit.two_qubit
+            )
+            record = {
+                **common,
+                "name": circuit.name if plan.is_multi else plan.name,
+                "child_job_ids": None,
+                "predicted_execution_duration_ms": int(run_seconds * 1000),
+                "stats": {
+                    "qubits": circuit.qubits,
+                    "circuits": 1,
+                    "gate_counts": {"1q": circuit.one_qubit, "2q": circuit.two_qubit},
+                },
+                "cost": pricing.job_cost(
+                    plan.backend,
+                    plan.shots,
+                    circuit.one_qubit,
+                    circuit.two_qubit,
+                    minimum=not plan.is_multi,
+                ),
+            }
+            spec = {
+                "circuit": circuit.circuit,
+                "qubits": circuit.qubits,
+                "gateset": circuit.gateset,
+                "shots": plan.shots,
+                "noise_model": model,
+                "seed": None if seed is None else (seed + index) % _INT32,
+                "failure": list(circuit.failure) if circuit.failure else None,
+                "result_kinds": ["probabilities"]
+                if ideal
+                else ["probabilities", "histogram", "shots"],
+            }
+            rows.append(
+                JobRow(
+                    id=child_ids[index] if plan.is_multi else job_id,
+                    type="ionq.circuit.v1",
+                    status="submitted",
+                    backend=plan.backend,
+                    session_id=plan.session_id,
+                    parent_id=job_id if plan.is_multi else None,
+                    submitted_at=now,
+                    record=record,
+                    spec=spec,
+                )
+            )
+        if plan.is_multi:
+            one = sum(c.one_qubit for c in plan.circuits)
+            two = sum(c.two_qubit for c in plan.circuits)
+            parent = JobRow(
+                id=job_id,
+                type=plan.type,
+                status="submitted",
+                backend=plan.backend,
+                session_id=plan.session_id,
+                parent_id=None,
+                submitted_at=now,
+                record={
+                    **common,
+                    "name": plan.name,
+                    "child_job_ids": child_ids,
+                    "predicted_execution_duration_ms": sum(
+                        r.record["predicted_execution_duration_ms"] for r in rows
+                    ),
+                    "stats": {
+                        "qubits": max(c.qubits for c in plan.circuits),
+                        "circuits": len(plan.circuits),
+                        "gate_counts": {"1q": one, "2q": two},
+                    },
+                    "cost": pricing.job_cost(plan.backend, plan.shots, one, two),
+                },
+                spec={},
+            )
+            rows.insert(0, parent)
+        self.store.insert_jobs(rows)
+        for row in rows:
+            if not (plan.is_multi and row.id == job_id):
+                self.pool.enqueue(row.id)
+        return {"id": job_id, "status": "submitted", "session_id": plan.session_id}
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """The job object."""
+        return job_record(self._row(job_id))
+
+    def list_jobs(self, filters: JobFilter, *, limit: int, after: str | None) -> dict[str, Any]:
+        """A page of ``GET /jobs``."""
+        page = self.store.list_jobs(filters, limit=limit, after=after)
+        if page is None:
+            raise bad_request("next", '"next" is not a valid cursor.', source="query")
+        rows, cursor = page
+        return {"jobs": [job_record(r, listing=True) for r in rows], "next": cursor}
+
+    def cancel(self, job_id: str) -> dict[str, Any]:
+        """Cancel a job (a no-op on a finished job); returns ``{"id", "status"}``."""
+        row = self._row(job_id)
+        fields = {"completed_at": now_iso()}
+        if row.type == "ionq.multi-circuit.v1":
+            for child in self.store.children(job_id):
+                self.store.set_status(
+                    child.id, "canceled", only_from=ACTIVE_STATUSES, fields=fields
+                )
+            self.store.set_status(job_id, "canceled", only_from=ACTIVE_STATUSES, fields=fields)
+        else:
+            self.store.set_status(job_id, "canceled", only_from=ACTIVE_STATUSES, fields=fields)
+            if row.parent_id:
+                settle_parent(self.store, row.parent_id)
+        return {"id": job_id, "status": self._row(job_id).status}
+
+    def cancel_many(self, job_ids: list[str]) -> dict[str, Any]:
+        """Cancel several jobs; unknown ids are skipped."""
+        done = []
+        for job_id in job_ids:
+            try:
+                self.cancel(job_id)
+            except ApiError:
+                continue
+            done.append(job_id)
+        return {"ids": done, "status": "canceled"}
+
+    def delete(self, job_id: str) -> dict[str, Any]:
+        """Delete a job for good; later reads answer 404."""
+        if not self.store.delete_jobs([job_id]):
+            raise not_found()
+        return {"id": job_id, "status": "deleted"}
+
+    def delete_many(self, job_ids: list[str]) -> dict[str, Any]:
+        """Delete several jobs; unknown ids are skipped."""
+        return {"ids": self.store.delete_jobs(job_ids), "status": "deleted"}
+
+    def cost(self, job_id: str) -> dict[str, Any]:
+        """``GET /jobs/{id}/cost``: the estimate, and the charge once the job has ended."""
+        row = self._row(job_id)
+        value = 0.0 if row.record["dry_run"] else float(row.record["cost"])
+        body: dict[str, Any] = {
+            "dry_run": row.record["dry_run"],
+            "estimated_cost": {"value": value, "unit": pricing.UNIT},
+        }
+        if row.status in TERMINAL_STATUSES:
+            charged = value if row.status == "completed" else 0.0
+            body["cost"] = {"value": charged, "unit": pricing.UNIT}
+        return body
+
+    # Results ------------------------------------------------------------------------------
+
+    def _completed(self, job_id: str) -> JobRow:
+        row = self.store.get_job(job_id)
+        if row is None or row.status != "completed" or row.record["dry_run"]:
+            raise not_found(RESULTS_NOT_FOUND_MESSAGE)
+        return row
+
+    def result(self, job_id: str, kind: str) -> Any:
+        """A stored result (``probabilities``, ``histogram`` or ``shots``)."""
+        row = self._completed(job_id)
+        if row.type == "ionq.multi-circuit.v1" and kind == "probabilities":
+            return self.aggregated(job_id)
+        body = self.store.get_result(job_id, kind)
+        if body is None:
+            raise not_found(f"This job has no {kind} results.")
+        return body
+
+    def aggregated(self, job_id: str) -> dict[str, Any]:
+        """Child id -> probabilities, in input order (a single job maps its own id)."""
+        row = self._completed(job_id)
+        if row.type != "ionq.multi-circuit.v1":
+            return {job_id: self.store.get_result(job_id, "probabilities")}
+        return {
+            child_id: self.store.get_result(child_id, "probabilities")
+            for child_id in row.record["child_job_ids"]
+        }
+
+    def artifact(self, job_id: str, artifact_id: str) -> Any:
+        """An artifact payload by id."""
+        if artifact_id == "probabilities-aggregate":
+            return self.aggregated(job_id)
+        if artifact_id not in ("probabilities", "histogram", "shots"):
+            raise not_found("Job or artifact not found.")
+        return self.result(job_id, artifact_id)
+
+    # Sessions -----------------------------------------------------------------------------
+
+    def _expire(self, record: dict[str, Any]) -> dict[str, Any]:
+        expires = record["settings"].get("expires_at")
+        if record["active"] and expires and parse_iso(expires) <= parse_iso(now_iso()):
+            record.update(active=False, status="ended", ended_at=expires)
+            self.store.put_session(record)
+        return record
+
+    def create_session(
+        self, backend: str, settings: dict[str, Any], who: Identity
+    ) -> dict[str, Any]:
+        """Open a session on ``backend``."""
+        now = now_iso()
+        stored = dict(settings)
+        if "duration_limit_min" in settings:
+            until = parse_iso(now) + timedelta(minutes=settings["duration_limit_min"])
+            stored["expires_at"] = until.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        record = {
+            "id": str(uuid.uuid4()),
+            "created_at": now,
+            "organization_id": ORGANIZATION_ID,
+            "backend": backend,
+            "project_id": PROJECT_ID,
+            "creator_id": who.user_id,
+            "ended_at": None,
+            "ender_id": None,
+            "settings": stored,
+            "active": True,
+            "status": "created",
+            "started_at": None,
+        }
+        self.store.put_session(record)
+        return record
+
+    def get_session(self, session_id: str) -> dict[str, Any]:
+        """A session record."""
+        record = self.store.get_session(session_id)
+        if record is None:
+            raise not_found()
+        return self._expire(record)
+
+    def list_sessions(self, active: bool | None) -> dict[str, Any]:
+        """``GET /sessions``."""
+        records = [self._expire(r) for r in self.store.list_sessions()]
+        if active is not None:
+            records = [r for r in records if r["active"] == active]
+        return {"organization_id": ORGANIZATION_ID, "sessions": records}
+
+    def end_session(self, session_id: str, who: Identity) -> dict[str, Any]:
+        """End a session (ending an ended session changes nothing)."""
+        with self._session_lock:
+            record = self.get_session(session_id)
+            if record["active"]:
+                record.update(
+                    active=False, status="ended", ended_at=now_iso(), ender_id=who.user_id
+                )
+                self.store.put_session(record)
+            return record
+
+    def _join_session(self, session_id: str, backend: str) -> None:
+        with self._session_lock:
+            record = self.store.get_session(session_id)
+            if record is None:
+                raise bad_request("session_id", "Session not found.")
+            record = self._expire(record)
+            if not record["active"]:
+                raise bad_request("session_id", "Session has ended.")
+            if record["backend"] != backend:
+                raise bad_request(
+                    "backend", f"Session {session_id} runs on {record['backend']}, not {backend}."
+                )
+            limit = record["settings"].get("job_count_limit")
+            if limit is not None and self.store.count_session_jobs(session_id) >= limit:
+                raise bad_request("session_id", "Session job count limit reached.")
+            if record["status"] == "created":
+                record.update(status="started", started_at=now_iso())
+                self.store.put_session(record)

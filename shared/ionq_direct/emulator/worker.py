@@ -1,0 +1,200 @@
+"""The worker pool: moves jobs submitted -> ready -> started -> completed | failed | canceled.
+
+Every status change is a conditional update in the store, so a cancel or delete that lands
+while a job runs wins: the worker's result is then discarded. A multi-circuit parent is never
+run itself; it follows its children and ends when the last child ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from typing import Any
+
+from ionq_direct.emulator.records import now_iso
+from ionq_direct.emulator.store import ACTIVE_STATUSES, JobRow, Store
+
+log = logging.getLogger(__name__)
+
+TERMINAL_STATUSES = ("completed", "failed", "canceled")
+_STOP = object()
+
+
+def settle_parent(store: Store, parent_id: str) -> None:
+    """End a multi-circuit parent once every child has ended (a no-op before that)."""
+    children = store.children(parent_id)
+    if not children or any(c.status not in TERMINAL_STATUSES for c in children):
+        return
+    fields: dict[str, Any] = {
+        "completed_at": now_iso(),
+        "execution_duration_ms": sum(c.execution_duration_ms or 0 for c in children),
+    }
+    failed = [(i, c) for i, c in enumerate(children) if c.status == "failed"]
+    if failed:
+        index, child = failed[0]
+        failure = child.failure or {"code": "InternalError", "message": "unknown failure"}
+        fields["failure"] = {
+            "code": failure["code"],
+            "message": f"Circuit {index} (job {child.id}) failed: {failure['message']}",
+        }
+        status = "failed"
+    elif any(c.status == "canceled" for c in children):
+        status = "canceled"
+    else:
+        status = "completed"
+    store.set_status(parent_id, status, only_from=ACTIVE_STATUSES, fields=fields)
+
+
+class WorkerPool:
+    """Threads that run queued jobs.
+
+    Args:
+        store: the database.
+        workers: number of threads.
+        qpu_delay: seconds a QPU job waits in ``ready`` and again in ``started``.
+    """
+
+    def __init__(self, store: Store, *, workers: int = 2, qpu_delay: float = 0.0) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self.store = store
+        self.qpu_delay = qpu_delay
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._stopping = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"ionq-emulator-worker-{i}", daemon=True)
+            for i in range(workers)
+        ]
+
+    def start(self) -> None:
+        """Start the threads and re-queue jobs a previous process left unfinished."""
+        self.recover()
+        for thread in self._threads:
+            thread.start()
+
+    def enqueue(self, job_id: str) -> None:
+        """Queue a job to run."""
+        self._queue.put(job_id)
+
+    def pending(self) -> int:
+        """Jobs waiting for a worker."""
+        return self._queue.qsize()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the threads; jobs not finished stay active and are re-run on the next start."""
+        self._stopping.set()
+        for _ in self._threads:
+            self._queue.put(_STOP)
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(max(0.0, deadline - time.monotonic()))
+
+    def recover(self) -> None:
+        """Reset and re-queue every job left in submitted/ready/started."""
+        parents: list[str] = []
+        for row in self.store.active_jobs():
+            if row.type == "ionq.multi-circuit.v1":
+                parents.append(row.id)
+                continue
+            self.store.set_status(
+                row.id,
+                "submitted",
+                only_from=ACTIVE_STATUSES,
+                fields={"started_at": None, "execution_duration_ms": None},
+            )
+            self.enqueue(row.id)
+        for parent_id in parents:
+            settle_parent(self.store, parent_id)
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP or self._stopping.is_set():
+                return
+            try:
+                self._run(str(item))
+            except Exception:
+                log.exception("job %s crashed the worker", item)
+                self._finish(str(item), "failed", failure=("InternalError", "internal error"))
+
+    def _wait(self, row: JobRow) -> bool:
+        """Sleep the QPU delay; False if the pool is stopping."""
+        if row.backend != "simulator" and self.qpu_delay > 0:
+            return not self._stopping.wait(self.qpu_delay)
+        return not self._stopping.is_set()
+
+    def _run(self, job_id: str) -> None:
+        row = self.store.get_job(job_id)
+        if row is None or row.status in TERMINAL_STATUSES:
+            return
+        spec = row.spec
+        if spec.get("failure"):
+            code, message = spec["failure"]
+            self._finish(job_id, "failed", failure=(code, message))
+            return
+        if not self.store.set_status(job_id, "ready", only_from=("submitted",)):
+            return
+        if row.parent_id:
+            self.store.set_status(row.parent_id, "ready", only_from=("submitted",))
+        if not self._wait(row):
+            return
+        started = time.monotonic()
+        fields = {"started_at": now_iso()}
+        if not self.store.set_status(job_id, "started", only_from=("ready",), fields=fields):
+            return
+        if row.parent_id:
+            self.store.set_status(
+                row.parent_id, "started", only_from=("submitted", "ready"), fields=fields
+            )
+        if not self._wait(row):
+            return
+        if row.record.get("dry_run"):
+            self._finish(job_id, "completed", started=started)
+            return
+        from ionq_direct.emulator.simulation import SimulationFailure, simulate
+
+        try:
+            result = simulate(
+                spec["circuit"],
+                qubits=spec["qubits"],
+                gateset=spec["gateset"],
+                shots=spec["shots"],
+                noise_model=spec["noise_model"],
+                seed=spec.get("seed"),
+            )
+        except SimulationFailure as exc:
+            self._finish(job_id, "failed", failure=(exc.code, exc.message), started=started)
+            return
+        except Exception as exc:
+            log.exception("simulation of job %s failed", job_id)
+            self._finish(job_id, "failed", failure=("SimulationError", str(exc)), started=started)
+            return
+        results: dict[str, Any] = {"probabilities": result.probabilities}
+        if result.histogram is not None:
+            results["histogram"] = result.histogram
+        if result.shots is not None:
+            results["shots"] = result.shots
+        self._finish(job_id, "completed", results=results, started=started)
+
+    def _finish(
+        self,
+        job_id: str,
+        status: str,
+        *,
+        failure: tuple[str, str] | None = None,
+        results: dict[str, Any] | None = None,
+        started: float | None = None,
+    ) -> None:
+        fields: dict[str, Any] = {"completed_at": now_iso()}
+        if started is not None:
+            fields["execution_duration_ms"] = int((time.monotonic() - started) * 1000)
+        if failure is not None:
+            fields["failure"] = {"code": failure[0], "message": failure[1]}
+        only_from = ("started",) if status == "completed" else ACTIVE_STATUSES
+        self.store.set_status(job_id, status, only_from=only_from, fields=fields, results=results)
+        row = self.store.get_job(job_id)
+        if row is not None and row.parent_id:
+            settle_parent(self.store, row.parent_id)

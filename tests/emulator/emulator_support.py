@@ -1,0 +1,78 @@
+"""HTTP helpers for the emulator tests: a key-carrying client and job bodies."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import requests
+
+from ionq_direct.emulator import Emulator
+
+TERMINAL = {"completed", "failed", "canceled"}
+
+GHZ_INPUT: dict[str, Any] = {
+    "qubits": 3,
+    "gateset": "qis",
+    "circuit": [
+        {"gate": "h", "targets": [0]},
+        {"gate": "cnot", "controls": [0], "targets": [1]},
+        {"gate": "cnot", "controls": [0], "targets": [2]},
+    ],
+}
+
+
+def circuit_job(circuit: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """A valid single-circuit simulator job body."""
+    qubits = extra.pop("qubits", None)
+    body: dict[str, Any] = {
+        "type": "ionq.circuit.v1",
+        "backend": "simulator",
+        "input": {"gateset": extra.pop("gateset", "qis"), "circuit": circuit},
+    }
+    if qubits is not None:
+        body["input"]["qubits"] = qubits
+    body.update(extra)
+    return body
+
+
+class Api:
+    """A ``requests`` session bound to an emulator's base URL and key."""
+
+    def __init__(self, emulator: Emulator, key: str | None = None) -> None:
+        self.base = emulator.url
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"apiKey {key or emulator.api_key}"
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.base + path, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def submit(self, body: dict[str, Any]) -> str:
+        response = self.post("/jobs", json=body)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    def wait(self, job_id: str, *, timeout: float = 30.0, until: set[str] = TERMINAL) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.get(f"/jobs/{job_id}").json()
+            if job["status"] in until:
+                return job
+            assert time.monotonic() < deadline, f"job {job_id} stuck in {job['status']}"
+            time.sleep(0.02)
+
+    def run(self, body: dict[str, Any], *, timeout: float = 30.0) -> Any:
+        return self.wait(self.submit(body), timeout=timeout)

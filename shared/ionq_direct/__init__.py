@@ -7,4 +7,44 @@ circuit format, decodes results, and ships a local emulator of the service
 
 from __future__ import annotations
 
+from ionq_direct.client import Client
+from ionq_direct.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    InvalidInputError,
+    IonQError,
+    JobFailedError,
+    JobTimeoutError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+from ionq_direct.jobs import Job, JobNotDoneError
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "InvalidInputError",
+    "IonQError",
+    "Job",
+    "JobFailedError",
+    "JobNotDoneError",
+    "JobTimeoutError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "__version__",
+]

@@ -35,6 +35,8 @@ CLIENT_TOKEN_KEY = "ionq_direct_token"
 #: Jobs scanned per page, and pages scanned, when reconciling an ambiguous submission.
 RECONCILE_PAGE_SIZE = 100
 RECONCILE_MAX_PAGES = 3
+#: Metadata key recording the sampling seed, so a retrieved job reproduces the same counts.
+SEED_METADATA_KEY = "ionq_direct_seed"
 
 #: First status check after submission, in seconds.
 POLL_INITIAL = 0.05

@@ -1,0 +1,117 @@
+"""Turn HTTP responses into Python values or into the library's ``APIError`` classes.
+
+IonQ error bodies come in a few shapes; all are read here:
+``{"error": "<type>", "message": "...", "statusCode": n}`` (canonical),
+``{"code": ..., "message": ...}`` and ``{"error": {"type": ..., "message": ...}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+
+from ionq_direct._redact import scrub, scrub_text
+from ionq_direct._retry import parse_retry_after
+from ionq_direct.errors import APIError, RateLimitError, error_class_for_status
+
+#: Longest slice of a non-JSON error body quoted in an exception message.
+_TEXT_SNIPPET = 200
+
+
+def _json_or_text(response: requests.Response) -> Any:
+    """The body decoded as JSON, else its text (``None`` when empty)."""
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+def _describe(body: Any) -> tuple[str | None, str | None]:
+    """Pull ``(error type, human message)`` out of any of the known error body shapes."""
+    if isinstance(body, str):
+        return None, body.strip()[:_TEXT_SNIPPET] or None
+    if not isinstance(body, dict):
+        return None, None
+    kind: str | None = None
+    message = body.get("message")
+    error = body.get("error")
+    if isinstance(error, dict):
+        kind = _as_text(error.get("type") or error.get("code"))
+        message = message or error.get("message")
+    elif error is not None:
+        kind = _as_text(error)
+    if kind is None and body.get("code") is not None:
+        kind = _as_text(body.get("code"))
+    return kind, _as_text(message)
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def error_from_response(response: requests.Response, secret: str) -> APIError:
+    """The ``APIError`` subclass for a failed response, with the key scrubbed from it."""
+    status = response.status_code
+    body = scrub(_json_or_text(response), secret)
+    request_id = response.headers.get("x-request-id")
+    if request_id is not None:
+        request_id = scrub_text(request_id, secret)
+    kind, detail = _describe(body)
+    parts = [f"HTTP {status}"]
+    if kind:
+        parts.append(kind)
+    text = ": ".join(parts)
+    if detail and detail != kind:
+        text = f"{text}: {detail}"
+    if request_id:
+        text = f"{text} (request id {request_id})"
+    message = scrub_text(text, secret)
+    cls = error_class_for_status(status)
+    if issubclass(cls, RateLimitError):
+        return cls(
+            message,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            status_code=status,
+            body=body,
+            request_id=request_id,
+        )
+    return cls(message, status_code=status, body=body, request_id=request_id)
+
+
+def decode_success(response: requests.Response, secret: str) -> Any:
+    """The decoded body of a successful response, by content type.
+
+    JSON (or an unlabelled body that parses as JSON) becomes Python values, ``text/*`` a
+    ``str``, anything else ``bytes``; an empty body is ``None``.
+    """
+    if not response.content:
+        return None
+    media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return _parse_json(response, secret)
+    if media.startswith("text/"):
+        return response.text
+    if media:
+        return response.content
+    try:
+        return response.json()
+    except ValueError:
+        return response.content
+
+
+def _parse_json(response: requests.Response, secret: str) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise APIError(
+            f"HTTP {response.status_code}: the service sent a body labelled JSON that is not JSON",
+            status_code=response.status_code,
+            body=scrub_text(response.text[:_TEXT_SNIPPET], secret),
+            request_id=response.headers.get("x-request-id"),
+        ) from exc

@@ -1,0 +1,114 @@
+"""Retry policy: which failures are worth another attempt, and how long to wait before it.
+
+The numbers come from ``_constants``; this module only turns them into decisions so the
+transport can stay a plain loop. Nothing here sleeps or touches the network.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import math
+import random
+import time
+from collections.abc import Callable
+
+import requests
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+
+from ionq_direct._constants import (
+    BACKOFF_INITIAL,
+    BACKOFF_JITTER,
+    BACKOFF_MAX,
+    RETRY_AFTER_MAX,
+    RETRYABLE_STATUSES,
+)
+
+#: Source of uniform numbers in [0, 1) for jitter; tests replace it to pin the delays.
+_jitter_source: Callable[[], float] = random.random
+
+#: Wall clock used to turn an HTTP-date ``Retry-After`` into seconds; patchable in tests.
+_wall_clock: Callable[[], float] = time.time
+
+
+class RetryMode(enum.Enum):
+    """How freely a request may be repeated.
+
+    ``IDEMPOTENT`` requests (GET, PUT, DELETE) are retried on any transport failure and on
+    every retryable status. ``UNSAFE`` requests (POST) are retried only when the service
+    provably never received them: a failed connection or a 429.
+    """
+
+    IDEMPOTENT = "idempotent"
+    UNSAFE = "unsafe"
+
+
+def backoff_delay(retry_index: int) -> float:
+    """Seconds to wait before retry number ``retry_index`` (0 for the first retry).
+
+    Exponential from ``BACKOFF_INITIAL``, doubled per retry, capped at ``BACKOFF_MAX``, then
+    spread by up to ``BACKOFF_JITTER`` of itself either way so clients do not retry in step.
+    """
+    base = min(BACKOFF_MAX, BACKOFF_INITIAL * (2.0 ** max(retry_index, 0)))
+    spread = 1.0 + BACKOFF_JITTER * (2.0 * _jitter_source() - 1.0)
+    return base * spread
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds named by a ``Retry-After`` header (delta-seconds or HTTP-date), capped.
+
+    Returns ``None`` when the header is absent or unreadable; negative or past values give 0.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - _wall_clock()
+    if not math.isfinite(seconds):
+        return None
+    return min(max(seconds, 0.0), RETRY_AFTER_MAX)
+
+
+def never_sent(exc: requests.RequestException) -> bool:
+    """Whether a transport failure proves the request never reached the server.
+
+    True for failures to open the connection (connect timeout, refused, DNS, TLS handshake).
+    A read timeout or a connection dropped after sending is ambiguous and gives False.
+    """
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
+        return True
+    if not isinstance(exc, requests.exceptions.ConnectionError) or not exc.args:
+        return False
+    reason = exc.args[0]
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+
+
+def status_is_retryable(status_code: int, mode: RetryMode) -> bool:
+    """Whether an error status may be retried as-is under ``mode``."""
+    if mode is RetryMode.UNSAFE:
+        return status_code == 429
+    return status_code in RETRYABLE_STATUSES
+
+
+def failure_is_retryable(exc: requests.RequestException, mode: RetryMode) -> bool:
+    """Whether a transport failure may be retried as-is under ``mode``."""
+    if mode is RetryMode.UNSAFE:
+        return never_sent(exc)
+    return isinstance(
+        exc,
+        (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ),
+    )

@@ -1,0 +1,370 @@
+"""``Client``: one method per IonQ v0.4 endpoint, returning the decoded JSON.
+
+This module only states paths, parameters and response shapes. Transport concerns (auth,
+timeouts, retries, error mapping) live in ``_transport``; exactly-once submission in
+``_submit``; the ``Job`` handle in ``jobs``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+from ionq_direct import _submit
+from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL, MAX_RETRIES
+from ionq_direct._transport import Timeout, Transport
+from ionq_direct.errors import APIError, InvalidInputError
+from ionq_direct.jobs import Job
+from ionq_direct.pagination import iterate_cursor, iterate_pages
+
+#: A job payload: a mapping, or JSON bytes already carrying a client token.
+Payload = Mapping[str, Any] | bytes
+
+
+def _segment(value: str, what: str) -> str:
+    """``value`` escaped for use as one path segment; empty values are refused."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInputError(f"{what} must be a non-empty string, got {value!r}")
+    return quote(value, safe="")
+
+
+def _object(value: Any, what: str) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an ``APIError`` naming the endpoint."""
+    if not isinstance(value, dict):
+        raise APIError(
+            f"{what} answered with {type(value).__name__}, expected a JSON object",
+            status_code=200,
+            body=value,
+        )
+    return value
+
+
+class Client:
+    """A connection to IonQ's v0.4 REST API (or anything that speaks it, like the emulator).
+
+    Args:
+        api_key: the API key; defaults to the ``IONQ_API_KEY`` environment variable.
+        base_url: the API root; defaults to ``IONQ_API_URL``, else ``https://api.ionq.co/v0.4``.
+        timeout: seconds for every request, or ``(connect, read)``; defaults to (5, 60).
+        max_retries: retries after the first attempt for retryable failures.
+
+    Raises:
+        InvalidInputError: no API key anywhere, or a plain-http URL to a non-loopback host.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        timeout: Timeout | None = None,
+        max_retries: int = MAX_RETRIES,
+    ) -> None:
+        self._transport = Transport(
+            api_key if api_key is not None else os.environ.get(API_KEY_ENV, ""),
+            base_url or os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self.base_url!r})"
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def base_url(self) -> str:
+        """The API root every path is joined to."""
+        return self._transport.base_url
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self._transport.close()
+
+    def _get(self, path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
+        return self._transport.request("GET", path, params=params, **kw)
+
+    # Jobs -----------------------------------------------------------------------------
+
+    def create_job(self, payload: Payload, *, client_token: str | None = None) -> dict[str, Any]:
+        """``POST /jobs`` exactly once; returns ``{"id", "status", "session_id"}``.
+
+        A client token is added to ``metadata`` (on a copy). After an ambiguous failure the
+        token is looked up before anything is resent, so one call creates at most one job.
+
+        Args:
+            payload: the job payload, or JSON bytes that already carry ``client_token``.
+            client_token: the token to use (generated when omitted; required for bytes).
+        """
+        submission = _submit.prepare(payload, client_token)
+        return _submit.submit_once(
+            lambda body: self._transport.request("POST", "/jobs", data=body),
+            self.list_jobs,
+            submission,
+            self._transport.max_retries,
+        )
+
+    def submit(self, payload: Payload, *, client_token: str | None = None) -> Job:
+        """Create a job exactly once (see :meth:`create_job`) and return its :class:`Job`."""
+        created = self.create_job(payload, client_token=client_token)
+        return Job(self, str(created["id"]), created)
+
+    def job(self, job_id: str) -> Job:
+        """Fetch a job by id and return its :class:`Job` handle."""
+        return Job(self, job_id, self.get_job(job_id))
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        """``GET /jobs/{id}``: the job record."""
+        return _object(self._get(f"/jobs/{_segment(job_id, 'job_id')}"), "GET /jobs/{id}")
+
+    def list_jobs(
+        self,
+        *,
+        status: str | None = None,
+        backend: str | None = None,
+        session_id: str | None = None,
+        parent_job_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """``GET /jobs``: iterate over jobs (newest first), fetching cursor pages lazily.
+
+        Args:
+            status: only jobs in this status.
+            backend: only jobs for this backend (sent as ``target``).
+            session_id: only jobs in this session.
+            parent_job_id: only the children of this multi-circuit job.
+            ids: only these job ids.
+            limit: page size requested from the service (not a cap on the total).
+        """
+        return self._list_jobs_at("/jobs", status, backend, session_id, parent_job_id, ids, limit)
+
+    def list_session_jobs(
+        self,
+        session_id: str,
+        *,
+        status: str | None = None,
+        backend: str | None = None,
+        parent_job_id: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """``GET /sessions/{id}/jobs``: iterate over a session's jobs (same filters as jobs)."""
+        path = f"/sessions/{_segment(session_id, 'session_id')}/jobs"
+        return self._list_jobs_at(path, status, backend, None, parent_job_id, ids, limit)
+
+    def _list_jobs_at(
+        self,
+        path: str,
+        status: str | None,
+        backend: str | None,
+        session_id: str | None,
+        parent_job_id: str | None,
+        ids: Sequence[str] | None,
+        limit: int | None,
+    ) -> Iterator[dict[str, Any]]:
+        if isinstance(ids, str):
+            raise InvalidInputError("ids must be a list of job ids, not one string")
+        params: dict[str, Any] = {
+            "status": status,
+            "target": backend,
+            "session_id": session_id,
+            "parent_job_id": parent_job_id,
+            "ids": list(ids) if ids is not None else None,
+            "limit": limit,
+        }
+
+        def fetch(cursor: str | None) -> dict[str, Any]:
+            return _object(self._get(path, {**params, "next": cursor}), f"GET {path}")
+
+        return iterate_cursor(fetch, "jobs")
+
+    def cancel_job(self, job_id: str) -> dict[str, Any]:
+        """``PUT /jobs/{id}/status/cancel``: ask the service to cancel one job."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}/status/cancel"
+        return _object(self._transport.request("PUT", path), f"PUT {path}")
+
+    def cancel_jobs(self, job_ids: Sequence[str]) -> dict[str, Any]:
+        """``PUT /jobs/status/cancel``: cancel several jobs at once."""
+        body = {"ids": _id_list(job_ids)}
+        return _object(
+            self._transport.request("PUT", "/jobs/status/cancel", json_body=body),
+            "PUT /jobs/status/cancel",
+        )
+
+    def delete_job(self, job_id: str) -> dict[str, Any]:
+        """``DELETE /jobs/{id}``: delete one job permanently."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}"
+        return _object(self._transport.request("DELETE", path), f"DELETE {path}")
+
+    def delete_jobs(self, job_ids: Sequence[str]) -> dict[str, Any]:
+        """``DELETE /jobs``: delete several jobs permanently."""
+        body = {"ids": _id_list(job_ids)}
+        return _object(self._transport.request("DELETE", "/jobs", json_body=body), "DELETE /jobs")
+
+    def get_job_cost(self, job_id: str) -> dict[str, Any]:
+        """``GET /jobs/{id}/cost``: estimated and actual cost of a job."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}/cost"
+        return _object(self._get(path), f"GET {path}")
+
+    def estimate_job(
+        self,
+        backend: str,
+        *,
+        type: str | None = None,
+        qubits: int | None = None,
+        shots: int | None = None,
+        one_qubit_gates: int | None = None,
+        two_qubit_gates: int | None = None,
+        error_mitigation: bool | None = None,
+    ) -> dict[str, Any]:
+        """``GET /jobs/estimate``: cost and time estimate for a job of the given shape."""
+        params = {
+            "backend": backend,
+            "type": type,
+            "qubits": qubits,
+            "shots": shots,
+            "1q_gates": one_qubit_gates,
+            "2q_gates": two_qubit_gates,
+            "error_mitigation": error_mitigation,
+        }
+        return _object(self._get("/jobs/estimate", params), "GET /jobs/estimate")
+
+    # Results --------------------------------------------------------------------------
+
+    def get_probabilities(self, job_id: str, sharpen: bool | None = None) -> dict[str, Any]:
+        """``GET /jobs/{id}/results/probabilities``: ``{"<decimal key>": probability}``."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}/results/probabilities"
+        return _object(self._get(path, {"sharpen": sharpen}), f"GET {path}")
+
+    def get_aggregated_probabilities(
+        self, job_id: str, sharpen: bool | None = None
+    ) -> dict[str, Any]:
+        """``GET /jobs/{id}/results/probabilities/aggregated``: child id -> distribution."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}/results/probabilities/aggregated"
+        return _object(self._get(path, {"sharpen": sharpen}), f"GET {path}")
+
+    def get_histogram(self, job_id: str) -> dict[str, Any]:
+        """``GET /jobs/{id}/results/histogram``: ``{"<decimal key>": count}``."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}/results/histogram"
+        return _object(self._get(path), f"GET {path}")
+
+    def get_shots(self, job_id: str) -> list[Any]:
+        """``GET /jobs/{id}/results/shots``: one decimal outcome per shot."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}/results/shots"
+        shots = self._get(path)
+        if not isinstance(shots, list):
+            raise APIError(f"GET {path} did not answer with a JSON array", status_code=200)
+        return shots
+
+    def download_artifact(self, job_id: str, artifact_id: str) -> Any:
+        """``GET /jobs/{id}/artifacts/{artifact}``: parsed JSON, ``str`` for text, else bytes."""
+        path = (
+            f"/jobs/{_segment(job_id, 'job_id')}/artifacts/{_segment(artifact_id, 'artifact_id')}"
+        )
+        return self._get(path)
+
+    # Backends -------------------------------------------------------------------------
+
+    def list_backends(self) -> list[dict[str, Any]]:
+        """``GET /backends``: every backend with its status and size."""
+        found = self._get("/backends", authenticated=False)
+        if isinstance(found, dict):
+            found = found.get("backends")
+        if not isinstance(found, list):
+            raise APIError("GET /backends did not answer with a list of backends", status_code=200)
+        return found
+
+    def get_backend(self, backend: str) -> dict[str, Any]:
+        """``GET /backends/{backend}``: one backend."""
+        path = f"/backends/{_segment(backend, 'backend')}"
+        return _object(self._get(path, authenticated=False), f"GET {path}")
+
+    def list_characterizations(
+        self,
+        backend: str,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        limit: int = 10,
+    ) -> Iterator[dict[str, Any]]:
+        """``GET /backends/{backend}/characterizations``: iterate, newest first, page by page.
+
+        Args:
+            backend: e.g. ``"qpu.forte-1"``.
+            start: earliest date (``YYYY-MM-DD``), inclusive.
+            end: latest date (``YYYY-MM-DD``).
+            limit: page size, 1..10.
+        """
+        path = f"/backends/{_segment(backend, 'backend')}/characterizations"
+
+        def fetch(page: int) -> dict[str, Any]:
+            params = {"start": start, "end": end, "limit": limit, "page": page}
+            return _object(self._get(path, params, authenticated=False), f"GET {path}")
+
+        return iterate_pages(fetch, "characterizations")
+
+    def get_characterization(self, backend: str, characterization_id: str) -> dict[str, Any]:
+        """``GET /backends/{backend}/characterizations/{id}``: one characterization."""
+        path = (
+            f"/backends/{_segment(backend, 'backend')}/characterizations/"
+            f"{_segment(characterization_id, 'characterization_id')}"
+        )
+        return _object(self._get(path), f"GET {path}")
+
+    # Sessions and identity ------------------------------------------------------------
+
+    def create_session(
+        self, backend: str, settings: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``POST /sessions``: open a session; never resent after an ambiguous failure."""
+        body: dict[str, Any] = {"backend": backend}
+        if settings is not None:
+            body["settings"] = dict(settings)
+        return _object(
+            self._transport.request("POST", "/sessions", json_body=body), "POST /sessions"
+        )
+
+    def get_session(self, session_id: str) -> dict[str, Any]:
+        """``GET /sessions/{id}``: one session."""
+        path = f"/sessions/{_segment(session_id, 'session_id')}"
+        return _object(self._get(path), f"GET {path}")
+
+    def list_sessions(self, active: bool | None = None) -> list[dict[str, Any]]:
+        """``GET /sessions``: all sessions (not paginated), optionally only (in)active ones."""
+        found = self._get("/sessions", {"active": active})
+        if isinstance(found, dict):
+            found = found.get("sessions")
+        if not isinstance(found, list):
+            raise APIError("GET /sessions did not answer with a list of sessions", status_code=200)
+        return found
+
+    def end_session(self, session_id: str) -> dict[str, Any]:
+        """``POST /sessions/{id}/end``: end a session."""
+        path = f"/sessions/{_segment(session_id, 'session_id')}/end"
+        return _object(self._transport.request("POST", path), f"POST {path}")
+
+    def whoami(self) -> dict[str, Any]:
+        """``GET /whoami``: the key's id, name and project."""
+        return _object(self._get("/whoami"), "GET /whoami")
+
+
+def _id_list(job_ids: Sequence[str]) -> list[str]:
+    if isinstance(job_ids, str):
+        raise InvalidInputError("job_ids must be a list of job ids, not one string")
+    ids = list(job_ids)
+    for job_id in ids:
+        _segment(job_id, "each job id")
+    return ids

@@ -1,0 +1,96 @@
+"""Adaptive waiting for a job to reach a terminal status.
+
+The first check comes after ``POLL_INITIAL``; each later interval is ``POLL_FACTOR`` times
+the previous, up to a cap (short for the simulator, longer for QPUs). When the service gives
+``predicted_wait_time_ms`` the next check moves closer to that prediction. No sleep ever runs
+past the deadline, so ``wait(timeout=...)`` always ends on time.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ionq_direct._constants import (
+    POLL_FACTOR,
+    POLL_INITIAL,
+    POLL_MAX_QPU,
+    POLL_MAX_SIMULATOR,
+    TERMINAL_STATUSES,
+)
+from ionq_direct.errors import InvalidInputError, JobTimeoutError
+
+#: Sleep and clock used by :func:`wait_for`; tests replace them to run without waiting.
+_sleep: Callable[[float], None] = time.sleep
+_clock: Callable[[], float] = time.monotonic
+
+
+def interval_cap(backend: str | None) -> float:
+    """The longest pause between checks for a job on ``backend``."""
+    return POLL_MAX_SIMULATOR if backend == "simulator" else POLL_MAX_QPU
+
+
+def next_delay(base: float, predicted_wait_s: float | None, cap: float) -> float:
+    """The pause before the next check, given the geometric ``base`` and a prediction.
+
+    A prediction shorter than ``base`` pulls the check forward to when the job is due; a
+    long one lets the pause stretch to half the prediction (never beyond ``cap``).
+    """
+    if predicted_wait_s is None:
+        return min(base, cap)
+    if predicted_wait_s <= base:
+        return min(max(predicted_wait_s, POLL_INITIAL), cap)
+    return min(max(base, predicted_wait_s / 2.0), cap)
+
+
+def predicted_wait(record: Mapping[str, Any]) -> float | None:
+    """``predicted_wait_time_ms`` of a job record, in seconds, when usable."""
+    value = record.get("predicted_wait_time_ms")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    seconds = float(value) / 1000.0
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def wait_for(
+    poll: Callable[[], Mapping[str, Any]],
+    record: Mapping[str, Any],
+    *,
+    timeout: float | None = None,
+    on_poll: Callable[[], None] | None = None,
+) -> Mapping[str, Any]:
+    """Poll until the job record reaches a terminal status, and return that record.
+
+    Args:
+        poll: fetches the current job record.
+        record: the last known record (returned at once if already terminal).
+        timeout: seconds to wait at most; ``None`` waits as long as it takes.
+        on_poll: called after every check.
+
+    Raises:
+        JobTimeoutError: the deadline passed first.
+    """
+    if timeout is not None and (not math.isfinite(timeout) or timeout < 0):
+        raise InvalidInputError(f"timeout must be a non-negative number of seconds, got {timeout}")
+    deadline = None if timeout is None else _clock() + timeout
+    base = POLL_INITIAL
+    delay = POLL_INITIAL
+    while record.get("status") not in TERMINAL_STATUSES:
+        if deadline is not None:
+            remaining = deadline - _clock()
+            if remaining <= 0:
+                raise JobTimeoutError(
+                    f"job {record.get('id')} is still {record.get('status')!r} "
+                    f"after {timeout:g} s; call wait() again or raise the timeout"
+                )
+            delay = min(delay, remaining)
+        _sleep(delay)
+        record = poll()
+        if on_poll is not None:
+            on_poll()
+        cap = interval_cap(record.get("backend"))
+        base = min(base * POLL_FACTOR, cap)
+        delay = next_delay(base, predicted_wait(record), cap)
+    return record

@@ -1,0 +1,28 @@
+"""Constants and helpers for the REST-layer tests (requests-mock based)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ionq_direct import Client
+
+#: A recognisable fake key: tests assert it never leaks into errors, reprs or logs.
+API_KEY = "ionq-test-key-SECRET-9f8e7d6c5b4a"
+#: A base URL no test really reaches (requests-mock answers instead).
+BASE = "https://api.test.invalid/v0.4"
+
+
+def make_client(**kwargs: Any) -> Client:
+    """A client on the fake base URL with the fake key."""
+    return Client(API_KEY, BASE, **kwargs)
+
+
+def query(request: Any) -> dict[str, list[str]]:
+    """The query string of a recorded request, case preserved, names to all their values."""
+    return parse_qs(urlsplit(request.url).query, keep_blank_values=True)
+
+
+def path(request: Any) -> str:
+    """The path of a recorded request, as sent."""
+    return urlsplit(request.url).path

@@ -1,0 +1,572 @@
+"""Translate Qiskit circuits into IonQ JSON circuits, exactly and in one pass.
+
+:func:`to_ionq` walks ``circuit.data`` once, reading each instruction's name, parameters and
+qubits, and emits IonQ gate dicts through a table of small emitters. The result equals the input
+up to a single global phase: controls are only placed on gates whose IonQ matrix is documented
+(``x``/``cnot``, ``y``, ``z``, ``h``, ``rx``, ``ry``, ``rz``, ``swap``), and phase gates become
+``rz`` rotations whose lost phases are put back with controlled ``rz`` gates on the controls.
+
+Terminal measurements become the measurement map; anything the v1 JSON format cannot express
+(mid-circuit measurement, reset, classical control, unbound parameters) fails fast, naming the
+instruction and its index.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from qiskit.circuit import CircuitInstruction, ParameterExpression, QuantumCircuit, Qubit
+from qiskit.quantum_info import SparseObservable, SparsePauliOp
+
+from ionq_direct._constants import MAX_CONTROLS
+from ionq_direct.circuit import Circuit
+from ionq_direct.errors import InvalidInputError
+
+__all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
+
+Gates = list[dict[str, Any]]
+Index = dict[Qubit, int]
+Emitter = Callable[[Gates, Index, list[Any], tuple[Qubit, ...]], None]
+
+_HALF_PI = math.pi / 2
+_QUARTER_PI = math.pi / 4
+_TRANSPILE_HINT = (
+    "transpile it first: transpile(qc, backend) or "
+    "transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx'])"
+)
+_V1_LIMIT = "IonQ's v1 JSON circuit format cannot express it"
+_CONTROL_FLOW = frozenset({"if_else", "while_loop", "for_loop", "switch_case", "box"})
+_DROPPED = frozenset({"barrier", "id", "delay", "global_phase"})
+_BAD_NAME_CHAR = re.compile(r"[^A-Za-z0-9 _-]")
+
+
+class _Problem(Exception):
+    """Raised inside the pass; :func:`to_ionq` adds the instruction's index and name."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+
+def _num(value: Any) -> float:
+    """A finite float parameter (fast for plain floats)."""
+    if type(value) is float and value - value == 0.0:
+        return value
+    return _slow_num(value)
+
+
+def _slow_num(value: Any) -> float:
+    if isinstance(value, ParameterExpression):
+        if value.parameters:
+            names = ", ".join(sorted(p.name for p in value.parameters))
+            raise _Problem(
+                f"unbound parameter(s) {names}; bind them first, e.g. qc.assign_parameters({{...}})"
+            )
+        value = value.numeric()
+    if isinstance(value, complex):
+        if value.imag != 0:
+            raise _Problem(f"parameter {value!r} is complex; IonQ angles are real")
+        value = value.real
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _Problem(f"parameter {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise _Problem(f"parameter {number!r} is not finite")
+    return number
+
+
+def _turns(value: Any) -> float:
+    """A native phase in turns, brought into [-1, 1] (phases have period 1)."""
+    phase = _num(value)
+    return phase if -1.0 <= phase <= 1.0 else math.fmod(phase, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks shared by the emitters
+
+
+def _gate(
+    name: str, targets: Sequence[int], controls: Sequence[int] = (), rotation: float | None = None
+) -> dict[str, Any]:
+    if len(controls) > MAX_CONTROLS:
+        raise _Problem(
+            f"{len(controls)} controls; IonQ allows at most {MAX_CONTROLS} - decompose it "
+            "first, e.g. transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx'])"
+        )
+    gate: dict[str, Any] = {"gate": name}
+    if len(controls) == 1:
+        gate["control"] = controls[0]
+    elif controls:
+        gate["controls"] = list(controls)
+    if len(targets) == 1:
+        gate["target"] = targets[0]
+    else:
+        gate["targets"] = list(targets)
+    if rotation is not None:
+        gate["rotation"] = rotation
+    return gate
+
+
+def _mcp(out: Gates, controls: Sequence[int], target: int, lam: float) -> None:
+    """Exact C^n-P: C^n-P(l) = C^n-Rz(l) on target . C^(n-1)-P(l/2) on a control."""
+    if len(controls) > MAX_CONTROLS:
+        _gate("rz", (target,), controls)  # raises the "too many controls" problem
+    controls = list(controls)
+    while controls:
+        out.append(_gate("rz", (target,), controls, lam))
+        lam /= 2
+        target = controls.pop()
+    out.append({"gate": "rz", "target": target, "rotation": lam})
+
+
+def _phase_on(out: Gates, controls: Sequence[int], angle: float) -> None:
+    """Multiply by ``e^{i angle}`` when every control is 1 (a global phase if there are none)."""
+    if controls and angle != 0.0:
+        _mcp(out, controls[:-1], controls[-1], angle)
+
+
+def _emit_base(
+    out: Gates, base: str, params: Sequence[Any], controls: Sequence[int], targets: Sequence[int]
+) -> bool:
+    """Emit gate ``base`` on ``targets`` controlled by ``controls``; False if it is not known."""
+    if base in _DIRECT_CONTROLLABLE:
+        ionq = _DIRECT_CONTROLLABLE[base]
+        rotation = _num(params[0]) if base[0] == "r" else None
+        if base == "x" and not controls:
+            ionq = "x"
+        out.append(_gate(ionq, targets, controls, rotation))
+    elif base in _PHASES:
+        angle = _PHASES[base] if base in _FIXED_PHASES else _num(params[0])
+        _mcp(out, controls, targets[0], angle)
+    elif base in ("sx", "sxdg"):
+        sign = 1.0 if base == "sx" else -1.0
+        out.append(_gate("rx", targets, controls, sign * _HALF_PI))
+        _phase_on(out, controls, sign * _QUARTER_PI)
+    elif base in ("u", "u3", "u2"):
+        if base == "u2":
+            theta, phi, lam = _HALF_PI, _num(params[0]), _num(params[1])
+        else:
+            theta, phi, lam = (_num(p) for p in params[:3])
+        gamma = _num(params[3]) if len(params) > 3 else 0.0
+        out.append(_gate("rz", targets, controls, lam))
+        out.append(_gate("ry", targets, controls, theta))
+        out.append(_gate("rz", targets, controls, phi))
+        _phase_on(out, controls, gamma + (phi + lam) / 2)
+    elif base == "r":
+        theta, phi = _num(params[0]), _num(params[1])
+        out.append(_gate("rz", targets, controls, -phi))
+        out.append(_gate("rx", targets, controls, theta))
+        out.append(_gate("rz", targets, controls, phi))
+    elif base not in ("id", "i"):
+        return False
+    return True
+
+
+#: Gates IonQ documents exactly, so they may carry controls (Qiskit name -> IonQ name).
+_DIRECT_CONTROLLABLE = {
+    "x": "cnot",
+    "y": "y",
+    "z": "z",
+    "h": "h",
+    "rx": "rx",
+    "ry": "ry",
+    "rz": "rz",
+    "swap": "swap",
+}
+_FIXED_PHASES = {"s": _HALF_PI, "sdg": -_HALF_PI, "t": _QUARTER_PI, "tdg": -_QUARTER_PI}
+_PHASES: dict[str, float] = {**_FIXED_PHASES, "p": 0.0, "u1": 0.0}
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast emitters, keyed by Qiskit instruction name
+
+
+def _fixed(ionq: str) -> Emitter:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+        out.append({"gate": ionq, "target": idx[qargs[0]]})
+
+    return emit
+
+
+def _rotation(ionq: str) -> Emitter:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+        angle = params[0]
+        if type(angle) is not float or angle - angle != 0.0:  # the hottest path: _num inlined
+            angle = _slow_num(angle)
+        out.append({"gate": ionq, "target": idx[qargs[0]], "rotation": angle})
+
+    return emit
+
+
+def _controlled(ionq: str) -> Emitter:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+        out.append({"gate": ionq, "control": idx[qargs[0]], "target": idx[qargs[1]]})
+
+    return emit
+
+
+def _controlled_rotation(ionq: str) -> Emitter:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+        out.append(
+            {
+                "gate": ionq,
+                "control": idx[qargs[0]],
+                "target": idx[qargs[1]],
+                "rotation": _num(params[0]),
+            }
+        )
+
+    return emit
+
+
+def _ising(ionq: str) -> Emitter:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+        targets = [idx[qargs[0]], idx[qargs[1]]]
+        out.append({"gate": ionq, "targets": targets, "rotation": _num(params[0])})
+
+    return emit
+
+
+def _via_base(base: str, controls: int | None) -> Emitter:
+    """Emit through :func:`_emit_base`; ``controls=None`` means all qubits but the last."""
+
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+        qubits = [idx[q] for q in qargs]
+        split = len(qubits) - 1 if controls is None else controls
+        _emit_base(out, base, params, qubits[:split], qubits[split:])
+
+    return emit
+
+
+def _swap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    out.append({"gate": "swap", "targets": [idx[qargs[0]], idx[qargs[1]]]})
+
+
+def _cswap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    out.append(
+        {"gate": "swap", "control": idx[qargs[0]], "targets": [idx[qargs[1]], idx[qargs[2]]]}
+    )
+
+
+_QIS_EMITTERS: dict[str, Emitter] = {
+    "x": _fixed("x"),
+    "y": _fixed("y"),
+    "z": _fixed("z"),
+    "h": _fixed("h"),
+    "s": _fixed("s"),
+    "sdg": _fixed("si"),
+    "t": _fixed("t"),
+    "tdg": _fixed("ti"),
+    "sx": _fixed("v"),
+    "sxdg": _fixed("vi"),
+    "rx": _rotation("rx"),
+    "ry": _rotation("ry"),
+    "rz": _rotation("rz"),
+    "p": _rotation("rz"),
+    "u1": _rotation("rz"),
+    "u": _via_base("u", 0),
+    "u2": _via_base("u2", 0),
+    "u3": _via_base("u3", 0),
+    "r": _via_base("r", 0),
+    "cx": _controlled("cnot"),
+    "cy": _controlled("y"),
+    "cz": _controlled("z"),
+    "ch": _controlled("h"),
+    "crx": _controlled_rotation("rx"),
+    "cry": _controlled_rotation("ry"),
+    "crz": _controlled_rotation("rz"),
+    "cp": _via_base("p", 1),
+    "cu1": _via_base("u1", 1),
+    "cu": _via_base("u", 1),
+    "cs": _via_base("s", 1),
+    "csdg": _via_base("sdg", 1),
+    "csx": _via_base("sx", 1),
+    "swap": _swap,
+    "cswap": _cswap,
+    "ccx": _via_base("x", 2),
+    "ccz": _via_base("z", 2),
+    "mcx": _via_base("x", None),
+    "mcphase": _via_base("p", None),
+    "mcu1": _via_base("u1", None),
+    "rxx": _ising("xx"),
+    "ryy": _ising("yy"),
+    "rzz": _ising("zz"),
+}
+
+
+def _gpi(ionq: str) -> Emitter:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+        out.append({"gate": ionq, "target": idx[qargs[0]], "phase": _turns(params[0])})
+
+    return emit
+
+
+def _ms(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    targets = [idx[qargs[0]], idx[qargs[1]]]
+    phi0, phi1, theta = _turns(params[0]), _turns(params[1]), _num(params[2])
+    if not 0.0 <= theta <= 0.25:
+        # MS(theta) = exp(-i pi theta P) with P^2 = 1: period 2 (1 up to a global sign), and
+        # MS(phi0, phi1, -theta) = MS(phi0 + 1/2, phi1, theta).
+        theta = math.remainder(theta, 1.0)
+        if theta < 0:
+            theta = -theta
+            phi0 = math.fmod(phi0 + 0.5, 1.0)
+        if theta > 0.25:
+            out.append(
+                {"gate": "ms", "targets": list(targets), "phases": [phi0, phi1], "angle": 0.25}
+            )
+            theta -= 0.25
+    out.append({"gate": "ms", "targets": targets, "phases": [phi0, phi1], "angle": theta})
+
+
+def _native_zz(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    theta = _num(params[0])
+    if not -1.0 <= theta <= 1.0:
+        theta = math.remainder(theta, 2.0)  # ZZ(theta) has period 2
+    out.append({"gate": "zz", "targets": [idx[qargs[0]], idx[qargs[1]]], "angle": theta})
+
+
+_NATIVE_EMITTERS: dict[str, Emitter] = {
+    "gpi": _gpi("gpi"),
+    "gpi2": _gpi("gpi2"),
+    "ms": _ms,
+    "zz": _native_zz,
+}
+
+#: Qiskit instruction names the translator accepts in a ``qis`` circuit (besides measure,
+#: barrier, id, delay, ``PauliEvolution`` and controlled versions of the documented gates).
+QIS_GATE_NAMES: frozenset[str] = frozenset(_QIS_EMITTERS)
+#: Qiskit instruction names of IonQ's native gates.
+NATIVE_GATE_NAMES: frozenset[str] = frozenset(_NATIVE_EMITTERS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rare instructions: Pauli evolutions, generic controlled gates, and everything we reject
+
+
+def _pauli_evolution(out: Gates, idx: Index, inst: CircuitInstruction) -> None:
+    time = _num(inst.params[0])
+    operator = inst.operation.operator
+    parts = operator if isinstance(operator, list) else [operator]
+    total = SparsePauliOp.sum([_as_sparse_pauli_op(part) for part in parts])
+    coeffs = np.asarray(total.coeffs)
+    if np.any(np.abs(coeffs.imag) > 1e-12 * np.maximum(1.0, np.abs(coeffs.real))):
+        raise _Problem("the operator has complex coefficients; pauliexp needs real ones")
+    paulis = total.paulis
+    keep = (paulis.x | paulis.z).any(axis=1) & (coeffs.real != 0.0)  # identity: a global phase
+    if time == 0.0 or not keep.any():
+        return
+    x = paulis.x[keep].astype(np.int64)
+    z = paulis.z[keep].astype(np.int64)
+    clash = np.argwhere((x @ z.T + z @ x.T) % 2)
+    labels = paulis[keep].to_labels()
+    if clash.size:
+        first, second = clash[0]
+        raise _Problem(
+            f"its terms do not all commute (e.g. {labels[first]!r} and {labels[second]!r}), so "
+            "IonQ's pauliexp would Trotterise it instead of applying it exactly; "
+            f"{_TRANSPILE_HINT}"
+        )
+    sign = 1.0 if time > 0 else -1.0
+    out.append(
+        {
+            "gate": "pauliexp",
+            "targets": [idx[q] for q in inst.qubits],
+            # Qiskit labels are little-endian (last letter = qubit 0); IonQ's terms[k][i] acts on
+            # targets[i].
+            "terms": [label[::-1] for label in labels],
+            "coefficients": [sign * float(c) for c in coeffs.real[keep]],
+            "time": abs(time),
+        }
+    )
+
+
+def _as_sparse_pauli_op(operator: Any) -> SparsePauliOp:
+    if isinstance(operator, SparsePauliOp):
+        return operator
+    if isinstance(operator, SparseObservable):
+        return SparsePauliOp.from_sparse_observable(operator)
+    try:
+        return SparsePauliOp(operator)
+    except Exception:
+        raise _Problem(f"cannot read its operator of type {type(operator).__name__}") from None
+
+
+def _controlled_gate(out: Gates, idx: Index, inst: CircuitInstruction) -> bool:
+    operation = inst.operation
+    base = getattr(operation, "base_gate", None)
+    count = getattr(operation, "num_ctrl_qubits", 0)
+    if base is None or not count:
+        return False
+    qubits = [idx[q] for q in inst.qubits]
+    controls = qubits[:count]
+    # Any qubits after the base gate's are ancillas (mcx_vchain, mcx_recursive): left untouched.
+    targets = qubits[count : count + base.num_qubits]
+    params = list(base.params)
+    if base.name == "u" and len(inst.params) == 4:
+        params.append(inst.params[3])  # cu's global phase gamma lives on the controlled gate
+    state = operation.ctrl_state
+    open_controls = [q for k, q in enumerate(controls) if not (state >> k) & 1]
+    flips = [{"gate": "x", "target": q} for q in open_controls]
+    body: Gates = []
+    if not _emit_base(body, base.name, params, controls, targets):
+        return False
+    out.extend(flips)
+    out.extend(body)
+    out.extend(dict(flip) for flip in flips)
+    return True
+
+
+def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict: bool) -> None:
+    name = inst.name
+    if name in _NATIVE_EMITTERS or name in _QIS_EMITTERS:
+        kind = "native" if name in _NATIVE_EMITTERS else "qis"
+        if strict:
+            raise _Problem(f"it is a {kind} gate but the gateset is {gateset!r}")
+        raise _Problem(
+            f"it is a {kind} gate in a circuit of {gateset} gates; IonQ cannot mix native and "
+            "qis gates in one circuit - transpile the whole circuit to one gateset"
+        )
+    if name == "reset":
+        raise _Problem(f"reset is not supported: {_V1_LIMIT}")
+    if name in _CONTROL_FLOW or inst.is_control_flow():
+        raise _Problem(f"classical control flow is not supported: {_V1_LIMIT}")
+    if gateset == "qis":
+        if name == "PauliEvolution":
+            _pauli_evolution(out, idx, inst)
+            return
+        if inst.is_controlled_gate() and _controlled_gate(out, idx, inst):
+            return
+    raise _Problem(f"gate {name!r} is not supported by IonQ's {gateset} gateset; {_TRANSPILE_HINT}")
+
+
+# ---------------------------------------------------------------------------------------------
+# The pass
+
+
+def _choose_gateset(circuit: QuantumCircuit, gateset: str | None) -> tuple[str, bool]:
+    if gateset is not None:
+        if gateset not in ("qis", "native"):
+            raise InvalidInputError(f"gateset must be 'qis', 'native' or None, got {gateset!r}")
+        return gateset, True
+    ops = circuit.count_ops()
+    return ("native" if any(name in ops for name in _NATIVE_EMITTERS) else "qis"), False
+
+
+def _translate(circuit: QuantumCircuit, gateset: str, strict: bool) -> tuple[Gates, list[int]]:
+    table = _QIS_EMITTERS if gateset == "qis" else _NATIVE_EMITTERS
+    index: Index = {bit: i for i, bit in enumerate(circuit.qubits)}
+    clbit_index = {bit: i for i, bit in enumerate(circuit.clbits)}
+    measurement_map = [-1] * len(clbit_index)
+    measured: set[Qubit] = set()
+    dropped = _DROPPED
+    out: Gates = []
+    position = -1
+    inst: CircuitInstruction | None = None
+    try:
+        for position, inst in enumerate(circuit.data):  # noqa: B007 (read in except)
+            name = inst.name
+            emit = table.get(name)
+            if emit is not None:
+                qargs = inst.qubits
+                if measured and not measured.isdisjoint(qargs):
+                    _reused(index, measured, qargs)
+                emit(out, index, inst.params, qargs)
+            elif name == "measure":
+                qubit = inst.qubits[0]
+                measurement_map[clbit_index[inst.clbits[0]]] = index[qubit]
+                measured.add(qubit)
+            elif name not in dropped:
+                if measured and not measured.isdisjoint(inst.qubits) and name != "reset":
+                    _reused(index, measured, inst.qubits)
+                _rare(out, index, inst, gateset, strict)
+    except _Problem as problem:
+        assert inst is not None
+        where = [index[q] for q in inst.qubits]
+        raise InvalidInputError(
+            f"circuit {circuit.name!r}, instruction {position} ({inst.name!r} on qubits "
+            f"{where}): {problem}"
+        ) from None
+    return out, measurement_map
+
+
+def _reused(index: Index, measured: set[Qubit], qargs: tuple[Qubit, ...]) -> None:
+    qubit = next(index[q] for q in qargs if q in measured)
+    raise _Problem(
+        f"qubit {qubit} is used after it was measured; mid-circuit measurement is not supported: "
+        f"{_V1_LIMIT} (every qubit is measured once, at the end) - move measurements to the end"
+    )
+
+
+def _registers(circuit: QuantumCircuit) -> list[tuple[str, int]]:
+    layout = [bit for creg in circuit.cregs for bit in creg]
+    if layout != list(circuit.clbits):
+        raise InvalidInputError(
+            f"circuit {circuit.name!r}: its classical bits are not split into registers one by one "
+            "(a bit outside every ClassicalRegister, in two registers, or out of order); put each "
+            "classical bit in exactly one ClassicalRegister"
+        )
+    return [(creg.name, creg.size) for creg in circuit.cregs]
+
+
+def to_ionq(
+    circuit: QuantumCircuit, *, gateset: str | None = None, name: str | None = None
+) -> Circuit:
+    """Translate a Qiskit circuit into an IonQ :class:`~ionq_direct.circuit.Circuit`.
+
+    Args:
+        circuit: the circuit; measurements must be terminal.
+        gateset: ``"qis"``, ``"native"``, or ``None`` to use ``"native"`` exactly when the circuit
+            contains native gates (:class:`~qiskit_ionq_direct.GPIGate` and friends).
+        name: the IonQ circuit name; by default the circuit's name with characters IonQ does not
+            allow replaced by ``_``.
+
+    Returns:
+        The validated IonQ circuit, equal to ``circuit`` up to a global phase, with the measurement
+        map (classical bit ``i`` reads qubit ``measurement_map[i]``; ``-1`` for a bit never
+        written) and the classical register layout.
+
+    Raises:
+        InvalidInputError: for anything IonQ's v1 JSON format cannot run exactly, naming the
+            instruction, its index and the fix.
+    """
+    if not isinstance(circuit, QuantumCircuit):
+        raise InvalidInputError(f"expected a QuantumCircuit, got {type(circuit).__name__}")
+    chosen, strict = _choose_gateset(circuit, gateset)
+    gates, measurement_map = _translate(circuit, chosen, strict)
+    if name is None:
+        name = _BAD_NAME_CHAR.sub("_", circuit.name)
+    return Circuit(
+        gates,
+        circuit.num_qubits,
+        gateset=chosen,
+        measurement_map=measurement_map,
+        registers=_registers(circuit),
+        name=name,
+    )
+
+
+def to_ionq_many(
+    circuits: Sequence[QuantumCircuit],
+    *,
+    gateset: str | None = None,
+    names: Sequence[str | None] | None = None,
+) -> list[Circuit]:
+    """Translate several circuits with :func:`to_ionq`, in order.
+
+    Args:
+        circuits: the circuits.
+        gateset: as for :func:`to_ionq`, applied to each circuit.
+        names: one name (or ``None``) per circuit; by default each circuit's own name.
+    """
+    if isinstance(circuits, QuantumCircuit):
+        circuits = [circuits]
+    if names is not None and len(names) != len(circuits):
+        raise InvalidInputError(f"got {len(names)} names for {len(circuits)} circuits")
+    chosen = names if names is not None else [None] * len(circuits)
+    return [to_ionq(qc, gateset=gateset, name=n) for qc, n in zip(circuits, chosen, strict=True)]

@@ -1,0 +1,371 @@
+"""IonQ's native gates as Cirq gates: GPI, GPI2, MS and ZZ.
+
+Phases and angles are in turns (1 turn = 2*pi), as in IonQ's native gateset. Each gate's
+``_unitary_`` is IonQ's matrix with the gate's first qubit as the left (most significant) tensor
+factor, which is also Cirq's big-endian order, so ``MSGate(...).on(a, b)`` means IonQ targets
+``[a, b]``. The gates serialise to Cirq JSON under the ``ionq_direct`` namespace; read them back
+with ``cirq.read_json(..., resolvers=[json_resolver, *cirq.DEFAULT_RESOLVERS])``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from collections.abc import Set as AbstractSet
+from typing import Any
+
+import cirq
+import numpy as np
+import sympy
+from numpy.typing import NDArray
+
+_TAU = 2 * math.pi
+_SQRT_HALF = 1 / math.sqrt(2)
+
+
+def _fmt(value: cirq.TParamVal) -> str:
+    """A repr of a number or sympy expression that evaluates back to it."""
+    if isinstance(value, sympy.Basic):
+        return f"sympy.parse_expr({str(value)!r})"
+    return repr(value)
+
+
+def _shift(value: cirq.TParamVal, by: float) -> cirq.TParamVal:
+    """``value + by``, wrapped into [0, 1) when it is a number (phases are periodic in turns)."""
+    if isinstance(value, sympy.Basic):
+        return value + by
+    return (float(value) + by) % 1.0
+
+
+def _numeric_exponent(exponent: Any) -> float | None:
+    if isinstance(exponent, (int, float, np.integer, np.floating)) and not isinstance(
+        exponent, (bool, np.bool_)
+    ):
+        return float(exponent)
+    return None
+
+
+def _sigma(phi: float) -> NDArray[np.complex128]:
+    """cos(2 pi phi) X + sin(2 pi phi) Y, i.e. GPI(phi)."""
+    angle = _TAU * phi
+    return np.array([[0, np.exp(-1j * angle)], [np.exp(1j * angle), 0]], dtype=np.complex128)
+
+
+@cirq.value_equality(approximate=True)
+class GPIGate(cirq.Gate):
+    """IonQ's GPI gate: a pi rotation about the axis at phase ``phi`` (turns) in the XY plane.
+
+    Unitary ``[[0, exp(-2 pi i phi)], [exp(2 pi i phi), 0]]``; ``GPIGate(0)`` is X.
+    """
+
+    def __init__(self, phi: cirq.TParamVal) -> None:
+        self._phi = phi
+
+    @property
+    def phi(self) -> cirq.TParamVal:
+        """The phase in turns."""
+        return self._phi
+
+    def _num_qubits_(self) -> int:
+        return 1
+
+    def _has_unitary_(self) -> bool:
+        return not self._is_parameterized_()
+
+    def _unitary_(self) -> NDArray[np.complex128] | None:
+        if self._is_parameterized_():
+            return None
+        return _sigma(float(self._phi))
+
+    def __pow__(self, exponent: Any) -> GPIGate:
+        power = _numeric_exponent(exponent)
+        if power in (1.0, -1.0):
+            return self  # GPI is Hermitian and unitary: its own inverse.
+        return NotImplemented
+
+    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
+        return cirq.CircuitDiagramInfo(wire_symbols=(f"GPI({args.format_real(self._phi)})",))
+
+    def _is_parameterized_(self) -> bool:
+        return cirq.is_parameterized(self._phi)
+
+    def _parameter_names_(self) -> AbstractSet[str]:
+        return cirq.parameter_names(self._phi)
+
+    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> GPIGate:
+        return GPIGate(resolver.value_of(self._phi, recursive))
+
+    def _value_equality_values_(self) -> tuple[Any, ...]:
+        return (self._phi,)
+
+    def __repr__(self) -> str:
+        return f"cirq_ionq_direct.GPIGate(phi={_fmt(self._phi)})"
+
+    def __str__(self) -> str:
+        return f"GPI({self._phi})"
+
+    @classmethod
+    def _json_namespace_(cls) -> str:
+        return "ionq_direct"
+
+    def _json_dict_(self) -> dict[str, Any]:
+        return {"phi": self._phi}
+
+    @classmethod
+    def _from_json_dict_(cls, phi: cirq.TParamVal, **kwargs: Any) -> GPIGate:
+        return cls(phi)
+
+
+@cirq.value_equality(approximate=True)
+class GPI2Gate(cirq.Gate):
+    """IonQ's GPI2 gate: a pi/2 rotation about the axis at phase ``phi`` (turns) in the XY plane.
+
+    Unitary ``(1/sqrt 2) [[1, -i exp(-2 pi i phi)], [-i exp(2 pi i phi), 1]]``; its inverse is
+    ``GPI2Gate(phi + 0.5)``.
+    """
+
+    def __init__(self, phi: cirq.TParamVal) -> None:
+        self._phi = phi
+
+    @property
+    def phi(self) -> cirq.TParamVal:
+        """The phase in turns."""
+        return self._phi
+
+    def _num_qubits_(self) -> int:
+        return 1
+
+    def _has_unitary_(self) -> bool:
+        return not self._is_parameterized_()
+
+    def _unitary_(self) -> NDArray[np.complex128] | None:
+        if self._is_parameterized_():
+            return None
+        sigma = _sigma(float(self._phi))
+        return (_SQRT_HALF * (np.eye(2) - 1j * sigma)).astype(np.complex128)
+
+    def __pow__(self, exponent: Any) -> GPI2Gate:
+        power = _numeric_exponent(exponent)
+        if power == 1.0:
+            return self
+        if power == -1.0:
+            return GPI2Gate(_shift(self._phi, 0.5))
+        return NotImplemented
+
+    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
+        return cirq.CircuitDiagramInfo(wire_symbols=(f"GPI2({args.format_real(self._phi)})",))
+
+    def _is_parameterized_(self) -> bool:
+        return cirq.is_parameterized(self._phi)
+
+    def _parameter_names_(self) -> AbstractSet[str]:
+        return cirq.parameter_names(self._phi)
+
+    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> GPI2Gate:
+        return GPI2Gate(resolver.value_of(self._phi, recursive))
+
+    def _value_equality_values_(self) -> tuple[Any, ...]:
+        return (self._phi,)
+
+    def __repr__(self) -> str:
+        return f"cirq_ionq_direct.GPI2Gate(phi={_fmt(self._phi)})"
+
+    def __str__(self) -> str:
+        return f"GPI2({self._phi})"
+
+    @classmethod
+    def _json_namespace_(cls) -> str:
+        return "ionq_direct"
+
+    def _json_dict_(self) -> dict[str, Any]:
+        return {"phi": self._phi}
+
+    @classmethod
+    def _from_json_dict_(cls, phi: cirq.TParamVal, **kwargs: Any) -> GPI2Gate:
+        return cls(phi)
+
+
+@cirq.value_equality(approximate=True)
+class MSGate(cirq.Gate):
+    """IonQ's Mølmer-Sørensen gate ``exp(-i pi theta sigma(phi0) (x) sigma(phi1))``.
+
+    ``sigma(phi) = cos(2 pi phi) X + sin(2 pi phi) Y``; phases and ``theta`` are in turns and
+    ``theta = 0.25`` (the default) is fully entangling. IonQ accepts ``theta`` in [0, 0.25].
+    """
+
+    def __init__(
+        self, phi0: cirq.TParamVal, phi1: cirq.TParamVal, theta: cirq.TParamVal = 0.25
+    ) -> None:
+        self._phi0 = phi0
+        self._phi1 = phi1
+        self._theta = theta
+
+    @property
+    def phi0(self) -> cirq.TParamVal:
+        """The phase on the first qubit, in turns."""
+        return self._phi0
+
+    @property
+    def phi1(self) -> cirq.TParamVal:
+        """The phase on the second qubit, in turns."""
+        return self._phi1
+
+    @property
+    def theta(self) -> cirq.TParamVal:
+        """The interaction angle in turns."""
+        return self._theta
+
+    def _num_qubits_(self) -> int:
+        return 2
+
+    def _has_unitary_(self) -> bool:
+        return not self._is_parameterized_()
+
+    def _unitary_(self) -> NDArray[np.complex128] | None:
+        if self._is_parameterized_():
+            return None
+        pauli = np.kron(_sigma(float(self._phi0)), _sigma(float(self._phi1)))
+        angle = math.pi * float(self._theta)
+        return (math.cos(angle) * np.eye(4) - 1j * math.sin(angle) * pauli).astype(np.complex128)
+
+    def __pow__(self, exponent: Any) -> MSGate:
+        # MS is exp(-i pi theta P) with P**2 = 1, so its powers scale theta.
+        power = _numeric_exponent(exponent)
+        if power is None:
+            return NotImplemented
+        if power == -1.0:
+            # IonQ keeps theta in [0, 0.25]; flipping the sign of P keeps it there.
+            return MSGate(_shift(self._phi0, 0.5), self._phi1, self._theta)
+        return MSGate(self._phi0, self._phi1, self._theta * power)
+
+    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
+        phases = f"{args.format_real(self._phi0)},{args.format_real(self._phi1)}"
+        label = f"MS({phases},{args.format_real(self._theta)})"
+        return cirq.CircuitDiagramInfo(wire_symbols=(label, label))
+
+    def _is_parameterized_(self) -> bool:
+        return any(cirq.is_parameterized(v) for v in (self._phi0, self._phi1, self._theta))
+
+    def _parameter_names_(self) -> AbstractSet[str]:
+        names: set[str] = set()
+        for value in (self._phi0, self._phi1, self._theta):
+            names |= cirq.parameter_names(value)
+        return names
+
+    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> MSGate:
+        return MSGate(
+            resolver.value_of(self._phi0, recursive),
+            resolver.value_of(self._phi1, recursive),
+            resolver.value_of(self._theta, recursive),
+        )
+
+    def _value_equality_values_(self) -> tuple[Any, ...]:
+        return (self._phi0, self._phi1, self._theta)
+
+    def __repr__(self) -> str:
+        return (
+            f"cirq_ionq_direct.MSGate(phi0={_fmt(self._phi0)}, phi1={_fmt(self._phi1)}, "
+            f"theta={_fmt(self._theta)})"
+        )
+
+    def __str__(self) -> str:
+        return f"MS({self._phi0}, {self._phi1}, {self._theta})"
+
+    @classmethod
+    def _json_namespace_(cls) -> str:
+        return "ionq_direct"
+
+    def _json_dict_(self) -> dict[str, Any]:
+        return {"phi0": self._phi0, "phi1": self._phi1, "theta": self._theta}
+
+    @classmethod
+    def _from_json_dict_(
+        cls,
+        phi0: cirq.TParamVal,
+        phi1: cirq.TParamVal,
+        theta: cirq.TParamVal = 0.25,
+        **kwargs: Any,
+    ) -> MSGate:
+        return cls(phi0, phi1, theta)
+
+
+@cirq.value_equality(approximate=True)
+class ZZGate(cirq.Gate):
+    """IonQ's native ZZ gate ``exp(-i pi theta Z (x) Z)``, ``theta`` in turns.
+
+    Unitary ``diag(e^{-i pi theta}, e^{i pi theta}, e^{i pi theta}, e^{-i pi theta})``.
+    """
+
+    def __init__(self, theta: cirq.TParamVal) -> None:
+        self._theta = theta
+
+    @property
+    def theta(self) -> cirq.TParamVal:
+        """The interaction angle in turns."""
+        return self._theta
+
+    def _num_qubits_(self) -> int:
+        return 2
+
+    def _has_unitary_(self) -> bool:
+        return not self._is_parameterized_()
+
+    def _unitary_(self) -> NDArray[np.complex128] | None:
+        if self._is_parameterized_():
+            return None
+        angle = math.pi * float(self._theta)
+        minus, plus = np.exp(-1j * angle), np.exp(1j * angle)
+        return np.diag([minus, plus, plus, minus]).astype(np.complex128)
+
+    def __pow__(self, exponent: Any) -> ZZGate:
+        power = _numeric_exponent(exponent)
+        if power is None:
+            return NotImplemented
+        return ZZGate(self._theta * power)
+
+    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
+        label = f"ZZ({args.format_real(self._theta)})"
+        return cirq.CircuitDiagramInfo(wire_symbols=(label, label))
+
+    def _is_parameterized_(self) -> bool:
+        return cirq.is_parameterized(self._theta)
+
+    def _parameter_names_(self) -> AbstractSet[str]:
+        return cirq.parameter_names(self._theta)
+
+    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> ZZGate:
+        return ZZGate(resolver.value_of(self._theta, recursive))
+
+    def _value_equality_values_(self) -> tuple[Any, ...]:
+        return (self._theta,)
+
+    def __repr__(self) -> str:
+        return f"cirq_ionq_direct.ZZGate(theta={_fmt(self._theta)})"
+
+    def __str__(self) -> str:
+        return f"ZZ({self._theta})"
+
+    @classmethod
+    def _json_namespace_(cls) -> str:
+        return "ionq_direct"
+
+    def _json_dict_(self) -> dict[str, Any]:
+        return {"theta": self._theta}
+
+    @classmethod
+    def _from_json_dict_(cls, theta: cirq.TParamVal, **kwargs: Any) -> ZZGate:
+        return cls(theta)
+
+
+_JSON_TYPES: dict[str, Callable[..., Any]] = {
+    f"ionq_direct.{cls.__name__}": cls for cls in (GPIGate, GPI2Gate, MSGate, ZZGate)
+}
+
+
+def json_resolver(cirq_type: str) -> Callable[..., Any] | None:
+    """Resolve this package's ``cirq_type`` names for ``cirq.read_json``.
+
+    Example:
+        ``cirq.read_json(json_text=text, resolvers=[json_resolver, *cirq.DEFAULT_RESOLVERS])``
+    """
+    return _JSON_TYPES.get(cirq_type)

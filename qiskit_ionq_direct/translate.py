@@ -20,6 +20,11 @@ from typing import Any
 
 import numpy as np
 from qiskit.circuit import CircuitInstruction, ParameterExpression, QuantumCircuit, Qubit
+from qiskit.circuit.annotated_operation import (
+    AnnotatedOperation,
+    ControlModifier,
+    InverseModifier,
+)
 from qiskit.quantum_info import SparseObservable, SparsePauliOp
 
 from ionq_direct._constants import MAX_CONTROLS
@@ -397,20 +402,49 @@ def _as_sparse_pauli_op(operator: Any) -> SparsePauliOp:
         raise _Problem(f"cannot read its operator of type {type(operator).__name__}") from None
 
 
-def _controlled_gate(out: Gates, idx: Index, inst: CircuitInstruction) -> bool:
-    operation = inst.operation
+def _control_structure(operation: Any) -> tuple[Any, list[Any], int, int] | None:
+    """(base gate, its parameters, number of controls, control state), or None if uncontrolled.
+
+    Reads ``ControlledGate`` objects and ``AnnotatedOperation`` objects built from control (and
+    inverse) modifiers, e.g. ``gate.control(k, annotated=True)``.
+    """
+    if isinstance(operation, AnnotatedOperation):
+        count = state = 0
+        inverse = False
+        for modifier in operation.modifiers:
+            if isinstance(modifier, ControlModifier):
+                # Each modifier puts its controls in front of those already there.
+                state = int(modifier.ctrl_state) | (state << modifier.num_ctrl_qubits)
+                count += modifier.num_ctrl_qubits
+            elif isinstance(modifier, InverseModifier):
+                inverse = not inverse
+            else:
+                return None
+        inner = operation.base_op.inverse() if inverse else operation.base_op
+        unpacked = _control_structure(inner)
+        if unpacked is None:
+            return inner, list(inner.params), count, state
+        base, params, inner_count, inner_state = unpacked
+        return base, params, count + inner_count, state | (inner_state << count)
     base = getattr(operation, "base_gate", None)
     count = getattr(operation, "num_ctrl_qubits", 0)
     if base is None or not count:
+        return None
+    params = list(base.params)
+    if base.name == "u" and len(operation.params) == 4:
+        params.append(operation.params[3])  # cu's gamma lives on the controlled gate
+    return base, params, count, int(operation.ctrl_state)
+
+
+def _controlled_gate(out: Gates, idx: Index, inst: CircuitInstruction) -> bool:
+    unpacked = _control_structure(inst.operation)
+    if unpacked is None:
         return False
+    base, params, count, state = unpacked
     qubits = [idx[q] for q in inst.qubits]
     controls = qubits[:count]
     # Any qubits after the base gate's are ancillas (mcx_vchain, mcx_recursive): left untouched.
     targets = qubits[count : count + base.num_qubits]
-    params = list(base.params)
-    if base.name == "u" and len(inst.params) == 4:
-        params.append(inst.params[3])  # cu's global phase gamma lives on the controlled gate
-    state = operation.ctrl_state
     open_controls = [q for k, q in enumerate(controls) if not (state >> k) & 1]
     flips = [{"gate": "x", "target": q} for q in open_controls]
     body: Gates = []
@@ -440,7 +474,8 @@ def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict
         if name == "PauliEvolution":
             _pauli_evolution(out, idx, inst)
             return
-        if inst.is_controlled_gate() and _controlled_gate(out, idx, inst):
+        controlled = name == "annotated" or inst.is_controlled_gate()
+        if controlled and _controlled_gate(out, idx, inst):
             return
     raise _Problem(f"gate {name!r} is not supported by IonQ's {gateset} gateset; {_TRANSPILE_HINT}")
 

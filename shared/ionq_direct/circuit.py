@@ -13,6 +13,9 @@ from typing import Any
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.gates import GATESETS, validate_circuit
 
+#: ``measurement_map`` entry of a classical bit that no measurement writes; it always reads 0.
+UNMEASURED = -1
+
 _NAME_CHARS = re.compile(r"[A-Za-z0-9 _-]*")
 _BAD_NAME_CHAR = re.compile(r"[^A-Za-z0-9 _-]")
 
@@ -70,7 +73,8 @@ class Circuit:
         gates: the IonQ JSON gate dicts, in order.
         qubits: the register width; every gate index is below it.
         gateset: ``"qis"`` or ``"native"``.
-        measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]``.
+        measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]``, or always reads 0
+            when the entry is :data:`UNMEASURED` (``-1``).
         registers: the classical register layout, in order; register ``r`` owns the next ``size``
             classical bits.
         name: the circuit's name, or ``None``.
@@ -150,9 +154,10 @@ def _check_measurement_map(measurement_map: Sequence[int], qubits: int) -> tuple
         )
     checked = tuple(measurement_map)
     for clbit, qubit in enumerate(checked):
-        if not _is_index(qubit) or not 0 <= qubit < qubits:
+        if not _is_index(qubit) or not UNMEASURED <= qubit < qubits:
             raise InvalidInputError(
-                f"measurement_map[{clbit}] = {qubit!r} is not a qubit index in 0..{qubits - 1}"
+                f"measurement_map[{clbit}] = {qubit!r} is not a qubit index in 0..{qubits - 1} "
+                f"(or {UNMEASURED} for a classical bit no measurement writes)"
             )
     return checked
 

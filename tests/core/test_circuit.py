@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ionq_direct.circuit import Circuit, check_metadata, check_name
+from ionq_direct.circuit import UNMEASURED, Circuit, check_metadata, check_name
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.gates import (
     GateCounts,
@@ -68,6 +68,11 @@ def test_attributes_are_normalised() -> None:
     assert circuit.to_input()["gateset"] == "native"
 
 
+def test_unmeasured_classical_bits_are_minus_one() -> None:
+    circuit = Circuit(GHZ_GATES, 3, measurement_map=[-1, 2, -1], registers=[("c", 3)])
+    assert circuit.measurement_map == (UNMEASURED, 2, UNMEASURED)
+
+
 def test_counts_include_controls_and_empty_circuit() -> None:
     circuit = Circuit(
         [
@@ -119,7 +124,7 @@ def test_gates_list_is_copied() -> None:
             "circuit[0].phase must lie in [-1.0, 1.0], got 1.5",
         ),
         ({"measurement_map": [0, 2]}, "measurement_map[1] = 2 is not a qubit index in 0..1"),
-        ({"measurement_map": [-1]}, "measurement_map[0] = -1 is not a qubit index in 0..1"),
+        ({"measurement_map": [-2]}, "measurement_map[0] = -2 is not a qubit index in 0..1"),
         ({"measurement_map": [True]}, "measurement_map[0] = True is not a qubit index"),
         ({"measurement_map": "01"}, "measurement_map must be a sequence of qubit indices"),
         (

@@ -95,14 +95,18 @@ def _turns(value: Any) -> float:
 # Building blocks shared by the emitters
 
 
-def _gate(
-    name: str, targets: Sequence[int], controls: Sequence[int] = (), rotation: float | None = None
-) -> dict[str, Any]:
+def _check_controls(controls: Sequence[int]) -> None:
     if len(controls) > MAX_CONTROLS:
         raise _Problem(
             f"{len(controls)} controls; IonQ allows at most {MAX_CONTROLS} - decompose it "
             "first, e.g. transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx'])"
         )
+
+
+def _gate(
+    name: str, targets: Sequence[int], controls: Sequence[int] = (), rotation: float | None = None
+) -> dict[str, Any]:
+    _check_controls(controls)
     gate: dict[str, Any] = {"gate": name}
     if len(controls) == 1:
         gate["control"] = controls[0]
@@ -119,8 +123,7 @@ def _gate(
 
 def _mcp(out: Gates, controls: Sequence[int], target: int, lam: float) -> None:
     """Exact C^n-P: C^n-P(l) = C^n-Rz(l) on target . C^(n-1)-P(l/2) on a control."""
-    if len(controls) > MAX_CONTROLS:
-        _gate("rz", (target,), controls)  # raises the "too many controls" problem
+    _check_controls(controls)
     controls = list(controls)
     while controls:
         out.append(_gate("rz", (target,), controls, lam))

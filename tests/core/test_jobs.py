@@ -1,0 +1,342 @@
+"""``Job``: status without surprises, waiting, results, failures, and multi-circuit children."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+import requests_mock
+from core_support import BASE, make_client, query
+
+from ionq_direct import (
+    InvalidInputError,
+    Job,
+    JobFailedError,
+    JobNotDoneError,
+    JobTimeoutError,
+    polling,
+    results,
+)
+from ionq_direct._constants import SEED_METADATA_KEY
+
+PROBS = {"0": 0.3333, "1": 0.3333, "3": 0.3334}
+
+
+def record(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": "j1",
+        "status": "completed",
+        "type": "ionq.circuit.v1",
+        "backend": "qpu.aria-1",
+        "shots": 100,
+        "metadata": None,
+        "failure": None,
+        "child_job_ids": None,
+        "results": {"probabilities": {"url": "/v0.4/jobs/j1/results/probabilities"}},
+    }
+    base.update(overrides)
+    return base
+
+
+@pytest.fixture
+def no_wait(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Polling sleeps recorded on a fake clock instead of waiting."""
+    now = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    monkeypatch.setattr(polling, "_sleep", sleep)
+    monkeypatch.setattr(polling, "_clock", lambda: now[0])
+    return sleeps
+
+
+def job_with(rec: dict[str, Any]) -> Job:
+    return Job(make_client(), rec["id"], rec)
+
+
+# Status -------------------------------------------------------------------------------
+
+
+def test_status_is_the_last_known_one_and_never_touches_the_network() -> None:
+    with requests_mock.Mocker() as m:
+        assert Job(make_client(), "j9").status == "unknown"
+        assert job_with(record(status=None)).status == "unknown"
+        job = job_with(record(status="ready"))
+        assert job.status == "ready"
+        assert not job.done
+        assert m.call_count == 0
+    assert repr(job) == "Job(id='j1', status='ready')"
+
+
+def test_refresh_refetches_the_record() -> None:
+    job = job_with(record(status="ready"))
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1", json=record(status="completed"))
+        assert job.refresh() is job
+    assert job.status == "completed"
+    assert job.done
+    assert job.record["backend"] == "qpu.aria-1"
+
+
+def test_wait_polls_until_terminal_and_calls_back(no_wait: list[float]) -> None:
+    seen: list[str] = []
+    with requests_mock.Mocker() as m:
+        m.post(f"{BASE}/jobs", status_code=201, json={"id": "j1", "status": "submitted"})
+        m.get(
+            f"{BASE}/jobs/j1",
+            [
+                {"json": record(status="ready")},
+                {"json": record(status="started")},
+                {"json": record(status="completed")},
+            ],
+        )
+        job = make_client().submit({"type": "ionq.circuit.v1", "backend": "qpu.aria-1"})
+        assert job.status == "submitted"
+        assert job.wait(timeout=60, callback=lambda j: seen.append(j.status)) is job
+    assert seen == ["ready", "started", "completed"]
+    assert job.status == "completed"
+    assert no_wait == pytest.approx([0.05, 0.075, 0.1125])
+
+
+def test_wait_times_out(no_wait: list[float]) -> None:
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1", json=record(status="started"))
+        with pytest.raises(JobTimeoutError, match="j1"):
+            job_with(record(status="ready")).wait(timeout=3)
+    assert sum(no_wait) == pytest.approx(3)
+
+
+# Results ------------------------------------------------------------------------------
+
+
+def test_probabilities_are_decoded_and_cached() -> None:
+    job = job_with(record())
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json={"0": 0.5, "3": "0.5"})
+        first = job.probabilities()
+        first[99] = 1.0  # mutating the answer must not poison the cache
+        assert job.probabilities() == {0: 0.5, 3: 0.5}
+        assert m.call_count == 1
+        job.probabilities(sharpen=True)
+        assert query(m.last_request) == {"sharpen": ["true"]}
+        job.probabilities(sharpen=True)
+        assert m.call_count == 2
+
+
+def test_results_before_completion_ask_for_wait() -> None:
+    job = job_with(record(status="submitted"))
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1", json=record(status="started"))
+        with pytest.raises(JobNotDoneError, match=r"wait\(\)"):
+            job.probabilities()
+        assert m.call_count == 1  # refreshed once in case the status was stale
+
+
+def test_stale_status_is_refreshed_before_giving_up() -> None:
+    job = job_with(record(status="started"))
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1", json=record(status="completed"))
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json={"1": 1.0})
+        assert job.probabilities() == {1: 1.0}
+
+
+def test_wait_true_waits_for_results(no_wait: list[float]) -> None:
+    job = job_with(record(status="submitted"))
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/jobs/j1",
+            [
+                {"json": record(status="ready")},
+                {"json": record(status="started")},
+                {"json": record()},
+            ],
+        )
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json={"2": 1.0})
+        assert job.probabilities(wait=True) == {2: 1.0}
+    assert job.status == "completed"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"code": "SimulationError", "message": "could not execute simulation"},
+        {"code": "SimulationError", "error": "could not execute simulation"},
+    ],
+)
+def test_failed_job_raises_with_code_and_message(failure: dict[str, str]) -> None:
+    job = job_with(record(status="failed", failure=failure))
+    with requests_mock.Mocker() as m:
+        for ask in (job.probabilities, job.counts, job.memory, job.aggregated_probabilities):
+            with pytest.raises(JobFailedError) as info:
+                ask()
+            assert info.value.job_id == "j1"
+            assert info.value.code == "SimulationError"
+            assert info.value.message == "could not execute simulation"
+            assert "could not execute simulation" in str(info.value)
+        assert m.call_count == 0
+
+
+def test_canceled_job_raises() -> None:
+    with pytest.raises(JobFailedError, match="canceled") as info:
+        job_with(record(status="canceled")).probabilities()
+    assert info.value.code == "Canceled"
+
+
+def test_multi_circuit_parent_points_to_children() -> None:
+    parent = record(type="ionq.multi-circuit.v1", child_job_ids=["c1", "c2"])
+    with pytest.raises(InvalidInputError, match=r"children\(\)") as info:
+        job_with(parent).probabilities()
+    assert "aggregated_probabilities" in str(info.value)
+
+
+def test_qpu_counts_round_by_largest_remainder_and_sum_to_shots() -> None:
+    job = job_with(record(shots=100))
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json=PROBS)
+        counts = job.counts()
+        assert counts == job.counts(seed=123)  # frequencies: no sampling, seed is irrelevant
+        assert sum(job.counts(shots=7).values()) == 7
+    assert counts == {0: 33, 1: 33, 3: 34}
+
+
+def test_ideal_simulator_counts_are_seeded_samples() -> None:
+    rec = record(
+        backend="simulator",
+        noise={"model": "ideal"},
+        shots=1000,
+        metadata={SEED_METADATA_KEY: "42"},
+    )
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json=PROBS)
+        first = job_with(rec).counts()
+        again = job_with(rec).counts()
+        other = job_with(rec).counts(seed=7)
+    outcomes, probs = results.decode(PROBS)
+    keys, values = results.counts(outcomes, probs, 1000, exact=True, seed=42)
+    expected = {int(k): int(v) for k, v in zip(keys.tolist(), values.tolist(), strict=True) if v}
+    assert first == again == expected
+    assert sum(first.values()) == 1000
+    assert other != first
+    assert first != {0: 333, 1: 333, 3: 334}  # sampled, not rounded
+
+
+def test_noisy_simulator_counts_are_rounded_not_sampled() -> None:
+    rec = record(backend="simulator", noise={"model": "aria-1"}, shots=100)
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json=PROBS)
+        assert job_with(rec).counts() == {0: 33, 1: 33, 3: 34}
+
+
+def test_counts_need_shots_when_the_job_has_none() -> None:
+    rec = record(backend="simulator", shots=None)
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json=PROBS)
+        with pytest.raises(InvalidInputError, match="shots="):
+            job_with(rec).counts()
+        assert sum(job_with(rec).counts(shots=10).values()) == 10
+
+
+def test_bad_recorded_seed_is_reported() -> None:
+    rec = record(backend="simulator", metadata={SEED_METADATA_KEY: "abc"})
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json=PROBS)
+        with pytest.raises(InvalidInputError, match=SEED_METADATA_KEY):
+            job_with(rec).counts()
+
+
+def test_memory_uses_recorded_shots_when_advertised() -> None:
+    rec = record(
+        results={
+            "probabilities": {"url": "/v0.4/jobs/j1/results/probabilities"},
+            "shots": {"url": "/v0.4/jobs/j1/results/shots"},
+        }
+    )
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/shots", json=["3", 0, "1", "3"])
+        assert job_with(rec).memory() == [3, 0, 1, 3]
+        assert m.call_count == 1
+
+
+def test_memory_uses_a_shots_artifact_when_advertised() -> None:
+    descriptor = {"id": "shots", "format": "ionq.result.shots.json.v1"}
+    rec = record(results={"ionq.result.shots.json.v1": descriptor})
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/artifacts/shots", json=["2", "1"])
+        assert job_with(rec).memory() == [2, 1]
+
+
+@pytest.mark.parametrize("backend", ["simulator", "qpu.aria-1"])
+def test_synthesized_memory_agrees_with_counts(backend: str) -> None:
+    rec = record(backend=backend, shots=200, metadata={SEED_METADATA_KEY: "5"})
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json=PROBS)
+        job = job_with(rec)
+        memory = job.memory()
+        assert len(memory) == 200
+        assert dict(Counter(memory)) == job.counts()
+        assert m.call_count == 1
+    assert all(isinstance(v, int) for v in memory)
+
+
+def test_cancel_and_cost() -> None:
+    job = job_with(record(status="ready"))
+    with requests_mock.Mocker() as m:
+        m.put(f"{BASE}/jobs/j1/status/cancel", json={"id": "j1", "status": "canceled"})
+        m.get(f"{BASE}/jobs/j1/cost", json={"dry_run": False, "estimated_cost": {"value": 1}})
+        assert job.cancel() is job
+        assert job.status == "canceled"
+        assert job.cost()["estimated_cost"] == {"value": 1}
+
+
+# Multi-circuit ------------------------------------------------------------------------
+
+
+def test_children_come_back_in_circuit_order() -> None:
+    parent = record(id="p", type="ionq.multi-circuit.v1", child_job_ids=["c3", "c1", "c2"])
+    listed = [
+        {"id": "c1", "status": "completed", "parent_job_id": "p"},
+        {"id": "c3", "status": "started", "parent_job_id": "p"},
+    ]
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs", json={"jobs": listed, "next": None})
+        m.get(f"{BASE}/jobs/c2", json={"id": "c2", "status": "ready"})
+        children = job_with(parent).children()
+        assert query(m.request_history[0]) == {"parent_job_id": ["p"]}
+    assert [c.id for c in children] == ["c3", "c1", "c2"]
+    assert [c.status for c in children] == ["started", "completed", "ready"]
+
+
+def test_children_of_a_creation_response_fetch_the_record_first() -> None:
+    job = Job(make_client(), "p", {"id": "p", "status": "submitted"})
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/p", json=record(id="p", child_job_ids=["b", "a"]))
+        m.get(f"{BASE}/jobs", json={"jobs": [{"id": "a"}, {"id": "b"}], "next": None})
+        assert [c.id for c in job.children()] == ["b", "a"]
+
+
+def test_single_circuit_job_has_no_children() -> None:
+    with requests_mock.Mocker() as m:
+        assert job_with(record()).children() == []
+        assert m.call_count == 0
+
+
+def test_aggregated_probabilities_follow_child_order() -> None:
+    parent = record(id="p", type="ionq.multi-circuit.v1", child_job_ids=["c2", "c1"])
+    aggregate = {"c1": {"0": 1.0}, "c2": {"1": 0.25, "2": 0.75}}
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/p/results/probabilities/aggregated", json=aggregate)
+        assert job_with(parent).aggregated_probabilities() == [{1: 0.25, 2: 0.75}, {0: 1.0}]
+
+
+def test_outcomes_are_plain_ints() -> None:
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json={"5": 1.0})
+        probs = job_with(record()).probabilities()
+    (key,) = probs
+    assert type(key) is int
+    assert not isinstance(key, np.integer)

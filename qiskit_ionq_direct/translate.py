@@ -28,7 +28,7 @@ from qiskit.circuit.annotated_operation import (
 from qiskit.quantum_info import SparseObservable, SparsePauliOp
 
 from ionq_direct._constants import MAX_CONTROLS
-from ionq_direct.circuit import Circuit
+from ionq_direct.circuit import UNMEASURED, Circuit
 from ionq_direct.errors import InvalidInputError
 
 __all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
@@ -500,7 +500,7 @@ def _translate(circuit: QuantumCircuit, gateset: str, strict: bool) -> tuple[Gat
     table = _QIS_EMITTERS if gateset == "qis" else _NATIVE_EMITTERS
     index: Index = {bit: i for i, bit in enumerate(circuit.qubits)}
     clbit_index = {bit: i for i, bit in enumerate(circuit.clbits)}
-    measurement_map = [-1] * len(clbit_index)
+    measurement_map = [UNMEASURED] * len(clbit_index)
     measured: set[Qubit] = set()
     dropped = _DROPPED
     out: Gates = []

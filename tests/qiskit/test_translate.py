@@ -49,7 +49,8 @@ def marginal(probs: np.ndarray, measurement_map: list[int]) -> np.ndarray:
     keys = np.arange(len(probs))
     values = np.zeros_like(keys)
     for bit, qubit in enumerate(measurement_map):
-        values |= ((keys >> qubit) & 1) << bit
+        if qubit >= 0:  # -1: a classical bit no measurement writes reads 0
+            values |= ((keys >> qubit) & 1) << bit
     return np.bincount(values, weights=probs, minlength=2 ** len(measurement_map))
 
 
@@ -201,7 +202,10 @@ QIS_CATALOG: dict[str, Builder] = {
 
 
 def random_qis_circuit(seed: int) -> tuple[QuantumCircuit, list[int]]:
-    """A random circuit over the whole catalog with permuted, partial, multi-register readout."""
+    """A random circuit over the whole catalog with permuted, partial, multi-register readout.
+
+    Returns the circuit and, per classical bit, the qubit it reads (-1: never written).
+    """
     rng = np.random.default_rng(seed)
     n = int(rng.integers(4, 7))
     measured_count = int(rng.integers(1, n + 1))
@@ -210,6 +214,9 @@ def random_qis_circuit(seed: int) -> tuple[QuantumCircuit, list[int]]:
         cuts = sorted({int(c) for c in rng.integers(1, measured_count, int(rng.integers(1, 3)))})
     sizes = np.diff([0, *cuts, measured_count]).tolist()
     cregs = [ClassicalRegister(size, f"c{r}") for r, size in enumerate(sizes)]
+    spare = int(rng.integers(1, 3)) if rng.random() < 0.2 else 0
+    if spare:  # a register no measurement writes: its bits read 0
+        cregs.append(ClassicalRegister(spare, "spare"))
     qc = QuantumCircuit(QuantumRegister(n, "q"), *cregs)
     for q in range(n):  # superposed controls everywhere
         qc.ry(float(rng.uniform(0.3, 2.8)), q)
@@ -221,7 +228,7 @@ def random_qis_circuit(seed: int) -> tuple[QuantumCircuit, list[int]]:
     readout = [int(q) for q in rng.permutation(n)[:measured_count]]
     for clbit in rng.permutation(measured_count).tolist():
         qc.measure(readout[clbit], clbit)
-    return qc, readout
+    return qc, readout + [-1] * spare
 
 
 # ---------------------------------------------------------------------------------------------
@@ -494,13 +501,18 @@ def test_gates_after_measuring_other_qubits_are_fine() -> None:
     check_exact(qc, [0, 1])
 
 
-@pytest.mark.xfail(strict=True, reason="Circuit: -1 measurement map entries pending")
 def test_unwritten_clbits_read_zero() -> None:
-    qc = QuantumCircuit(2, 3)
+    qc = QuantumCircuit(QuantumRegister(3), ClassicalRegister(2, "a"), ClassicalRegister(2, "b"))
     qc.x(0)
+    qc.h(1)
     qc.measure(0, 2)
+    qc.measure(1, 0)
     circuit = to_ionq(qc)
-    assert circuit.measurement_map == (-1, -1, 0)
+    assert circuit.measurement_map == (1, -1, 0, -1)
+    check_exact(qc, [1, -1, 0, -1])
+    no_measurements = QuantumCircuit(1, 2)
+    no_measurements.h(0)
+    assert to_ionq(no_measurements).measurement_map == (-1, -1)
 
 
 def test_to_ionq_many() -> None:

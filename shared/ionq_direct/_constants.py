@@ -57,5 +57,8 @@ MAX_CONTROLS = 7
 #: Largest circuit the ideal simulator accepts.
 MAX_SIMULATOR_QUBITS = 29
 
+#: Measurement-map entry for a classical bit that no measurement writes: it always reads 0.
+UNMEASURED = -1
+
 #: Job statuses after which nothing changes.
 TERMINAL_STATUSES = frozenset({"completed", "failed", "canceled"})

@@ -10,11 +10,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ionq_direct._constants import UNMEASURED
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.gates import GATESETS, validate_circuit
 
+__all__ = ["UNMEASURED", "Circuit", "check_metadata", "check_name"]
+
 #: ``measurement_map`` entry of a classical bit that no measurement writes; it always reads 0.
-UNMEASURED = -1
 
 _NAME_CHARS = re.compile(r"[A-Za-z0-9 _-]*")
 _BAD_NAME_CHAR = re.compile(r"[^A-Za-z0-9 _-]")

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ionq_direct._constants import UNMEASURED
 from ionq_direct.errors import InvalidInputError
 
 __all__ = [
@@ -201,11 +202,13 @@ def decode(raw: Mapping[str, float | int | str]) -> tuple[NDArray[Any], NDArray[
 def qubit_bits(outcomes: ArrayLike, qubits: Sequence[int]) -> NDArray[np.uint8]:
     """Read qubits out of outcomes: the single home of IonQ's bit-order rule.
 
-    Qubit ``q`` is bit ``q`` of an outcome (qubit 0 is the least-significant bit).
+    Qubit ``q`` is bit ``q`` of an outcome (qubit 0 is the least-significant bit). The index
+    :data:`~ionq_direct._constants.UNMEASURED` (``-1``) reads as a constant 0: it stands for a
+    classical bit that no measurement writes.
 
     Args:
         outcomes: 1-D array of non-negative integer outcomes.
-        qubits: qubit indices to read; repeats and any order are allowed.
+        qubits: qubit indices to read (or ``-1``); repeats and any order are allowed.
 
     Returns:
         A ``(len(outcomes), len(qubits))`` uint8 array whose column ``j`` is qubit
@@ -213,16 +216,20 @@ def qubit_bits(outcomes: ArrayLike, qubits: Sequence[int]) -> NDArray[np.uint8]:
     """
     arr = _outcome_array(outcomes)
     qs = [operator.index(q) for q in qubits]
-    if any(q < 0 for q in qs):
-        raise InvalidInputError(f"qubit indices must be non-negative, got {list(qubits)}")
+    if any(q < UNMEASURED for q in qs):
+        raise InvalidInputError(
+            f"qubit indices must be non-negative (or {UNMEASURED} for an unmeasured bit), "
+            f"got {list(qubits)}"
+        )
     out = np.zeros((arr.size, len(qs)), dtype=np.uint8)
     if arr.dtype == object:
         values = arr.tolist()
         for j, q in enumerate(qs):
-            out[:, j] = [(v >> q) & 1 for v in values]
+            if q != UNMEASURED:
+                out[:, j] = [(v >> q) & 1 for v in values]
         return out
     for j, q in enumerate(qs):
-        if q < _FAST_BITS:
+        if 0 <= q < _FAST_BITS:
             out[:, j] = (arr >> q) & 1
     return out
 

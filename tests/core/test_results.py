@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ionq_direct import results
+from ionq_direct._constants import UNMEASURED
 from ionq_direct.errors import InvalidInputError
 
 # ---------------------------------------------------------------- slow reference implementation
@@ -161,8 +162,9 @@ def test_marginalize_empty_map_gives_total() -> None:
 
 
 def test_negative_qubit_rejected() -> None:
+    # -1 is UNMEASURED (reads 0); anything below it is an error.
     with pytest.raises(InvalidInputError):
-        results.qubit_bits(np.array([1]), [-1])
+        results.qubit_bits(np.array([1]), [-3])
 
 
 # ---------------------------------------------------------------- counts
@@ -390,3 +392,13 @@ def test_wide_counts_and_memory_agree() -> None:
         assert Counter(mem.tolist()) == dict(zip(out.tolist(), c.tolist(), strict=True))
     _, c = results.counts(outcomes, probs, 100, exact=False)
     assert c.tolist() == [25, 25, 50]
+
+
+def test_unmeasured_classical_bits_read_zero() -> None:
+    # Classical bit 0 reads qubit 1, bit 1 is written by no measurement, bit 2 reads qubit 0.
+    outcomes, probs = results.decode({"1": 0.25, "2": 0.75})
+    keys, marginal = results.marginalize(outcomes, probs, [1, UNMEASURED, 0])
+    assert dict(zip(keys.tolist(), marginal.tolist(), strict=True)) == {1: 0.75, 4: 0.25}
+    assert results.qubit_bits(outcomes, [UNMEASURED]).tolist() == [[0], [0]]
+    with pytest.raises(InvalidInputError, match="non-negative"):
+        results.qubit_bits(outcomes, [-2])

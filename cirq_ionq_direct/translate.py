@@ -507,7 +507,10 @@ def _unsupported(moment: int, op: cirq.Operation, reason: str) -> InvalidInputEr
 def _resolve(
     moment: int, op: cirq.Operation, resolver: cirq.ParamResolver
 ) -> tuple[cirq.Operation, _Handler]:
-    resolved = cirq.resolve_parameters(op, resolver)
+    try:
+        resolved = cirq.resolve_parameters(op, resolver)
+    except (TypeError, ValueError) as exc:
+        raise _unsupported(moment, op, f"its parameters must be real numbers ({exc})") from exc
     if cirq.is_parameterized(resolved):
         names = ", ".join(sorted(cirq.parameter_names(resolved)))
         raise InvalidInputError(
@@ -557,12 +560,17 @@ def _walk(
                 try:
                     handler(gate, op.qubits, index, qis, native)
                 except TypeError:
+                    # Symbols (or other non-numbers) do not convert to float: resolve, retry.
                     if not cirq.is_parameterized(op):
                         raise
                     resolved, handler = _resolve(moment_index, op, resolver)
                     handler(resolved.gate, resolved.qubits, index, qis, native)
             except _Reject as exc:
                 raise _unsupported(moment_index, op, str(exc)) from None
+            except TypeError as exc:
+                raise _unsupported(
+                    moment_index, op, f"its parameters must be real numbers ({exc})"
+                ) from exc
     return qis, native, measurements
 
 

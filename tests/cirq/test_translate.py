@@ -461,6 +461,15 @@ def test_non_finite_angles_are_rejected(value: float) -> None:
             to_ionq(circuit, param_resolver={"t": value})
 
 
+def test_non_real_parameters_are_rejected() -> None:
+    a = cirq.LineQubit(0)
+    t = sympy.Symbol("t")
+    with pytest.raises(InvalidInputError, match=r"moment 0: .*parameters must be real numbers"):
+        to_ionq(cirq.Circuit(cirq.rx(t).on(a)), param_resolver={"t": 1j})
+    with pytest.raises(InvalidInputError, match=r"moment 0: .*parameters must be real numbers"):
+        to_ionq(cirq.Circuit(GPIGate(t).on(a)), param_resolver={"t": 1j})
+
+
 # ---------------------------------------------------------------------------------------------
 # Bad input
 

@@ -23,6 +23,13 @@ def _ghz(**changes: Any) -> dict[str, Any]:
     return {"type": "ionq.circuit.v1", "backend": "simulator", "input": dict(GHZ_INPUT), **changes}
 
 
+DEBIAS = {"error_mitigation": {"debiasing": True}}
+
+
+def _one(gate: dict[str, Any], gateset: str = "qis") -> dict[str, Any]:
+    return {"gateset": gateset, "circuit": [gate]}
+
+
 @pytest.mark.parametrize(
     ("body", "key"),
     [
@@ -38,12 +45,12 @@ def _ghz(**changes: Any) -> dict[str, Any]:
         (_ghz(colour="blue"), "colour"),
         (_ghz(noise={"model": "perfect"}), "noise.model"),
         (_ghz(input={**GHZ_INPUT, "gateset": "qasm"}), "input.gateset"),
-        (_ghz(input={"gateset": "qis", "circuit": [{"gate": "hadamard", "targets": [0]}]}), "input.circuit[0].gate"),
-        (_ghz(input={"gateset": "qis", "circuit": [{"gate": "rx", "targets": [0]}]}), "input.circuit[0].rotation"),
+        (_ghz(input=_one({"gate": "hadamard", "targets": [0]})), "input.circuit[0].gate"),
+        (_ghz(input=_one({"gate": "rx", "targets": [0]})), "input.circuit[0].rotation"),
         (_ghz(input={**GHZ_INPUT, "qubits": 2}), "input.circuit[2].targets"),
-        (_ghz(input={"gateset": "native", "circuit": [{"gate": "h", "targets": [0]}]}), "input.circuit[0].gate"),
+        (_ghz(input=_one({"gate": "h", "targets": [0]}, "native")), "input.circuit[0].gate"),
         (
-            _ghz(backend="qpu.aria-1", shots=100, settings={"error_mitigation": {"debiasing": True}}),
+            _ghz(backend="qpu.aria-1", shots=100, settings=DEBIAS),
             "settings.error_mitigation.debiasing",
         ),
     ],
@@ -55,13 +62,13 @@ def test_bad_job_bodies_name_the_key(api: Api, body: dict[str, Any], key: str) -
 def test_multi_circuit_limits(api: Api) -> None:
     gate = {"gate": "x", "targets": [0]}
     too_many = {"gateset": "qis", "circuits": [{"circuit": [gate]}] * 5001}
-    assert _bad(api, {"type": "ionq.multi-circuit.v1", "backend": "simulator", "input": too_many}) == [
-        "input.circuits"
-    ]
+    assert _bad(
+        api, {"type": "ionq.multi-circuit.v1", "backend": "simulator", "input": too_many}
+    ) == ["input.circuits"]
     too_long = {"gateset": "qis", "circuits": [{"circuit": [gate] * 30_001}] * 5}
-    assert _bad(api, {"type": "ionq.multi-circuit.v1", "backend": "simulator", "input": too_long}) == [
-        "input.circuits"
-    ]
+    assert _bad(
+        api, {"type": "ionq.multi-circuit.v1", "backend": "simulator", "input": too_long}
+    ) == ["input.circuits"]
 
 
 def test_invalid_json_is_400(api: Api) -> None:
@@ -143,9 +150,11 @@ def test_job_failures_reported_as_failed_jobs(api: Api) -> None:
         "message": "Gate types [ms] are not supported by this backend",
     }
     zz = {"gate": "zz", "targets": [0, 1], "angle": 0.25}
-    assert api.run(circuit_job([zz], gateset="native", backend="qpu.aria-1"))["failure"]["code"] == (
-        "UnsupportedGate"
+    assert api.run(circuit_job([zz], gateset="native", backend="qpu.aria-1"))["failure"][
+        "code"
+    ] == ("UnsupportedGate")
+    assert (
+        api.run(circuit_job([zz], gateset="native", backend="qpu.forte-1"))["status"] == "completed"
     )
-    assert api.run(circuit_job([zz], gateset="native", backend="qpu.forte-1"))["status"] == "completed"
     cost = api.get(f"/jobs/{failed['id']}/cost").json()
     assert cost["cost"]["value"] == 0

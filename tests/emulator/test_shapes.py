@@ -40,7 +40,7 @@ def test_list_items_omit_child_job_ids(api: Api) -> None:
     assert set(page) == {"jobs", "next"}
     assert page["jobs"]
     for item in page["jobs"]:
-        assert JOB_KEYS <= set(item)
+        assert set(item) >= JOB_KEYS
         assert "child_job_ids" not in item
 
 
@@ -51,9 +51,15 @@ def test_backends_are_public_and_complete(api: Api) -> None:
     assert anonymous.status_code == 200
     backends = anonymous.json()
     names = {b["backend"] for b in backends}
-    assert {"simulator", "qpu.aria-1", "qpu.aria-2", "qpu.forte-1", "qpu.forte-enterprise-1"} <= names
+    assert {
+        "simulator",
+        "qpu.aria-1",
+        "qpu.aria-2",
+        "qpu.forte-1",
+        "qpu.forte-enterprise-1",
+    } <= names
     for backend in backends:
-        assert BACKEND_KEYS <= set(backend)
+        assert set(backend) >= BACKEND_KEYS
     with_key = api.get("/backends/qpu.aria-1")
     assert with_key.status_code == 200 and with_key.json()["backend"] == "qpu.aria-1"
     wrong_key = requests.get(
@@ -91,7 +97,9 @@ def test_estimate_shape(api: Api) -> None:
     assert set(rates) == {"job_cost_minimum", "cost_2q_gate", "cost_1q_gate", "organization"}
     assert estimate["cost_unit"] == "usd"
     assert estimate["input_values"]["1q_gates"] == 10
-    expected = max(rates["job_cost_minimum"], 1000 * (10 * rates["cost_1q_gate"] + 5 * rates["cost_2q_gate"]))
+    expected = max(
+        rates["job_cost_minimum"], 1000 * (10 * rates["cost_1q_gate"] + 5 * rates["cost_2q_gate"])
+    )
     assert estimate["estimated_cost"] == round(expected, 2)
     big = api.get("/jobs/estimate", params={**params, "2q_gates": 1000}).json()
     assert big["estimated_cost"] > estimate["estimated_cost"]
@@ -108,11 +116,11 @@ def test_whoami_shape(api: Api) -> None:
 def test_session_shapes(api: Api) -> None:
     created = api.post("/sessions", json={"backend": "simulator"})
     assert created.status_code == 201
-    assert SESSION_KEYS <= set(created.json())
+    assert set(created.json()) >= SESSION_KEYS
     listing = api.get("/sessions").json()
     assert set(listing) == {"organization_id", "sessions"}
     for session in listing["sessions"]:
-        assert SESSION_KEYS <= set(session)
+        assert set(session) >= SESSION_KEYS
 
 
 def test_cancel_and_delete_shapes(api: Api) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import tempfile
 import threading
 import time
@@ -130,25 +129,23 @@ class Emulator:
             self._store, [self.api_key], workers=self._workers, qpu_delay=self._qpu_delay
         )
         app, self.faults = _build_app(self._service, self._fault_spec, self._fault_seed)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
-        self.port = sock.getsockname()[1]
-        self._server = uvicorn.Server(_config(app, self.host, "warning"))
+        config = _config(app, self.host, "warning")
+        config.port = self.port
+        self._server = uvicorn.Server(config)
         self._service.start()
         self._thread = threading.Thread(
-            target=self._server.run,
-            kwargs={"sockets": [sock]},
-            name="ionq-emulator-http",
-            daemon=True,
+            target=self._server.run, name="ionq-emulator-http", daemon=True
         )
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError("the emulator's HTTP server did not start")
+                raise RuntimeError(f"the emulator could not listen on {self.host}:{self.port}")
             time.sleep(0.01)
+        # uvicorn bound the port itself (binding it here would lose TCP_NODELAY on
+        # accepted connections); read back the one it got when ``port`` was 0.
+        self.port = int(self._server.servers[0].sockets[0].getsockname()[1])
         return self
 
     def stop(self) -> None:

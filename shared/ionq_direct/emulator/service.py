@@ -25,6 +25,18 @@ ORGANIZATION_ID = str(uuid.uuid5(_NAMESPACE, "organization"))
 _INT32 = 2**31
 
 
+def child_seed(seed: int, index: int) -> int:
+    """The noise seed of circuit ``index`` of a job seeded with ``seed``.
+
+    Circuit 0 keeps the job's seed; the others get well-mixed seeds, because simulators derive
+    per-shot seeds by counting up from the seed, so neighbouring seeds share trajectories.
+    """
+    if index == 0:
+        return seed
+    digest = hashlib.sha256(f"{seed}/{index}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % _INT32
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who an API key belongs to."""
@@ -134,7 +146,7 @@ class EmulatorService:
                 "gateset": circuit.gateset,
                 "shots": plan.shots,
                 "noise_model": model,
-                "seed": None if seed is None else (seed + index) % _INT32,
+                "seed": None if seed is None else child_seed(seed, index),
                 "failure": list(circuit.failure) if circuit.failure else None,
                 "result_kinds": ["probabilities"]
                 if ideal

@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ionq_direct.emulator.records import now_iso
@@ -20,6 +21,24 @@ log = logging.getLogger(__name__)
 
 TERMINAL_STATUSES = ("completed", "failed", "canceled")
 _STOP = object()
+_simulation_thread: ThreadPoolExecutor | None = None
+_simulation_thread_lock = threading.Lock()
+
+
+def _simulator() -> ThreadPoolExecutor:
+    """The one process-wide thread every simulation runs on.
+
+    Qiskit/Aer crash (segmentation fault) when circuits are simulated on several Python
+    threads at once, and also when a thread that simulated exits and another one simulates
+    later, as happens when one emulator stops and the next starts. So every emulator in the
+    process hands its simulations to this single thread, which lives until the interpreter
+    exits; Aer parallelises each run internally.
+    """
+    global _simulation_thread
+    with _simulation_thread_lock:
+        if _simulation_thread is None:
+            _simulation_thread = ThreadPoolExecutor(1, thread_name_prefix="ionq-emulator-sim")
+        return _simulation_thread
 
 
 def settle_parent(store: Store, parent_id: str) -> None:
@@ -157,13 +176,18 @@ class WorkerPool:
         from ionq_direct.emulator.simulation import SimulationFailure, simulate
 
         try:
-            result = simulate(
-                spec["circuit"],
-                qubits=spec["qubits"],
-                gateset=spec["gateset"],
-                shots=spec["shots"],
-                noise_model=spec["noise_model"],
-                seed=spec.get("seed"),
+            result = (
+                _simulator()
+                .submit(
+                    simulate,
+                    spec["circuit"],
+                    qubits=spec["qubits"],
+                    gateset=spec["gateset"],
+                    shots=spec["shots"],
+                    noise_model=spec["noise_model"],
+                    seed=spec.get("seed"),
+                )
+                .result()
             )
         except SimulationFailure as exc:
             self._finish(job_id, "failed", failure=(exc.code, exc.message), started=started)

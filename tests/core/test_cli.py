@@ -1,0 +1,189 @@
+"""The ``ionq-direct`` command line against a real embedded emulator."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from ionq_direct.cli import main
+from ionq_direct.demo import GUIDE_JOB
+from ionq_direct.emulator import Emulator
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def service_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    monkeypatch.setenv("IONQ_API_KEY", emulator.api_key)
+    monkeypatch.setenv("IONQ_API_URL", emulator.url)
+    return emulator
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+@pytest.fixture
+def guide_file(tmp_path: Path) -> Path:
+    path = tmp_path / "ghz.json"
+    path.write_text(json.dumps(GUIDE_JOB), encoding="utf-8")
+    return path
+
+
+def test_submit_wait_prints_ghz_probabilities_and_counts(
+    service_env: Emulator, guide_file: Path
+) -> None:
+    status, out = run("submit", str(guide_file), "--wait", "--timeout", "60")
+    assert status == 0
+    assert out.startswith("submitted job ")
+    assert ": completed" in out
+    probabilities = out.split("probabilities")[1].split("counts")[0]
+    assert "000    0.5000" in probabilities
+    assert "111    0.5000" in probabilities
+    assert "counts (1024 shots)" in out
+
+
+def test_job_results_cost_cancel_and_listing(service_env: Emulator, guide_file: Path) -> None:
+    status, out = run("submit", str(guide_file), "--wait", "--shots", "200")
+    assert status == 0
+    job_id = out.split()[2]
+
+    status, out = run("job", job_id)
+    record = json.loads(out)
+    assert (record["id"], record["status"], record["backend"]) == (job_id, "completed", "simulator")
+
+    status, out = run("results", job_id, "--shots", "50")
+    assert status == 0
+    assert "counts (50 shots)" in out
+
+    status, out = run("cost", job_id)
+    assert json.loads(out)["estimated_cost"]["unit"] == "usd"
+
+    status, out = run("jobs", "--status", "completed", "--limit", "100")
+    assert job_id in out
+
+    # Canceling a finished job leaves it as it was.
+    status, out = run("cancel", job_id)
+    assert status == 0
+    assert json.loads(out)["id"] == job_id
+
+
+def test_backends_lists_simulator_and_qpus(service_env: Emulator) -> None:
+    status, out = run("backends")
+    assert status == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert "simulator" in names
+    assert "qpu.aria-1" in names
+    assert "qpu.forte-1" in names
+
+
+def test_submit_overrides_backend_and_reports_a_failed_job(
+    service_env: Emulator, tmp_path: Path
+) -> None:
+    wide = dict(
+        GUIDE_JOB,
+        input={
+            "qubits": 30,
+            "gateset": "qis",
+            "circuit": [
+                {"gate": "x", "target": 29},
+            ],
+        },
+    )
+    path = tmp_path / "wide.json"
+    path.write_text(json.dumps(wide), encoding="utf-8")
+    status, out = run("submit", str(path), "--wait", "--backend", "qpu.aria-1")
+    assert status == 1
+    assert "failed: NotEnoughQubits" in out
+
+
+def test_bad_job_file_is_a_clear_error(
+    service_env: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    status, _ = run("submit", str(path))
+    assert status == 1
+    assert f"cannot read job file {path}" in capsys.readouterr().err
+
+
+def test_rejected_payload_reports_the_service_message(
+    service_env: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(dict(GUIDE_JOB, shots=0)), encoding="utf-8")
+    status, _ = run("submit", str(path))
+    assert status == 1
+    assert "shots" in capsys.readouterr().err
+
+
+def test_missing_key_names_the_variable_and_leaks_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("IONQ_API_KEY", raising=False)
+    status, _ = run("jobs", "--url", "http://127.0.0.1:9/v0.4")
+    assert status == 1
+    assert "IONQ_API_KEY" in capsys.readouterr().err
+
+
+def test_demo_runs_raw_json_qiskit_and_cirq_on_the_embedded_emulator() -> None:
+    status, out = run("demo", "--shots", "300")
+    assert status == 0
+    for title in ("as raw JSON", "aria-1 noise model", "emulated qpu.aria-1", "Qiskit", "Cirq"):
+        assert title in out
+    assert "skipped" not in out
+    # Every ideal run shows the GHZ distribution, and counts sum to the requested shots.
+    assert out.count("000    0.5000") == 3
+    assert out.count("counts (300 shots)") == 5
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_answers_over_http_with_the_given_key(tmp_path: Path) -> None:
+    port = _free_port()
+    db = tmp_path / "served.sqlite3"
+    command = [sys.executable, "-m", "ionq_direct.cli", "serve", "--port", str(port)]
+    command += ["--db", str(db), "--api-key", "served-key"]
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}/v0.4"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                backends = requests.get(f"{base}/backends", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "serve did not answer within 30 s"
+                time.sleep(0.05)
+        assert backends.status_code == 200
+        headers = {"Authorization": "apiKey served-key"}
+        created = requests.post(f"{base}/jobs", json=GUIDE_JOB, headers=headers, timeout=10)
+        assert created.status_code == 201
+        wrong = requests.get(f"{base}/jobs", headers={"Authorization": "apiKey nope"}, timeout=5)
+        assert wrong.status_code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert db.exists()

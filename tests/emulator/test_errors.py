@@ -158,3 +158,12 @@ def test_job_failures_reported_as_failed_jobs(api: Api) -> None:
     )
     cost = api.get(f"/jobs/{failed['id']}/cost").json()
     assert cost["cost"]["value"] == 0
+
+
+def test_a_simulation_too_large_fails_with_simulation_timeout(api: Api) -> None:
+    circuit = [{"gate": "h", "targets": [q]} for q in range(25)]
+    body = circuit_job(circuit, shots=1_000_000, noise={"model": "aria-1", "seed": 1})
+    job = api.run(body)
+    assert job["status"] == "failed"
+    assert job["failure"]["code"] == "SimulationTimeout"
+    assert job["results"] is None

@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 
 TERMINAL_STATUSES = ("completed", "failed", "canceled")
 _STOP = object()
+#: Wall-clock seconds one circuit may simulate before its job fails with ``SimulationTimeout``.
+SIMULATION_BUDGET_SECONDS = 120.0
+
 _simulation_thread: ThreadPoolExecutor | None = None
 _simulation_thread_lock = threading.Lock()
 
@@ -186,6 +189,7 @@ class WorkerPool:
                     shots=spec["shots"],
                     noise_model=spec["noise_model"],
                     seed=spec.get("seed"),
+                    max_seconds=SIMULATION_BUDGET_SECONDS,
                 )
                 .result()
             )

@@ -19,6 +19,7 @@ from typing import Any
 
 import requests
 
+from ionq_direct import _json
 from ionq_direct._constants import (
     CLIENT_TOKEN_KEY,
     RECONCILE_MAX_PAGES,
@@ -85,7 +86,7 @@ def prepare(payload: Mapping[str, Any] | bytes, client_token: str | None = None)
         )
     body["metadata"] = metadata
     try:
-        data = json.dumps(body, separators=(",", ":"), allow_nan=False).encode()
+        data = _json.dumps_checked(body)
     except (TypeError, ValueError) as exc:
         raise InvalidInputError(f"the job payload is not valid JSON: {exc}") from exc
     backend = body.get("backend")

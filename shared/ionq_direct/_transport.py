@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import json
 import logging
 import math
 import platform
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ionq_direct import _json
 from ionq_direct._constants import API_KEY_ENV, CONNECT_TIMEOUT, MAX_RETRIES, READ_TIMEOUT
 from ionq_direct._redact import scrub_text
 from ionq_direct._responses import decode_success, error_from_response
@@ -188,7 +188,7 @@ class Transport:
         method = method.upper()
         mode = _METHOD_MODES.get(method, RetryMode.UNSAFE)
         if data is None and json_body is not None:
-            data = json.dumps(json_body, separators=(",", ":")).encode()
+            data = _json.dumps_checked(json_body)
         headers: dict[str, str | None] = {}
         if data is not None:
             headers["Content-Type"] = "application/json"

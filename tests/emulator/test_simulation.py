@@ -241,6 +241,11 @@ def test_same_seed_same_shots_other_seed_other_shots(width: int) -> None:
     other = _noisy(_ghz(width), width, "aria-2", 500, 43)
     assert first == again
     assert first.shots != other.shots
+    # Neighbouring seeds are independent, not the same trajectories shifted by one shot (which
+    # would change at most one shot's outcome between the two histograms).
+    keys = set(first.histogram) | set(other.histogram)
+    moved = sum(abs(first.histogram.get(k, 0) - other.histogram.get(k, 0)) for k in keys)
+    assert moved > 2
 
 
 @pytest.mark.parametrize("model", [m for m in NOISE_MODELS if m != "ideal"])

@@ -316,6 +316,16 @@ def _ideal(builder: _Builder, used: Sequence[int] | None) -> SimulationResult:
     )
 
 
+def _batch_seed(seed: int, done: int) -> int:
+    """A well-mixed Aer seed for the batch starting at shot ``done``.
+
+    Aer seeds shot ``i`` with ``seed + i``, so neighbouring user seeds (42 and 43) would share
+    almost every trajectory; hashing the user seed with the batch offset keeps them independent.
+    """
+    state = np.random.SeedSequence([seed % 2**63, done]).generate_state(1, np.uint32)
+    return int(state[0]) % _SEED_MODULUS
+
+
 def _noisy(
     builder: _Builder,
     used: Sequence[int] | None,
@@ -334,7 +344,7 @@ def _noisy(
     while done < shots:
         size = min(batch, shots - done)
         result = simulator.run(
-            qc, shots=size, seed_simulator=(seed + done) % _SEED_MODULUS, memory=True
+            qc, shots=size, seed_simulator=_batch_seed(seed, done), memory=True
         ).result()
         _check_result(result)
         outcomes.append(np.array([int(bits, 2) for bits in result.get_memory(0)], np.int64))

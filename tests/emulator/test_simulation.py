@@ -100,11 +100,12 @@ def _ideal(circuit: list[Gate], qubits: int, gateset: str = "qis") -> dict[str, 
 # Exactness of the gate mapping
 
 
-@pytest.mark.parametrize("name", sorted(GATE_NAMES["qis"]))
-@pytest.mark.parametrize("ncontrols", [0, 1, 2, 3])
+@pytest.mark.parametrize(
+    ("name", "ncontrols"),
+    # cnot takes at least one control; every other qis gate also runs uncontrolled.
+    [(n, c) for n in sorted(GATE_NAMES["qis"]) for c in range(4) if not (n == "cnot" and c == 0)],
+)
 def test_each_qis_gate_is_exact_including_global_phase(name: str, ncontrols: int) -> None:
-    if name == "cnot" and ncontrols == 0:
-        pytest.skip("cnot needs a control")
     rng = random.Random(f"{name}/{ncontrols}")
     n = 6
     for _ in range(3):

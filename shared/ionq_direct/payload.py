@@ -248,6 +248,31 @@ def _serialise(value: object, what: str) -> bytes:
         raise InvalidInputError(f"{what} cannot be written as JSON: {exc}") from None
 
 
+#: Items encoded per ``orjson.dumps`` call when a list is written in pieces. orjson's output buffer
+#: is several times larger than what it writes and stays allocated as long as the bytes live, so
+#: a long list is encoded in chunks, each trimmed to its exact size, and joined once.
+_CHUNK_ITEMS = 4096
+
+
+def _encode_items(items: Sequence[Any], what: str) -> list[bytes | memoryview]:
+    """The JSON of ``items`` without the enclosing brackets, as pieces to join in order."""
+    if len(items) <= _CHUNK_ITEMS:
+        # A memoryview, so the one copy is the final join (which sizes the body exactly).
+        return [memoryview(_serialise(items, what))[1:-1]]
+    pieces: list[bytes | memoryview] = []
+    for start in range(0, len(items), _CHUNK_ITEMS):
+        if pieces:
+            pieces.append(b",")
+        chunk = _serialise(items[start : start + _CHUNK_ITEMS], what)
+        pieces.append(chunk[1:-1])  # an exact-size copy; the oversized buffer is freed here
+    return pieces
+
+
+def _input_prefix(circuit: Circuit) -> bytes:
+    """``{"qubits":...,"gateset":...,"circuit":[``, the start of :meth:`Circuit.to_input`."""
+    return b'{"qubits":%d,"gateset":%s,"circuit":[' % (circuit.qubits, _dumps(circuit.gateset))
+
+
 def _check_circuits(circuits: Sequence[Circuit]) -> None:
     if isinstance(circuits, Circuit) or not isinstance(circuits, Sequence):
         raise InvalidInputError("circuits must be a list of Circuit objects (wrap one in [ ])")
@@ -275,11 +300,13 @@ def _single_jobs(
     jobs = []
     for index, circuit in enumerate(circuits):
         token = uuid.uuid4().hex
-        body = (
-            _head(fields, SINGLE_CIRCUIT, merged[index], token)
-            + _serialise(circuit.to_input(), f"circuit {index}")
-            + b"}"
-        )
+        pieces = [
+            _head(fields, SINGLE_CIRCUIT, merged[index], token),
+            _input_prefix(circuit),
+            *_encode_items(circuit.gates, f"circuit {index}"),
+            b"]}}",
+        ]
+        body = b"".join(pieces)
         if len(body) > MAX_BODY_BYTES:
             raise _too_big(len(body), index)
         jobs.append(PreparedJob(body, token, range(index, index + 1), SINGLE_CIRCUIT))
@@ -324,19 +351,93 @@ def _split(
     return parts
 
 
+def _entry_pieces(circuits: Sequence[Circuit], what: str) -> list[bytes | memoryview]:
+    """The JSON of the circuits' job entries, comma-separated, as pieces to join in order.
+
+    Small circuits are encoded many per ``orjson.dumps`` call; a long circuit's gates in chunks.
+    """
+    pieces: list[bytes | memoryview] = []
+    group: list[dict[str, Any]] = []
+    weight = 0
+
+    def flush() -> None:
+        nonlocal weight
+        if group:
+            if pieces:
+                pieces.append(b",")
+            pieces.extend(_encode_items(group, what))
+            group.clear()
+            weight = 0
+
+    for circuit in circuits:
+        size = len(circuit.gates)
+        if size > _CHUNK_ITEMS:
+            flush()
+            if pieces:
+                pieces.append(b",")
+            tail = {"qubits": circuit.qubits, "gateset": circuit.gateset}
+            if circuit.name is not None:
+                tail["name"] = circuit.name
+            pieces.append(b'{"circuit":[')
+            pieces.extend(_encode_items(circuit.gates, what))
+            pieces.append(b"]," + _serialise(tail, what)[1:])
+            continue
+        if weight + size > _CHUNK_ITEMS:
+            flush()
+        group.append(_entry_dict(circuit))
+        weight += size + 1
+    flush()
+    if len(pieces) > 1:  # several encodings: keep exact-size copies, not orjson's buffers
+        pieces = [bytes(piece) if isinstance(piece, memoryview) else piece for piece in pieces]
+    return pieces
+
+
+def _one_multi_job(
+    circuits: Sequence[Circuit], fields: Mapping[str, Any], metadata: Mapping[str, str]
+) -> PreparedJob | None:
+    """The whole batch as one job, encoded in one go, or ``None`` when it must be split.
+
+    Also ``None`` when a circuit cannot be encoded: the per-circuit path then names it.
+    """
+    if len(circuits) > MAX_CIRCUITS_PER_JOB:
+        return None
+    if sum(len(circuit.gates) for circuit in circuits) > MAX_GATES_PER_JOB:
+        return None
+    token = uuid.uuid4().hex
+    try:
+        entries = _entry_pieces(circuits, "a circuit")
+    except InvalidInputError:
+        return None
+    body = b"".join(
+        [
+            _head(fields, MULTI_CIRCUIT, metadata, token),
+            _multi_prefix(circuits[0].gateset),
+            *entries,
+            _MULTI_SUFFIX,
+        ]
+    )
+    if len(body) > MAX_BODY_BYTES:
+        return None
+    return PreparedJob(body, token, range(len(circuits)), MULTI_CIRCUIT)
+
+
 def _multi_jobs(
     circuits: Sequence[Circuit], fields: Mapping[str, Any], metadata: Mapping[str, str]
 ) -> list[PreparedJob]:
     # Metadata is checked across the whole batch first, so a conflict fails before any work.
     union = _merge_metadata(metadata, circuits, range(len(circuits)))
+    single = _one_multi_job(circuits, fields, union)
+    if single is not None:
+        return [single]
     # Sizes are computed with the union metadata, an upper bound for any part's metadata.
     head_size = len(_head(fields, MULTI_CIRCUIT, union, "0" * _TOKEN_LENGTH))
     overhead = {
         gateset: head_size + len(_multi_prefix(gateset)) + len(_MULTI_SUFFIX)
         for gateset in ("qis", "native")
     }
+    # Exact-size copies: orjson's buffers are several times what they hold.
     entries = [
-        _serialise(_entry_dict(circuit), f"circuit {index}")
+        bytes(memoryview(_serialise(_entry_dict(circuit), f"circuit {index}")))
         for index, circuit in enumerate(circuits)
     ]
     parts = _split(circuits, [len(entry) for entry in entries], overhead)

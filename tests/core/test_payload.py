@@ -377,3 +377,54 @@ def test_one_circuit_over_the_body_limit_is_an_error(
     circuits = [_tiny(0, 1), _tiny(1, 30)]
     with pytest.raises(InvalidInputError, match=r"circuit 1 makes a [\d,]+-byte request; IonQ"):
         build_jobs(circuits, backend="simulator", multi_circuit=multi)
+
+
+def _without_tokens(jobs: list[PreparedJob]) -> list[bytes]:
+    return [job.body.replace(job.client_token.encode(), b"TOKEN") for job in jobs]
+
+
+@pytest.mark.parametrize("multi", [True, False])
+def test_chunked_encoding_writes_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch, multi: bool
+) -> None:
+    rotations = [{"gate": "rz", "target": q % 3, "rotation": 0.1 * q} for q in range(11)]
+    circuits = [
+        Circuit(rotations, 3, name="long"),
+        _tiny(1, 2),
+        Circuit(rotations[:3], 3),
+        _tiny(2, 1, name="short"),
+        Circuit(rotations, 3),
+    ]
+    whole = build_jobs(circuits, backend="simulator", multi_circuit=multi, metadata={"k": "v"})
+    for chunk in (1, 2, 3, 5):
+        monkeypatch.setattr(payload, "_CHUNK_ITEMS", chunk)
+        pieces = build_jobs(circuits, backend="simulator", multi_circuit=multi, metadata={"k": "v"})
+        assert _without_tokens(pieces) == _without_tokens(whole)
+    for job in whole:  # exact bodies: the decoded form is what to_input / _entry_dict describe
+        body = _decode(job)
+        if multi:
+            assert body["input"]["circuits"] == [payload._entry_dict(c) for c in circuits]
+        else:
+            assert body["input"] == circuits[job.circuits.start].to_input()
+
+
+@pytest.mark.parametrize("multi", [True, False])
+def test_a_value_json_cannot_hold_names_the_circuit(multi: bool) -> None:
+    odd = Circuit([{"gate": "x", "target": 0, "note": {1, 2}}], 1)
+    with pytest.raises(InvalidInputError, match="circuit 1 cannot be written as JSON"):
+        build_jobs([_tiny(0), odd], backend="simulator", multi_circuit=multi)
+
+
+def test_bodies_are_exact_size_copies() -> None:
+    """orjson's buffers are larger than their contents; bodies must not keep that slack."""
+    import tracemalloc
+
+    big = Circuit([{"gate": "rx", "target": 0, "rotation": 0.25 * i} for i in range(20_000)], 1)
+    for multi in (False, True):
+        tracemalloc.start()
+        try:
+            [job] = build_jobs([big], backend="simulator", multi_circuit=multi)
+            retained, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert retained < 1.3 * len(job.body)

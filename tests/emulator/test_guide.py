@@ -97,3 +97,19 @@ def test_dry_run_completes_without_results(api: Api) -> None:
     assert missing.status_code == 404
     assert missing.json()["message"] == "Job not found or not yet completed."
     assert api.get(f"/jobs/{job['id']}/cost").json()["dry_run"] is True
+
+
+def test_cirq_ionq_shaped_body_is_accepted(api: Api) -> None:
+    # cirq-ionq sends v0.3's "lang" and shots as a string; the live service takes both.
+    body = {
+        "backend": "simulator",
+        "type": "ionq.circuit.v1",
+        "lang": "json",
+        "input": {"gateset": "qis", "qubits": 1, "circuit": [{"gate": "x", "targets": [0]}]},
+        "metadata": {"measurement0": "m\x1f0", "shots": "300"},
+        "shots": "300",
+    }
+    job = api.run(body)
+    assert job["status"] == "completed"
+    assert job["shots"] == 300
+    assert api.get(f"/jobs/{job['id']}/results/probabilities").json() == {"1": 1.0}

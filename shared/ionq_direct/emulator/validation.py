@@ -30,9 +30,11 @@ MULTI_CIRCUIT_TYPE = "ionq.multi-circuit.v1"
 JOB_TYPES = (CIRCUIT_TYPE, MULTI_CIRCUIT_TYPE)
 DEFAULT_SHOTS = 100
 _NAME_RE = re.compile(r"^[A-Za-z0-9 _-]*$")
+# "lang" is v0.3's format field; cirq-ionq still sends "lang": "json" and the live service takes
+# it, so it is accepted and ignored.
 _TOP_KEYS = frozenset(
     {"type", "backend", "input", "name", "metadata", "shots", "session_id", "settings"}
-    | {"dry_run", "noise"}
+    | {"dry_run", "noise", "lang"}
 )
 _INT32_MAX = 2**31 - 1
 
@@ -371,6 +373,9 @@ def validate_job(body: object) -> JobPlan:
     if "input" not in obj:
         raise bad_request("input", '"input" is required.')
     shots = obj.get("shots", DEFAULT_SHOTS)
+    if isinstance(shots, str) and shots.isascii() and shots.isdigit():
+        # The service's validator converts numeric strings, as cirq-ionq sends ("shots": "1000").
+        shots = int(shots)
     if not _is_int(shots) or not 1 <= shots <= MAX_SHOTS:
         raise bad_request("shots", f'"shots" must be an integer from 1 to {MAX_SHOTS}.')
     name = obj.get("name")

@@ -74,6 +74,8 @@ def test_qis_gates_match_qiskit_exactly(gate: dict, build) -> None:  # type: ign
     assert np.allclose(ours, Statevector(prep).data, atol=1e-12)
 
 
+# Qiskit exponentiates the operator with SciPy, which warns about its sparse format.
+@pytest.mark.filterwarnings("ignore::scipy.sparse.SparseEfficiencyWarning")
 def test_pauliexp_matches_qiskit_evolution() -> None:
     from qiskit.circuit.library import PauliEvolutionGate
     from qiskit.quantum_info import SparsePauliOp

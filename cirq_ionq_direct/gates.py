@@ -51,12 +51,10 @@ def _sigma(phi: float) -> NDArray[np.complex128]:
     return np.array([[0, np.exp(-1j * angle)], [np.exp(1j * angle), 0]], dtype=np.complex128)
 
 
-@cirq.value_equality(approximate=True)
-class GPIGate(cirq.Gate):
-    """IonQ's GPI gate: a pi rotation about the axis at phase ``phi`` (turns) in the XY plane.
+class _PhaseGate(cirq.Gate):
+    """A one-qubit IonQ gate with one phase ``phi`` in turns: what GPI and GPI2 share."""
 
-    Unitary ``[[0, exp(-2 pi i phi)], [exp(2 pi i phi), 0]]``; ``GPIGate(0)`` is X.
-    """
+    _SYMBOL = ""
 
     def __init__(self, phi: cirq.TParamVal) -> None:
         self._phi = phi
@@ -71,6 +69,50 @@ class GPIGate(cirq.Gate):
 
     def _has_unitary_(self) -> bool:
         return not self._is_parameterized_()
+
+    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
+        return cirq.CircuitDiagramInfo(
+            wire_symbols=(f"{self._SYMBOL}({args.format_real(self._phi)})",)
+        )
+
+    def _is_parameterized_(self) -> bool:
+        return cirq.is_parameterized(self._phi)
+
+    def _parameter_names_(self) -> AbstractSet[str]:
+        return cirq.parameter_names(self._phi)
+
+    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> Any:
+        return type(self)(resolver.value_of(self._phi, recursive))
+
+    def _value_equality_values_(self) -> tuple[Any, ...]:
+        return (self._phi,)
+
+    def __repr__(self) -> str:
+        return f"cirq_ionq_direct.{type(self).__name__}(phi={_fmt(self._phi)})"
+
+    def __str__(self) -> str:
+        return f"{self._SYMBOL}({self._phi})"
+
+    @classmethod
+    def _json_namespace_(cls) -> str:
+        return "ionq_direct"
+
+    def _json_dict_(self) -> dict[str, Any]:
+        return {"phi": self._phi}
+
+    @classmethod
+    def _from_json_dict_(cls, phi: cirq.TParamVal, **kwargs: Any) -> Any:
+        return cls(phi)
+
+
+@cirq.value_equality(approximate=True)
+class GPIGate(_PhaseGate):
+    """IonQ's GPI gate: a pi rotation about the axis at phase ``phi`` (turns) in the XY plane.
+
+    Unitary ``[[0, exp(-2 pi i phi)], [exp(2 pi i phi), 0]]``; ``GPIGate(0)`` is X.
+    """
+
+    _SYMBOL = "GPI"
 
     def _unitary_(self) -> NDArray[np.complex128] | None:
         if self._is_parameterized_():
@@ -83,60 +125,16 @@ class GPIGate(cirq.Gate):
             return self  # GPI is Hermitian and unitary: its own inverse.
         return NotImplemented
 
-    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
-        return cirq.CircuitDiagramInfo(wire_symbols=(f"GPI({args.format_real(self._phi)})",))
-
-    def _is_parameterized_(self) -> bool:
-        return cirq.is_parameterized(self._phi)
-
-    def _parameter_names_(self) -> AbstractSet[str]:
-        return cirq.parameter_names(self._phi)
-
-    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> GPIGate:
-        return GPIGate(resolver.value_of(self._phi, recursive))
-
-    def _value_equality_values_(self) -> tuple[Any, ...]:
-        return (self._phi,)
-
-    def __repr__(self) -> str:
-        return f"cirq_ionq_direct.GPIGate(phi={_fmt(self._phi)})"
-
-    def __str__(self) -> str:
-        return f"GPI({self._phi})"
-
-    @classmethod
-    def _json_namespace_(cls) -> str:
-        return "ionq_direct"
-
-    def _json_dict_(self) -> dict[str, Any]:
-        return {"phi": self._phi}
-
-    @classmethod
-    def _from_json_dict_(cls, phi: cirq.TParamVal, **kwargs: Any) -> GPIGate:
-        return cls(phi)
-
 
 @cirq.value_equality(approximate=True)
-class GPI2Gate(cirq.Gate):
+class GPI2Gate(_PhaseGate):
     """IonQ's GPI2 gate: a pi/2 rotation about the axis at phase ``phi`` (turns) in the XY plane.
 
     Unitary ``(1/sqrt 2) [[1, -i exp(-2 pi i phi)], [-i exp(2 pi i phi), 1]]``; its inverse is
     ``GPI2Gate(phi + 0.5)``.
     """
 
-    def __init__(self, phi: cirq.TParamVal) -> None:
-        self._phi = phi
-
-    @property
-    def phi(self) -> cirq.TParamVal:
-        """The phase in turns."""
-        return self._phi
-
-    def _num_qubits_(self) -> int:
-        return 1
-
-    def _has_unitary_(self) -> bool:
-        return not self._is_parameterized_()
+    _SYMBOL = "GPI2"
 
     def _unitary_(self) -> NDArray[np.complex128] | None:
         if self._is_parameterized_():
@@ -151,38 +149,6 @@ class GPI2Gate(cirq.Gate):
         if power == -1.0:
             return GPI2Gate(_shift(self._phi, 0.5))
         return NotImplemented
-
-    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
-        return cirq.CircuitDiagramInfo(wire_symbols=(f"GPI2({args.format_real(self._phi)})",))
-
-    def _is_parameterized_(self) -> bool:
-        return cirq.is_parameterized(self._phi)
-
-    def _parameter_names_(self) -> AbstractSet[str]:
-        return cirq.parameter_names(self._phi)
-
-    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> GPI2Gate:
-        return GPI2Gate(resolver.value_of(self._phi, recursive))
-
-    def _value_equality_values_(self) -> tuple[Any, ...]:
-        return (self._phi,)
-
-    def __repr__(self) -> str:
-        return f"cirq_ionq_direct.GPI2Gate(phi={_fmt(self._phi)})"
-
-    def __str__(self) -> str:
-        return f"GPI2({self._phi})"
-
-    @classmethod
-    def _json_namespace_(cls) -> str:
-        return "ionq_direct"
-
-    def _json_dict_(self) -> dict[str, Any]:
-        return {"phi": self._phi}
-
-    @classmethod
-    def _from_json_dict_(cls, phi: cirq.TParamVal, **kwargs: Any) -> GPI2Gate:
-        return cls(phi)
 
 
 @cirq.value_equality(approximate=True)

@@ -28,14 +28,16 @@ from qiskit.circuit.annotated_operation import (
 from qiskit.quantum_info import SparseObservable, SparsePauliOp
 
 from ionq_direct._constants import MAX_CONTROLS
-from ionq_direct.circuit import UNMEASURED, Circuit
+from ionq_direct.circuit import UNMEASURED, Circuit, check_name
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.gates import GateError, validate_circuit
 
 __all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
 
 Gates = list[dict[str, Any]]
 Index = dict[Qubit, int]
-Emitter = Callable[[Gates, Index, list[Any], tuple[Qubit, ...]], None]
+#: Appends IonQ gates for one instruction; returns how many of them touch a single qubit.
+Emitter = Callable[[Gates, Index, list[Any], tuple[Qubit, ...]], int]
 
 _HALF_PI = math.pi / 2
 _QUARTER_PI = math.pi / 4
@@ -51,6 +53,10 @@ _BAD_NAME_CHAR = re.compile(r"[^A-Za-z0-9 _-]")
 
 class _Problem(Exception):
     """Raised inside the pass; :func:`to_ionq` adds the instruction's index and name."""
+
+
+class _NativeGateFound(Exception):
+    """A native gate in a circuit walked as ``qis`` without a chosen gateset: walk it as native."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,48 +200,82 @@ _PHASES: dict[str, float] = {**_FIXED_PHASES, "p": 0.0, "u1": 0.0}
 # Fast emitters, keyed by Qiskit instruction name
 
 
+# These emitters produce what ``validate_circuit`` accepts by construction (indices from the
+# circuit's qubit index, distinct; parameters finite and in range; at most one control), so the
+# translated circuit is built without validating again. Anything else is validated as it is
+# emitted (:func:`_checked`). tests/qiskit/test_translate.py proves the claim on random circuits.
+
+
+def _twice(qubit: int) -> _Problem:
+    return _Problem(f"qubit {qubit} is used twice; each qubit of an instruction must differ")
+
+
+def _checked(out: Gates, start: int) -> int:
+    """Validate the gates appended since ``start``; return how many touch a single qubit."""
+    try:
+        counts = validate_circuit(out[start:], gateset="qis", qubits=None, path="gate")
+    except GateError as exc:
+        raise _Problem(str(exc)) from None
+    return counts.one_qubit
+
+
 def _fixed(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
         out.append({"gate": ionq, "target": idx[qargs[0]]})
+        return 1
 
     return emit
 
 
 def _rotation(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
         angle = params[0]
         if type(angle) is not float or angle - angle != 0.0:  # the hottest path: _num inlined
             angle = _slow_num(angle)
         out.append({"gate": ionq, "target": idx[qargs[0]], "rotation": angle})
+        return 1
 
     return emit
 
 
 def _controlled(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
-        out.append({"gate": ionq, "control": idx[qargs[0]], "target": idx[qargs[1]]})
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+        control = idx[qargs[0]]
+        target = idx[qargs[1]]
+        if control == target:
+            raise _twice(target)
+        out.append({"gate": ionq, "control": control, "target": target})
+        return 0
 
     return emit
 
 
 def _controlled_rotation(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+        control = idx[qargs[0]]
+        target = idx[qargs[1]]
+        if control == target:
+            raise _twice(target)
         out.append(
-            {
-                "gate": ionq,
-                "control": idx[qargs[0]],
-                "target": idx[qargs[1]],
-                "rotation": _num(params[0]),
-            }
+            {"gate": ionq, "control": control, "target": target, "rotation": _num(params[0])}
         )
+        return 0
 
     return emit
 
 
+def _pair(idx: Index, qargs: tuple[Qubit, ...]) -> list[int]:
+    a = idx[qargs[0]]
+    b = idx[qargs[1]]
+    if a == b:
+        raise _twice(a)
+    return [a, b]
+
+
 def _ising(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
-        targets = [idx[qargs[0]], idx[qargs[1]]]
-        out.append({"gate": ionq, "targets": targets, "rotation": _num(params[0])})
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+        out.append({"gate": ionq, "targets": _pair(idx, qargs), "rotation": _num(params[0])})
+        return 0
 
     return emit
 
@@ -243,22 +283,28 @@ def _ising(ionq: str) -> Emitter:
 def _via_base(base: str, controls: int | None) -> Emitter:
     """Emit through :func:`_emit_base`; ``controls=None`` means all qubits but the last."""
 
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
         qubits = [idx[q] for q in qargs]
         split = len(qubits) - 1 if controls is None else controls
+        start = len(out)
         _emit_base(out, base, params, qubits[:split], qubits[split:])
+        return _checked(out, start)
 
     return emit
 
 
-def _swap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
-    out.append({"gate": "swap", "targets": [idx[qargs[0]], idx[qargs[1]]]})
+def _swap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+    out.append({"gate": "swap", "targets": _pair(idx, qargs)})
+    return 0
 
 
-def _cswap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
-    out.append(
-        {"gate": "swap", "control": idx[qargs[0]], "targets": [idx[qargs[1]], idx[qargs[2]]]}
-    )
+def _cswap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+    control = idx[qargs[0]]
+    targets = _pair(idx, qargs[1:])
+    if control in targets:
+        raise _twice(control)
+    out.append({"gate": "swap", "control": control, "targets": targets})
+    return 0
 
 
 _QIS_EMITTERS: dict[str, Emitter] = {
@@ -308,14 +354,15 @@ _QIS_EMITTERS: dict[str, Emitter] = {
 
 
 def _gpi(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
         out.append({"gate": ionq, "target": idx[qargs[0]], "phase": _turns(params[0])})
+        return 1
 
     return emit
 
 
-def _ms(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
-    targets = [idx[qargs[0]], idx[qargs[1]]]
+def _ms(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+    targets = _pair(idx, qargs)
     phi0, phi1, theta = _turns(params[0]), _turns(params[1]), _num(params[2])
     if not 0.0 <= theta <= 0.25:
         # MS(theta) = exp(-i pi theta P) with P^2 = 1: period 2 (1 up to a global sign), and
@@ -330,13 +377,15 @@ def _ms(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> 
             )
             theta -= 0.25
     out.append({"gate": "ms", "targets": targets, "phases": [phi0, phi1], "angle": theta})
+    return 0
 
 
-def _native_zz(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> None:
+def _native_zz(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
     theta = _num(params[0])
     if not -1.0 <= theta <= 1.0:
         theta = math.remainder(theta, 2.0)  # ZZ(theta) has period 2
-    out.append({"gate": "zz", "targets": [idx[qargs[0]], idx[qargs[1]]], "angle": theta})
+    out.append({"gate": "zz", "targets": _pair(idx, qargs), "angle": theta})
+    return 0
 
 
 _NATIVE_EMITTERS: dict[str, Emitter] = {
@@ -459,10 +508,13 @@ def _controlled_gate(out: Gates, idx: Index, inst: CircuitInstruction) -> bool:
     return True
 
 
-def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict: bool) -> None:
+def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict: bool) -> int:
+    """Emit (and validate) a rare instruction or raise; returns the gates touching one qubit."""
     name = inst.name
     if name in _NATIVE_EMITTERS or name in _QIS_EMITTERS:
         kind = "native" if name in _NATIVE_EMITTERS else "qis"
+        if kind == "native" and not strict:
+            raise _NativeGateFound
         if strict:
             raise _Problem(f"it is a {kind} gate but the gateset is {gateset!r}")
         raise _Problem(
@@ -474,12 +526,13 @@ def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict
     if name in _CONTROL_FLOW or inst.is_control_flow():
         raise _Problem(f"classical control flow is not supported: {_V1_LIMIT}")
     if gateset == "qis":
+        start = len(out)
         if name == "PauliEvolution":
             _pauli_evolution(out, idx, inst)
-            return
+            return _checked(out, start)
         controlled = name == "annotated" or inst.is_controlled_gate()
         if controlled and _controlled_gate(out, idx, inst):
-            return
+            return _checked(out, start)
     raise _Problem(f"gate {name!r} is not supported by IonQ's {gateset} gateset; {_TRANSPILE_HINT}")
 
 
@@ -487,23 +540,46 @@ def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict
 # The pass
 
 
-def _choose_gateset(circuit: QuantumCircuit, gateset: str | None) -> tuple[str, bool]:
-    if gateset is not None:
-        if gateset not in ("qis", "native"):
-            raise InvalidInputError(f"gateset must be 'qis', 'native' or None, got {gateset!r}")
-        return gateset, True
+def _has_native_gates(circuit: QuantumCircuit) -> bool:
     ops = circuit.count_ops()
-    return ("native" if any(name in ops for name in _NATIVE_EMITTERS) else "qis"), False
+    return any(name in ops for name in _NATIVE_EMITTERS)
 
 
-def _translate(circuit: QuantumCircuit, gateset: str, strict: bool) -> tuple[Gates, list[int]]:
+def _translate(
+    circuit: QuantumCircuit, gateset: str | None
+) -> tuple[str, Gates, tuple[int, ...], int]:
+    """The gateset, gates, measurement map and how many gates touch a single qubit.
+
+    Without a chosen gateset, ``native`` is used exactly when the circuit has native gates: the
+    circuit is walked as ``qis`` and walked again as ``native`` as soon as a native gate shows up,
+    or when the ``qis`` walk finds a problem in a circuit with native gates (so the error is the
+    one the native walk reports).
+    """
+    if gateset is not None:
+        return (gateset, *_walk(circuit, gateset, strict=True))
+    try:
+        return ("qis", *_walk(circuit, "qis", strict=False))
+    except _NativeGateFound:
+        pass
+    except InvalidInputError:
+        if not _has_native_gates(circuit):
+            raise
+    return ("native", *_walk(circuit, "native", strict=False))
+
+
+def _walk(
+    circuit: QuantumCircuit, gateset: str, strict: bool
+) -> tuple[Gates, tuple[int, ...], int]:
     table = _QIS_EMITTERS if gateset == "qis" else _NATIVE_EMITTERS
-    index: Index = {bit: i for i, bit in enumerate(circuit.qubits)}
-    clbit_index = {bit: i for i, bit in enumerate(circuit.clbits)}
-    measurement_map = [UNMEASURED] * len(clbit_index)
+    qubits = circuit.qubits
+    index: Index = dict(zip(qubits, range(len(qubits)), strict=True))
+    clbits = circuit.clbits
+    clbit_index = dict(zip(clbits, range(len(clbits)), strict=True))
+    measurement_map = [UNMEASURED] * len(clbits)
     measured: set[Qubit] = set()
     dropped = _DROPPED
     out: Gates = []
+    one = 0
     position = -1
     inst: CircuitInstruction | None = None
     try:
@@ -514,7 +590,7 @@ def _translate(circuit: QuantumCircuit, gateset: str, strict: bool) -> tuple[Gat
                 qargs = inst.qubits
                 if measured and not measured.isdisjoint(qargs):
                     _reused(index, measured, qargs)
-                emit(out, index, inst.params, qargs)
+                one += emit(out, index, inst.params, qargs)
             elif name == "measure":
                 qubit = inst.qubits[0]
                 measurement_map[clbit_index[inst.clbits[0]]] = index[qubit]
@@ -522,7 +598,7 @@ def _translate(circuit: QuantumCircuit, gateset: str, strict: bool) -> tuple[Gat
             elif name not in dropped:
                 if measured and not measured.isdisjoint(inst.qubits) and name != "reset":
                     _reused(index, measured, inst.qubits)
-                _rare(out, index, inst, gateset, strict)
+                one += _rare(out, index, inst, gateset, strict)
     except _Problem as problem:
         assert inst is not None
         where = [index[q] for q in inst.qubits]
@@ -530,7 +606,7 @@ def _translate(circuit: QuantumCircuit, gateset: str, strict: bool) -> tuple[Gat
             f"circuit {circuit.name!r}, instruction {position} ({inst.name!r} on qubits "
             f"{where}): {problem}"
         ) from None
-    return out, measurement_map
+    return out, tuple(measurement_map), one
 
 
 def _reused(index: Index, measured: set[Qubit], qargs: tuple[Qubit, ...]) -> None:
@@ -541,15 +617,17 @@ def _reused(index: Index, measured: set[Qubit], qargs: tuple[Qubit, ...]) -> Non
     )
 
 
-def _registers(circuit: QuantumCircuit) -> list[tuple[str, int]]:
-    layout = [bit for creg in circuit.cregs for bit in creg]
-    if layout != list(circuit.clbits):
+def _registers(circuit: QuantumCircuit) -> tuple[tuple[str, int], ...]:
+    cregs = circuit.cregs
+    clbits = circuit.clbits
+    layout = [bit for creg in cregs for bit in creg] if len(cregs) != 1 else list(cregs[0])
+    if layout != clbits:
         raise InvalidInputError(
             f"circuit {circuit.name!r}: its classical bits are not split into registers one by one "
             "(a bit outside every ClassicalRegister, in two registers, or out of order); put each "
             "classical bit in exactly one ClassicalRegister"
         )
-    return [(creg.name, creg.size) for creg in circuit.cregs]
+    return tuple([(creg.name, creg.size) for creg in cregs])
 
 
 def to_ionq(
@@ -575,17 +653,30 @@ def to_ionq(
     """
     if not isinstance(circuit, QuantumCircuit):
         raise InvalidInputError(f"expected a QuantumCircuit, got {type(circuit).__name__}")
-    chosen, strict = _choose_gateset(circuit, gateset)
-    gates, measurement_map = _translate(circuit, chosen, strict)
+    if gateset is not None and gateset not in ("qis", "native"):
+        raise InvalidInputError(f"gateset must be 'qis', 'native' or None, got {gateset!r}")
+    chosen, gates, measurement_map, one = _translate(circuit, gateset)
+    registers = _registers(circuit)
+    qubits = circuit.num_qubits
     if name is None:
         name = _BAD_NAME_CHAR.sub("_", circuit.name)
-    return Circuit(
-        gates,
-        circuit.num_qubits,
-        gateset=chosen,
-        measurement_map=measurement_map,
-        registers=_registers(circuit),
-        name=name,
+    else:
+        name = check_name(name, "circuit name")
+    if qubits < 1 or (len(registers) > 1 and len(set(dict(registers))) != len(registers)):
+        # No qubits, or a register name twice (Qiskit refuses that): Circuit() says what is wrong.
+        return Circuit(
+            gates,
+            qubits,
+            gateset=chosen,
+            measurement_map=measurement_map,
+            registers=registers,
+            name=name,
+        )
+    # Everything Circuit() checks holds by construction: each gate was emitted valid or was
+    # validated as it was emitted, indices come from the circuit's own bits and the registers
+    # cover the classical bits one by one.
+    return Circuit._trusted(
+        gates, qubits, chosen, one, len(gates) - one, measurement_map, registers, name, {}
     )
 
 

@@ -132,6 +132,38 @@ class Circuit:
             {} if metadata is None else check_metadata(metadata, "circuit metadata")
         )
 
+    @classmethod
+    def _trusted(
+        cls,
+        gates: list[dict[str, Any]],
+        qubits: int,
+        gateset: str,
+        one_qubit_gates: int,
+        two_qubit_gates: int,
+        measurement_map: tuple[int, ...],
+        registers: tuple[tuple[str, int], ...],
+        name: str | None,
+        metadata: dict[str, str],
+    ) -> Circuit:
+        """Build a circuit from parts a translator has already checked, without re-validating.
+
+        Only for this package's translators, which emit gates that ``validate_circuit`` accepts
+        (their tests prove it on random circuits of every gate kind) and pass the gate counts,
+        a measurement map and registers that ``__init__`` would accept, a valid name and string
+        metadata. The circuit takes ownership of ``gates`` and ``metadata`` (no copies).
+        """
+        circuit = cls.__new__(cls)
+        circuit.gates = gates
+        circuit.qubits = qubits
+        circuit.gateset = gateset
+        circuit.one_qubit_gates = one_qubit_gates
+        circuit.two_qubit_gates = two_qubit_gates
+        circuit.measurement_map = measurement_map
+        circuit.registers = registers
+        circuit.name = name
+        circuit.metadata = metadata
+        return circuit
+
     @property
     def num_gates(self) -> int:
         """The number of gates in the circuit."""

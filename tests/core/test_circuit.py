@@ -344,3 +344,16 @@ def test_fast_and_slow_paths_agree_on_random_gates(
 ) -> None:
     assert _fast(gates, gateset, 4) == _slow(gates, gateset, 4)
     assert _fast(gates, gateset, 4, 1) == _slow(gates, gateset, 4, 1)
+
+
+def test_trusted_construction_takes_the_parts_as_given() -> None:
+    gates = [{"gate": "h", "target": 0}, {"gate": "cnot", "control": 0, "target": 1}]
+    metadata = {"k": "v"}
+    trusted = Circuit._trusted(gates, 2, "qis", 1, 1, (1, -1), (("c", 2),), "n", metadata)
+    public = Circuit(
+        gates, 2, measurement_map=[1, -1], registers=[("c", 2)], name="n", metadata=metadata
+    )
+    for attribute in Circuit.__slots__:
+        assert getattr(trusted, attribute) == getattr(public, attribute), attribute
+    assert trusted.gates is gates and trusted.metadata is metadata  # owned, not copied
+    assert repr(trusted) == repr(public)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
-from qiskit.circuit import Clbit, Parameter, Qubit
+from qiskit.circuit import CircuitInstruction, Clbit, Gate, Parameter, Qubit
 from qiskit.circuit import library as lib
 from qiskit.circuit.annotated_operation import (
     AnnotatedOperation,
@@ -19,7 +19,9 @@ from qiskit.circuit.annotated_operation import (
 )
 from qiskit.quantum_info import SparsePauliOp, Statevector
 
+from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.gates import validate_circuit
 from ionq_direct.simulate import probabilities, statevector
 from qiskit_ionq_direct import GPI2Gate, GPIGate, MSGate, ZZGate, to_ionq, to_ionq_many
 
@@ -346,8 +348,8 @@ def test_mcx_variants(factory: Callable[[], lib.Gate]) -> None:
     check_exact(qc)
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_random_native_circuits_are_exact(seed: int) -> None:
+def random_native_circuit(seed: int) -> tuple[QuantumCircuit, list[int]]:
+    """A random circuit of native gates with out-of-range parameters; all qubits measured."""
     rng = np.random.default_rng(10_000 + seed)
     n = int(rng.integers(2, 6))
     qc = QuantumCircuit(n, n)
@@ -369,6 +371,12 @@ def test_random_native_circuits_are_exact(seed: int) -> None:
     qc.barrier()
     readout = [int(q) for q in rng.permutation(n)]
     qc.measure(readout, range(n))
+    return qc, readout
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_native_circuits_are_exact(seed: int) -> None:
+    qc, readout = random_native_circuit(seed)
     check_exact(qc, readout)
     circuit = to_ionq(qc)
     assert circuit.gateset == "native"
@@ -651,3 +659,87 @@ def test_loose_classical_bits() -> None:
     qc = QuantumCircuit([Qubit(), Clbit()])
     qc.measure(0, 0)
     raises(qc, "exactly one ClassicalRegister")
+
+
+# ---------------------------------------------------------------------------------------------
+# The translator builds its Circuit without validating again: prove what validation would say
+
+
+def _same_as_validated(circuit: Circuit) -> None:
+    counts = validate_circuit(circuit.gates, gateset=circuit.gateset, qubits=circuit.qubits)
+    assert (counts.one_qubit, counts.two_qubit) == (
+        circuit.one_qubit_gates,
+        circuit.two_qubit_gates,
+    )
+    validated = Circuit(
+        circuit.gates,
+        circuit.qubits,
+        gateset=circuit.gateset,
+        measurement_map=circuit.measurement_map,
+        registers=circuit.registers,
+        name=circuit.name,
+        metadata=circuit.metadata,
+    )
+    for attribute in Circuit.__slots__:
+        assert getattr(validated, attribute) == getattr(circuit, attribute), attribute
+    assert type(circuit.measurement_map) is tuple and type(circuit.registers) is tuple
+
+
+@pytest.mark.parametrize("seed", range(0, 360, 3))
+def test_translated_qis_circuits_pass_full_validation(seed: int) -> None:
+    _same_as_validated(to_ionq(random_qis_circuit(seed)[0]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_translated_native_circuits_pass_full_validation(seed: int) -> None:
+    _same_as_validated(to_ionq(random_native_circuit(seed)[0]))
+
+
+def test_every_fast_emitter_passes_full_validation() -> None:
+    """Each entry of the emitter tables, with awkward but legal parameters."""
+    rng = np.random.default_rng(3)
+    qc = QuantumCircuit(4, 2)
+    for name, build in QIS_CATALOG.items():
+        if name not in ("controlled", "PauliEvolution", "mcx", "mcp"):
+            for _ in range(3):
+                build(qc, rng)
+    qc.measure([3, 1], [0, 1])
+    _same_as_validated(to_ionq(qc))
+    native = QuantumCircuit(3)
+    for value in (-7.3, -1.0, -0.5, 0.0, 0.25, 0.26, 0.75, 1.0, 2.5):
+        native.append(GPIGate(value), [0])
+        native.append(GPI2Gate(value), [1])
+        native.append(MSGate(value, -value, value), [0, 2])
+        native.append(MSGate(0.1, 0.2, value), [2, 1])
+        native.append(ZZGate(value), [1, 0])
+    _same_as_validated(to_ionq(native))
+    _same_as_validated(to_ionq(QuantumCircuit(2)))
+
+
+def test_an_instruction_on_one_qubit_twice_is_refused() -> None:
+    # QuantumCircuit.append refuses this; the unchecked _append does not, so the translator checks.
+    for gate, count in [(lib.CXGate(), 2), (lib.RZZGate(0.3), 2), (lib.CSwapGate(), 3)]:
+        qc = QuantumCircuit(3)
+        qc.h(0)
+        qc._append(CircuitInstruction(gate, [qc.qubits[1]] * count))
+        raises(qc, "instruction 1", "qubit 1 is used twice")
+    native = QuantumCircuit(2)
+    native._append(CircuitInstruction(MSGate(0, 0), [native.qubits[0]] * 2))
+    raises(native, "instruction 0", "qubit 0 is used twice")
+
+
+def test_what_circuit_construction_refuses_is_still_refused() -> None:
+    with pytest.raises(InvalidInputError, match="qubits must be an integer >= 1, got 0"):
+        to_ionq(QuantumCircuit())
+    with pytest.raises(InvalidInputError, match=r"circuit name 'a\.b' contains '\.'"):
+        to_ionq(QuantumCircuit(1), name="a.b")
+    assert to_ionq(QuantumCircuit(1, name="a.b")).name == "a_b"
+
+
+def test_rare_instructions_are_validated_as_they_are_emitted() -> None:
+    # A custom two-qubit gate that calls itself "x", under a control: the emitted cnot would
+    # have two targets, which validation refuses.
+    qc = QuantumCircuit(3)
+    qc.h(0)
+    qc.append(AnnotatedOperation(Gate("x", 2, []), [ControlModifier(1)]), [0, 1, 2])
+    raises(qc, "instruction 1", "'annotated'", "cnot takes 1 target(s), got 2")

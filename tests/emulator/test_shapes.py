@@ -16,7 +16,7 @@ SESSION_KEYS = {
 }  # fmt: skip
 BACKEND_KEYS = {"backend", "status", "qubits", "average_queue_time", "last_updated"}
 ESTIMATE_KEYS = {
-    "input_values", "estimated_at", "cost_unit", "rate_information", "estimated_cost",
+    "estimate_context", "estimated_at", "estimated_unit", "rate_card", "estimated_total_cost",
     "estimated_execution_time", "current_predicted_queue_time",
 }  # fmt: skip
 
@@ -93,17 +93,20 @@ def test_estimate_shape(api: Api) -> None:
     params = {"backend": "qpu.forte-1", "shots": 1000, "1q_gates": 10, "2q_gates": 5}
     estimate = api.get("/jobs/estimate", params=params).json()
     assert set(estimate) == ESTIMATE_KEYS
-    rates = estimate["rate_information"]
-    assert set(rates) == {"job_cost_minimum", "cost_2q_gate", "cost_1q_gate", "organization"}
-    assert estimate["cost_unit"] == "usd"
-    assert estimate["input_values"]["1q_gates"] == 10
+    (rates,) = estimate["rate_card"]["rates"]
+    assert rates["unit"] == "gates"
+    assert estimate["estimated_unit"] == "usd"
+    assert estimate["estimate_context"]["1q_gates"] == 10
     expected = max(
         rates["job_cost_minimum"], 1000 * (10 * rates["cost_1q_gate"] + 5 * rates["cost_2q_gate"])
     )
-    assert estimate["estimated_cost"] == round(expected, 2)
+    assert estimate["estimated_total_cost"] == round(expected, 2)
+    # Milliseconds: 1000 shots of 10 x 110 us + 5 x 950 us + 400 us overhead.
+    assert estimate["estimated_execution_time"] == 1000 * (1100 + 4750 + 400) // 1000
     big = api.get("/jobs/estimate", params={**params, "2q_gates": 1000}).json()
-    assert big["estimated_cost"] > estimate["estimated_cost"]
-    assert api.get("/jobs/estimate", params={"backend": "simulator"}).json()["estimated_cost"] == 0
+    assert big["estimated_total_cost"] > estimate["estimated_total_cost"]
+    free = api.get("/jobs/estimate", params={"backend": "simulator"}).json()
+    assert free["estimated_total_cost"] == 0
     missing = api.get("/jobs/estimate")
     assert missing.status_code == 400 and missing.json()["validation"]["keys"] == ["backend"]
 

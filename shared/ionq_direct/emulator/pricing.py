@@ -92,11 +92,16 @@ def estimate(
     two_qubit: int,
     error_mitigation: bool,
     queue_seconds: float,
+    project: str | None = None,
 ) -> dict[str, Any]:
-    """The ``GET /jobs/estimate`` answer (IonQ's ``input_values`` / ``rate_information`` shape)."""
+    """The ``GET /jobs/estimate`` answer in the OpenAPI's ``GetJobEstimateResponse`` shape.
+
+    Times are integer milliseconds; the rate card has one per-gate entry for the backend family.
+    """
     r = rates(backend)
+    family = "aria" if r is _ARIA else "forte" if r is _FORTE else "simulator"
     return {
-        "input_values": {
+        "estimate_context": {
             "backend": backend,
             "type": job_type,
             "qubits": qubits,
@@ -104,18 +109,28 @@ def estimate(
             "1q_gates": one_qubit,
             "2q_gates": two_qubit,
             "error_mitigation": error_mitigation,
+            "organization": ORGANIZATION,
+            "project": project,
         },
         "estimated_at": datetime.now(timezone.utc)
         .isoformat(timespec="milliseconds")
         .replace("+00:00", "Z"),
-        "cost_unit": UNIT,
-        "rate_information": {
-            "job_cost_minimum": r.job_cost_minimum,
-            "cost_2q_gate": r.cost_2q_gate,
-            "cost_1q_gate": r.cost_1q_gate,
-            "organization": ORGANIZATION,
+        "estimated_unit": UNIT,
+        "rate_card": {
+            "id": f"emulator-{family}",
+            "rates": [
+                {
+                    "sku": f"emulator-{family}-gates",
+                    "unit": "gates",
+                    "cost_1q_gate": r.cost_1q_gate,
+                    "cost_2q_gate": r.cost_2q_gate,
+                    "job_cost_minimum": r.job_cost_minimum,
+                }
+            ],
         },
-        "estimated_cost": job_cost(backend, shots, one_qubit, two_qubit),
-        "estimated_execution_time": execution_seconds(backend, shots, one_qubit, two_qubit),
-        "current_predicted_queue_time": queue_seconds,
+        "estimated_total_cost": job_cost(backend, shots, one_qubit, two_qubit),
+        "estimated_execution_time": round(
+            execution_seconds(backend, shots, one_qubit, two_qubit) * 1000
+        ),
+        "current_predicted_queue_time": round(queue_seconds * 1000),
     }

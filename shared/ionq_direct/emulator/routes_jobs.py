@@ -12,7 +12,7 @@ from ionq_direct._constants import MAX_SHOTS
 from ionq_direct.emulator import catalog, pricing
 from ionq_direct.emulator.app import read_json, require_key, service_of
 from ionq_direct.emulator.errors import bad_request
-from ionq_direct.emulator.service import EmulatorService, Identity
+from ionq_direct.emulator.service import PROJECT_ID, EmulatorService, Identity
 from ionq_direct.emulator.store import JobFilter
 from ionq_direct.emulator.validation import validate_job
 
@@ -119,6 +119,7 @@ def estimate_job(
         two_qubit=two_qubit,
         error_mitigation=error_mitigation,
         queue_seconds=queue_seconds,
+        project=PROJECT_ID,
     )
 
 

@@ -31,7 +31,7 @@ from ionq_direct.errors import APIConnectionError, APIError, InvalidInputError, 
 
 logger = logging.getLogger("ionq_direct")
 
-#: Lists jobs: called with ``backend=`` (may be ``None``) and ``limit=`` keyword arguments.
+#: Lists jobs: called with ``backend=`` (may be ``None``) and ``limit=``, or with ``ids=``.
 JobLister = Callable[..., Iterator[dict[str, Any]]]
 
 
@@ -120,12 +120,25 @@ def is_ambiguous(exc: IonQError) -> bool:
 
 
 def find_by_token(list_jobs: JobLister, token: str, backend: str | None) -> dict[str, Any] | None:
-    """The most recent job whose metadata carries ``token``, scanning a bounded number of pages."""
+    """The job whose metadata carries ``token``, scanning a bounded number of pages.
+
+    The children of a multi-circuit job inherit its metadata, token included, and are newer
+    than it, so a newest-first listing shows them first (and a large batch pushes the parent
+    past the scanned pages): a match with a ``parent_job_id`` stands for that parent, which is
+    then fetched by id.
+    """
     recent = list_jobs(backend=backend, limit=RECONCILE_PAGE_SIZE)
     for job in itertools.islice(recent, RECONCILE_PAGE_SIZE * RECONCILE_MAX_PAGES):
         metadata = job.get("metadata")
-        if isinstance(metadata, Mapping) and metadata.get(CLIENT_TOKEN_KEY) == token:
+        if not (isinstance(metadata, Mapping) and metadata.get(CLIENT_TOKEN_KEY) == token):
+            continue
+        parent_id = job.get("parent_job_id")
+        if not parent_id:
             return job
+        for parent in list_jobs(ids=[str(parent_id)]):
+            if parent.get("id") == parent_id:
+                return parent
+        return {"id": parent_id, "status": None, "session_id": job.get("session_id")}
     return None
 
 

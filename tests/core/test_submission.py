@@ -268,3 +268,28 @@ def test_post_reset_before_sending_is_not_confused_with_never_sent() -> None:
         with pytest.raises(APIConnectionError):
             make_client(max_retries=0).create_job(PAYLOAD)
         assert [r.method for r in m.request_history] == ["POST", "GET"]
+
+
+def test_ambiguous_multi_circuit_post_finds_the_parent_not_a_child(
+    recorded_sleeps: list[float],
+) -> None:
+    # Children inherit the parent's metadata (token included) and are newer, so a newest-first
+    # listing shows them first; a big batch pushes the parent past the scanned pages.
+    def listing(request: Any, context: Any) -> Any:
+        token = m.request_history[0].json()["metadata"][CLIENT_TOKEN_KEY]
+        meta = {CLIENT_TOKEN_KEY: token}
+        if query(request).get("ids") == ["parent"]:
+            parent = {"id": "parent", "status": "ready", "parent_job_id": None, "metadata": meta}
+            return {"jobs": [parent], "next": None}
+        children = [
+            {"id": f"child-{i}", "parent_job_id": "parent", "metadata": meta} for i in (2, 1)
+        ]
+        return {"jobs": children, "next": None}
+
+    multi = {**PAYLOAD, "type": "ionq.multi-circuit.v1"}
+    with requests_mock.Mocker() as m:
+        m.post(f"{BASE}/jobs", status_code=502, json={})
+        m.get(f"{BASE}/jobs", json=listing)
+        job = make_client().submit(multi)
+        assert [r.method for r in m.request_history] == ["POST", "GET", "GET"]
+    assert (job.id, job.status) == ("parent", "ready")

@@ -217,7 +217,9 @@ class Job:
     # Helpers --------------------------------------------------------------------------
 
     def _require_results(self, wait: bool) -> None:
-        if not self.done:
+        # A creation answer ({"id", "status", "session_id"}) can already be terminal when a
+        # submission was reconciled; results need the full record (backend, shots, seed).
+        if not self.done or "backend" not in self._record:
             self.refresh()
         if not self.done:
             if not wait:

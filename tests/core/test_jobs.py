@@ -340,3 +340,19 @@ def test_outcomes_are_plain_ints() -> None:
     (key,) = probs
     assert type(key) is int
     assert not isinstance(key, np.integer)
+
+
+def test_results_of_a_job_known_only_by_a_terminal_creation_answer_use_the_full_record() -> None:
+    # A submission reconciled after an ambiguous POST may already be completed; its handle then
+    # holds only {"id", "status", "session_id"}. Counts need the backend, shots and seed.
+    full = record(backend="simulator", shots=200, metadata={SEED_METADATA_KEY: "11"})
+    job = job_with({"id": "j1", "status": "completed", "session_id": None})
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1", json=full)
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json=PROBS)
+        got = job.counts()
+    outcomes, tallies = results.counts(
+        [0, 1, 3], [0.3333, 0.3333, 0.3334], 200, exact=True, seed=11
+    )
+    assert got == dict(zip(outcomes.tolist(), tallies.tolist(), strict=True))
+    assert job.backend == "simulator"

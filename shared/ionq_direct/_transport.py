@@ -109,9 +109,10 @@ def check_api_key(api_key: str | None) -> str:
         raise InvalidInputError(
             f"no IonQ API key: pass api_key=... or set the {API_KEY_ENV} environment variable"
         )
-    if any(ch.isspace() or not ch.isprintable() for ch in key):
+    if not key.isascii() or any(ch.isspace() or not ch.isprintable() for ch in key):
         raise InvalidInputError(
-            "the IonQ API key contains whitespace or control characters; check how it was copied"
+            "the IonQ API key contains whitespace, control or non-ASCII characters (IonQ keys "
+            "are plain ASCII, and an ellipsis means a truncated copy); copy the whole key again"
         )
     return key
 

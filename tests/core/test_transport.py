@@ -62,6 +62,17 @@ def test_missing_key_fails_at_construction_naming_the_variable(
     assert m.call_count == 0
 
 
+@pytest.mark.parametrize("key", [API_KEY + "\u2026", API_KEY + "\u00e9", "\u200b" + API_KEY])
+def test_key_that_cannot_be_a_header_fails_at_construction_without_echoing_it(key: str) -> None:
+    # A key copied with a typographic ellipsis or a zero-width space used to reach http.client and
+    # fail there as a UnicodeEncodeError whose repr held "apiKey <key>".
+    with requests_mock.Mocker() as m, pytest.raises(InvalidInputError, match="API key") as info:
+        Client(key, BASE).whoami()
+    assert m.call_count == 0
+    assert API_KEY not in str(info.value)
+    assert API_KEY not in repr(info.value)
+
+
 @pytest.mark.parametrize("url", ["http://api.ionq.co/v0.4", "http://10.0.0.5:8000/v0.4"])
 def test_plain_http_to_a_remote_host_is_refused(url: str) -> None:
     with pytest.raises(InvalidInputError, match="https") as info:

@@ -2,8 +2,9 @@
 
 The first check comes after ``POLL_INITIAL``; each later interval is ``POLL_FACTOR`` times
 the previous, up to a cap (short for the simulator, longer for QPUs). When the service gives
-``predicted_wait_time_ms`` the next check moves closer to that prediction. No sleep ever runs
-past the deadline, so ``wait(timeout=...)`` always ends on time.
+``predicted_wait_time_ms`` the next check moves closer to that prediction; a short prediction
+pulls one check forward only once, since a job still not done after it shows it was stale. No
+sleep ever runs past the deadline, so ``wait(timeout=...)`` always ends on time.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def wait_for(
     deadline = None if timeout is None else _clock() + timeout
     base = POLL_INITIAL
     delay = POLL_INITIAL
+    pulled_forward = False
     while record.get("status") not in TERMINAL_STATUSES:
         if deadline is not None:
             remaining = deadline - _clock()
@@ -92,5 +94,12 @@ def wait_for(
             on_poll()
         cap = interval_cap(record.get("backend"))
         base = min(base * POLL_FACTOR, cap)
-        delay = next_delay(base, predicted_wait(record), cap)
+        predicted = predicted_wait(record)
+        if predicted is not None and predicted <= base:
+            # A short prediction pulls one check forward; if the job is still not done after
+            # it, the prediction is stale (the emulator says 0 for a whole simulator run).
+            if pulled_forward:
+                predicted = None
+            pulled_forward = True
+        delay = next_delay(base, predicted, cap)
     return record

@@ -96,10 +96,22 @@ def test_terminal_record_returns_without_polling(fake_time: FakeTime) -> None:
 
 
 def test_short_prediction_pulls_the_next_check_forward(fake_time: FakeTime) -> None:
-    poll = statuses(*(["started"] * 8), "completed", predicted_wait_time_ms=60)
+    poll = statuses("ready", "completed", predicted_wait_time_ms=60)
     polling.wait_for(poll, {"status": "submitted"}, timeout=100)
-    assert fake_time.sleeps[0] == POLL_INITIAL
-    assert all(s == pytest.approx(0.06) for s in fake_time.sleeps[2:])
+    assert fake_time.sleeps == [POLL_INITIAL, pytest.approx(0.06)]
+
+
+@pytest.mark.parametrize("predicted_ms", [0, 60])
+def test_a_prediction_that_has_passed_no_longer_pins_the_interval(
+    fake_time: FakeTime, predicted_ms: int
+) -> None:
+    # The emulator reports 0 for simulator jobs for as long as they run (and a service's
+    # prediction can go stale): once it has been waited for, the interval grows again instead
+    # of checking 20 times a second for the whole run.
+    poll = statuses(*(["started"] * 40), "completed", predicted_wait_time_ms=predicted_ms)
+    polling.wait_for(poll, {"status": "submitted"}, timeout=1000)
+    assert fake_time.sleeps[-1] == POLL_MAX_SIMULATOR
+    assert len([s for s in fake_time.sleeps if s <= 0.1]) <= 3
 
 
 def test_long_prediction_stretches_the_pause_within_the_cap(fake_time: FakeTime) -> None:

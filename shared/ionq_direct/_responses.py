@@ -59,9 +59,7 @@ def error_from_response(response: requests.Response, secret: str) -> APIError:
     """The ``APIError`` subclass for a failed response, with the key scrubbed from it."""
     status = response.status_code
     body = scrub(_json_or_text(response), secret)
-    request_id = response.headers.get("x-request-id")
-    if request_id is not None:
-        request_id = scrub_text(request_id, secret)
+    request_id = _request_id(response, secret)
     kind, detail = _describe(body)
     parts = [f"HTTP {status}"]
     if kind:
@@ -113,5 +111,11 @@ def _parse_json(response: requests.Response, secret: str) -> Any:
             f"HTTP {response.status_code}: the service sent a body labelled JSON that is not JSON",
             status_code=response.status_code,
             body=scrub_text(response.text[:_TEXT_SNIPPET], secret),
-            request_id=response.headers.get("x-request-id"),
+            request_id=_request_id(response, secret),
         ) from exc
+
+
+def _request_id(response: requests.Response, secret: str) -> str | None:
+    """The ``x-request-id`` header with the key scrubbed, when the service sent one."""
+    value = response.headers.get("x-request-id")
+    return None if value is None else scrub_text(value, secret)

@@ -472,6 +472,20 @@ def test_key_never_leaks_into_errors_or_logs(caplog: pytest.LogCaptureFixture) -
     assert API_KEY not in repr(client)
 
 
+def test_key_never_leaks_from_a_success_answer_that_is_not_json() -> None:
+    with requests_mock.Mocker() as m:
+        m.get(
+            f"{BASE}/whoami",
+            text=f"<html>{API_KEY}</html>",
+            headers={"Content-Type": "application/json", "x-request-id": API_KEY},
+        )
+        with pytest.raises(APIError, match="not JSON") as info:
+            make_client().whoami()
+    err = info.value
+    for text in (str(err), repr(err), str(err.body), str(err.request_id)):
+        assert API_KEY not in text
+
+
 def test_debug_log_names_method_path_status_and_attempt(
     caplog: pytest.LogCaptureFixture, recorded_sleeps: list[float]
 ) -> None:

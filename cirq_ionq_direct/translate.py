@@ -273,8 +273,19 @@ _HANDLERS: dict[type, _Handler] = {
 }
 #: Rotations written inline by the walk when their exponent is a finite float.
 _ROTATIONS: dict[type, str] = {cirq.Rx: "rx", cirq.Ry: "ry", cirq.Rz: "rz"}
+#: One-qubit gates written inline by IonQ name when their exponent is one of these.
+_NAMED: dict[type, dict[float, str]] = {
+    cirq.XPowGate: _X_NAMES,
+    cirq.YPowGate: _Y_NAMES,
+    cirq.ZPowGate: _Z_NAMES,
+    type(cirq.X): _X_NAMES,
+    type(cirq.Y): _Y_NAMES,
+    type(cirq.Z): _Z_NAMES,
+    cirq.HPowGate: {1: "h", -1: "h"},
+}
 _NATIVE_TYPES = (GPIGate, GPI2Gate, MSGate, ZZGate)
 _LINE_X = operator.attrgetter("x")
+_LINE_QUBIT_ONLY = {cirq.LineQubit}
 _NEUTRAL_TYPES = (cirq.MeasurementGate, cirq.IdentityGate, cirq.GlobalPhaseGate)
 
 
@@ -282,46 +293,41 @@ _NEUTRAL_TYPES = (cirq.MeasurementGate, cirq.IdentityGate, cirq.GlobalPhaseGate)
 # The walk
 
 
-class _Measurements:
-    """Measurement keys in order of first appearance, with their qubits and invert masks."""
+#: Measurement key -> (moment, qubit indices, invert mask), in order of first appearance.
+_Keys = dict[str, tuple[int, list[int], tuple[bool, ...]]]
 
-    def __init__(self) -> None:
-        self.measured: set[cirq.Qid] = set()
-        self.keys: dict[str, tuple[int, list[int], tuple[bool, ...]]] = {}
 
-    def add(self, moment: int, op: cirq.Operation, index: dict[cirq.Qid, int]) -> None:
-        gate = op.gate
-        assert isinstance(gate, cirq.MeasurementGate)
-        if gate.confusion_map:
-            raise InvalidInputError(
-                f"moment {moment}: {op}: confusion_map is not supported; IonQ returns raw "
-                "outcomes (apply readout correction to the results instead)"
-            )
-        key = gate.key
-        if key in self.keys:
-            raise InvalidInputError(
-                f"moment {moment}: {op}: measurement key {key!r} is already used at moment "
-                f"{self.keys[key][0]}; IonQ measures once, at the end, so each key must be "
-                "unique (use a different key for each measurement)"
-            )
-        # Every qubit of the circuit has dimension 2 (checked up front) and cirq checks that a
-        # measurement's qid shape matches its qubits, so only qubits are measured here.
-        qubits = op.qubits
-        mask = gate.full_invert_mask() if gate.invert_mask else ()
-        self.keys[key] = (moment, [index[q] for q in qubits], mask)
-        self.measured.update(qubits)
+def _measurement_error(moment: int, op: cirq.Operation, keys: _Keys) -> InvalidInputError:
+    """Why a measurement cannot be recorded (called only when one of the checks fails)."""
+    gate = op.gate
+    assert isinstance(gate, cirq.MeasurementGate)
+    if gate.confusion_map:
+        return InvalidInputError(
+            f"moment {moment}: {op}: confusion_map is not supported; IonQ returns raw "
+            "outcomes (apply readout correction to the results instead)"
+        )
+    return InvalidInputError(
+        f"moment {moment}: {op}: measurement key {gate.key!r} is already used at moment "
+        f"{keys[gate.key][0]}; IonQ measures once, at the end, so each key must be "
+        "unique (use a different key for each measurement)"
+    )
 
-    def layout(self) -> tuple[list[int], list[tuple[str, int]], list[int]]:
-        """The measurement map, the registers and the classical bits to invert."""
-        mapping: list[int] = []
-        registers: list[tuple[str, int]] = []
-        inverted: list[int] = []
-        for key, (_moment, qubits, mask) in self.keys.items():
-            offset = len(mapping)
-            mapping.extend(qubits)
-            registers.append((key, len(qubits)))
-            inverted.extend(offset + i for i, flip in enumerate(mask) if flip)
-        return mapping, registers, inverted
+
+def _layout(keys: _Keys) -> tuple[list[int], list[tuple[str, int]], list[int]]:
+    """The measurement map, the registers and the classical bits to invert."""
+    if len(keys) == 1:
+        [(key, (_moment, qubits, mask))] = keys.items()
+        if not mask:
+            return qubits, [(key, len(qubits))], []
+    mapping: list[int] = []
+    registers: list[tuple[str, int]] = []
+    inverted: list[int] = []
+    for key, (_moment, qubits, mask) in keys.items():
+        offset = len(mapping)
+        mapping.extend(qubits)
+        registers.append((key, len(qubits)))
+        inverted.extend(offset + i for i, flip in enumerate(mask) if flip)
+    return mapping, registers, inverted
 
 
 def _unsupported(moment: int, op: cirq.Operation, reason: str) -> InvalidInputError:
@@ -359,22 +365,24 @@ def _walk(
     circuit: cirq.AbstractCircuit,
     index: dict[cirq.Qid, int],
     param_resolver: cirq.ParamResolverOrSimilarType,
-) -> tuple[_Gates, _Gates, int, _Measurements]:
+) -> tuple[_Gates, _Gates, int, _Keys]:
     """The qis gates, the native gates, how many gates touch one qubit, and the measurements."""
     qis: _Gates = []
     native: _Gates = []
     one = 0
-    measurements = _Measurements()
-    measured = measurements.measured
+    keys: _Keys = {}
+    measured: set[cirq.Qid] = set()
     handlers = _HANDLERS
     rotations = _ROTATIONS
+    named = _NAMED
     cnot = cirq.CXPowGate
     pi = _PI
     for moment_index, moment in enumerate(circuit.moments):
         for op in moment.operations:
             gate = op.gate
             kind = type(gate)
-            # Inline fast paths: rotations by a finite float angle, and CNOT.
+            # Inline fast paths: rotations by a finite float angle, named one-qubit gates, CNOT.
+            # Anything else (or an odd case of these) goes to the gate type's handler.
             rotation = rotations.get(kind)
             if rotation is not None:
                 exponent = gate.exponent  # type: ignore[union-attr]
@@ -389,19 +397,39 @@ def _walk(
                         )
                         one += 1
                         continue
-            elif kind is cnot and gate.exponent == 1:  # type: ignore[union-attr]
-                qubits = op.qubits
-                if measured and not measured.isdisjoint(qubits):
-                    raise _after_measurement(moment_index, op)
-                control = index[qubits[0]]
-                target = index[qubits[1]]
-                if control != target:
-                    qis.append({"gate": "cnot", "control": control, "target": target})
-                    continue
+            elif kind is cnot:
+                if gate.exponent == 1:  # type: ignore[union-attr]
+                    qubits = op.qubits
+                    if measured and not measured.isdisjoint(qubits):
+                        raise _after_measurement(moment_index, op)
+                    control = index[qubits[0]]
+                    target = index[qubits[1]]
+                    if control != target:
+                        qis.append({"gate": "cnot", "control": control, "target": target})
+                        continue
+            else:
+                names = named.get(kind)
+                if names is not None:
+                    name = names.get(gate.exponent)  # type: ignore[union-attr]
+                    if name is not None:
+                        qubits = op.qubits
+                        if measured and not measured.isdisjoint(qubits):
+                            raise _after_measurement(moment_index, op)
+                        qis.append({"gate": name, "target": index[qubits[0]]})
+                        one += 1
+                        continue
             handler = handlers.get(kind)
             if handler is None:
                 if isinstance(gate, cirq.MeasurementGate):
-                    measurements.add(moment_index, op, index)
+                    key = gate.key
+                    if gate.confusion_map or key in keys:
+                        raise _measurement_error(moment_index, op, keys)
+                    # Every qubit of the circuit has dimension 2 (checked up front) and cirq
+                    # checks a measurement's qid shape against its qubits: only qubits here.
+                    qubits = op.qubits
+                    mask = gate.full_invert_mask() if gate.invert_mask else ()
+                    keys[key] = (moment_index, [index[q] for q in qubits], mask)
+                    measured.update(qubits)
                     continue
                 if gate is None:
                     raise _unsupported(
@@ -430,7 +458,7 @@ def _walk(
                 raise _unsupported(
                     moment_index, op, f"its parameters must be real numbers ({exc})"
                 ) from exc
-    return qis, native, one, measurements
+    return qis, native, one, keys
 
 
 def _mixed_gateset_error(circuit: cirq.AbstractCircuit) -> InvalidInputError:
@@ -448,11 +476,22 @@ def _mixed_gateset_error(circuit: cirq.AbstractCircuit) -> InvalidInputError:
     )
 
 
+#: The last default-order index built, keyed by the qubits it covers: batches of circuits on the
+#: same qubits (parameter sweeps) reuse it. Read-only once built; replaced as a whole.
+_last_index: tuple[frozenset[cirq.Qid], dict[cirq.Qid, int]] | None = None
+
+
 def _qubit_index(
     circuit: cirq.AbstractCircuit, qubit_order: cirq.QubitOrderOrList
 ) -> dict[cirq.Qid, int]:
+    global _last_index  # a one-entry cache
     qubits = circuit.all_qubits()
-    if qubit_order is cirq.QubitOrder.DEFAULT and all(type(q) is cirq.LineQubit for q in qubits):
+    default = qubit_order is cirq.QubitOrder.DEFAULT
+    if default:
+        last = _last_index
+        if last is not None and last[0] == qubits:
+            return last[1]
+    if default and set(map(type, qubits)) == _LINE_QUBIT_ONLY:
         # The default order sorts the qubits; LineQubits (all of dimension 2) sort by x.
         order: Sequence[cirq.Qid] = sorted(qubits, key=_LINE_X)
     else:
@@ -464,7 +503,10 @@ def _qubit_index(
                 )
     if not order:
         raise InvalidInputError("the circuit acts on no qubits; IonQ circuits need at least one")
-    return dict(zip(order, range(len(order)), strict=True))
+    index = dict(zip(order, range(len(order)), strict=True))
+    if default:
+        _last_index = (frozenset(qubits), index)
+    return index
 
 
 def to_ionq(
@@ -492,7 +534,7 @@ def to_ionq(
             non-terminal measurements, unresolved symbols, non-finite angles, more than 7
             controls, repeated measurement keys or a mix of native and non-native gates.
     """
-    if not isinstance(circuit, cirq.AbstractCircuit):
+    if type(circuit) is not cirq.Circuit and not isinstance(circuit, cirq.AbstractCircuit):
         raise InvalidInputError(f"expected a cirq circuit, got {type(circuit).__name__}")
     index = _qubit_index(circuit, qubit_order)
     if name is not None:
@@ -502,13 +544,13 @@ def to_ionq(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        qis, native, one, measurements = _walk(circuit, index, param_resolver)
+        qis, native, one, keys = _walk(circuit, index, param_resolver)
     finally:
         if collecting:
             gc.enable()
     if qis and native:
         raise _mixed_gateset_error(circuit)
-    mapping, registers, inverted = measurements.layout()
+    mapping, registers, inverted = _layout(keys)
     metadata = {INVERTED_BITS_KEY: json.dumps(inverted, separators=(",", ":"))} if inverted else {}
     gates = native or qis
     # What Circuit() would check holds by construction: valid gates (see the handlers), indices

@@ -666,3 +666,23 @@ def test_handlers_refuse_a_qubit_twice() -> None:
 def test_a_bad_name_is_refused() -> None:
     with pytest.raises(InvalidInputError, match=r"circuit name 'a\.b' contains '\.'"):
         to_ionq(cirq.Circuit(cirq.X(cirq.LineQubit(0))), name="a.b")
+
+
+def test_consecutive_circuits_reuse_only_a_matching_qubit_index() -> None:
+    a, b, c = cirq.LineQubit.range(3)
+    first = to_ionq(cirq.Circuit(cirq.CNOT(a, c)))
+    again = to_ionq(cirq.Circuit(cirq.CNOT(c, a)))
+    other = to_ionq(cirq.Circuit(cirq.CNOT(a, b)))
+    grid = cirq.GridQubit.rect(1, 2)
+    gridded = to_ionq(cirq.Circuit(cirq.CNOT(grid[1], grid[0])))
+    reordered = to_ionq(cirq.Circuit(cirq.CNOT(c, a)), qubit_order=[c, a])
+    assert first.gates == [{"gate": "cnot", "control": 0, "target": 1}]
+    assert again.gates == [{"gate": "cnot", "control": 1, "target": 0}]
+    assert other.gates == [{"gate": "cnot", "control": 0, "target": 1}]
+    assert gridded.gates == [{"gate": "cnot", "control": 1, "target": 0}]
+    assert reordered.gates == [{"gate": "cnot", "control": 0, "target": 1}]
+    assert to_ionq(cirq.Circuit(cirq.H(c) ** -1, cirq.X(a) ** 0.5, cirq.H(a) ** 3)).gates == [
+        {"gate": "h", "target": 1},
+        {"gate": "v", "target": 0},
+        {"gate": "h", "target": 0},
+    ]

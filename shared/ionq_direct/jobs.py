@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from ionq_direct import polling, results
 from ionq_direct._constants import SEED_METADATA_KEY, TERMINAL_STATUSES
 from ionq_direct.errors import InvalidInputError, IonQError, JobFailedError
@@ -42,7 +45,7 @@ class Job:
         self._client = client
         self._id = job_id
         self._record: dict[str, Any] = dict(record) if record is not None else {"id": job_id}
-        self._probabilities: dict[bool | None, dict[int, float]] = {}
+        self._distributions: dict[bool | None, tuple[NDArray[Any], NDArray[np.float64]]] = {}
 
     def __repr__(self) -> str:
         return f"Job(id={self._id!r}, status={self.status!r})"
@@ -118,8 +121,13 @@ class Job:
 
     # Results --------------------------------------------------------------------------
 
-    def probabilities(self, sharpen: bool | None = None, *, wait: bool = False) -> dict[int, float]:
-        """The outcome distribution ``{outcome: probability}``; bit ``q`` is qubit ``q``.
+    def distribution(
+        self, sharpen: bool | None = None, *, wait: bool = False
+    ) -> tuple[NDArray[Any], NDArray[np.float64]]:
+        """The outcome distribution as arrays ``(outcomes ascending, probabilities)``.
+
+        This is the fast form of :meth:`probabilities` (no per-outcome Python objects); bit ``q``
+        of an outcome is qubit ``q``. The arrays are fetched once, cached and read-only.
 
         Args:
             sharpen: ask for sharpened (plurality-vote) debiasing aggregation.
@@ -137,10 +145,21 @@ class Job:
                 f"job {self._id} is a multi-circuit job: use job.aggregated_probabilities() "
                 "for every circuit's distribution, or job.children() for per-circuit jobs"
             )
-        if sharpen not in self._probabilities:
+        if sharpen not in self._distributions:
             raw = self._client.get_probabilities(self._id, sharpen=sharpen)
-            self._probabilities[sharpen] = _decoded(raw)
-        return dict(self._probabilities[sharpen])
+            outcomes, probs = results.decode(raw)
+            outcomes.setflags(write=False)  # shared with every caller: keep the cache intact
+            probs.setflags(write=False)
+            self._distributions[sharpen] = (outcomes, probs)
+        return self._distributions[sharpen]
+
+    def probabilities(self, sharpen: bool | None = None, *, wait: bool = False) -> dict[int, float]:
+        """The outcome distribution ``{outcome: probability}``; bit ``q`` is qubit ``q``.
+
+        Takes the same arguments and raises the same errors as :meth:`distribution`.
+        """
+        outcomes, probs = self.distribution(sharpen, wait=wait)
+        return dict(zip(outcomes.tolist(), probs.tolist(), strict=True))
 
     def counts(
         self, shots: int | None = None, seed: int | None = None, *, wait: bool = False
@@ -155,10 +174,10 @@ class Job:
             seed: sampling seed; defaults to the seed recorded in the job's metadata.
             wait: wait for the job instead of raising when it is not finished.
         """
-        dist = self.probabilities(wait=wait)
+        outcomes, probs = self.distribution(wait=wait)
         outcomes, values = results.counts(
-            list(dist),
-            list(dist.values()),
+            outcomes,
+            probs,
             self._shots(shots),
             exact=self._exact(),
             seed=self._seed(seed),
@@ -179,10 +198,10 @@ class Job:
         recorded = self._recorded_shots()
         if recorded is not None:
             return [int(str(v)) for v in recorded]
-        dist = self.probabilities()
+        outcomes, probs = self.distribution()
         per_shot = results.memory(
-            list(dist),
-            list(dist.values()),
+            outcomes,
+            probs,
             self._shots(shots),
             exact=self._exact(),
             seed=self._seed(seed),

@@ -128,6 +128,19 @@ def test_probabilities_are_decoded_and_cached() -> None:
         assert m.call_count == 2
 
 
+def test_distribution_gives_cached_read_only_arrays() -> None:
+    job = job_with(record())
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs/j1/results/probabilities", json={"5": 0.25, "1": 0.75})
+        outcomes, probs = job.distribution()
+        assert outcomes.tolist() == [1, 5] and probs.tolist() == [0.75, 0.25]
+        with pytest.raises(ValueError, match="read-only"):
+            probs[0] = 1.0
+        assert job.counts(shots=4) == {1: 3, 5: 1}
+        assert sorted(job.memory(shots=4, seed=2)) == [1, 1, 1, 5]
+        assert m.call_count == 1
+
+
 def test_results_before_completion_ask_for_wait() -> None:
     job = job_with(record(status="submitted"))
     with requests_mock.Mocker() as m:

@@ -37,7 +37,7 @@ __all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
 Gates = list[dict[str, Any]]
 Index = dict[Qubit, int]
 #: Appends IonQ gates for one instruction; returns how many of them touch a single qubit.
-Emitter = Callable[[Gates, Index, list[Any], tuple[Qubit, ...]], int]
+Emitter = Callable[[Gates, Index, CircuitInstruction, tuple[Qubit, ...]], int]
 
 _HALF_PI = math.pi / 2
 _QUARTER_PI = math.pi / 4
@@ -220,7 +220,7 @@ def _checked(out: Gates, start: int) -> int:
 
 
 def _fixed(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
         out.append({"gate": ionq, "target": idx[qargs[0]]})
         return 1
 
@@ -228,8 +228,8 @@ def _fixed(ionq: str) -> Emitter:
 
 
 def _rotation(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
-        angle = params[0]
+    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+        angle = inst.params[0]
         if type(angle) is not float or angle - angle != 0.0:  # the hottest path: _num inlined
             angle = _slow_num(angle)
         out.append({"gate": ionq, "target": idx[qargs[0]], "rotation": angle})
@@ -239,7 +239,7 @@ def _rotation(ionq: str) -> Emitter:
 
 
 def _controlled(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
         control = idx[qargs[0]]
         target = idx[qargs[1]]
         if control == target:
@@ -251,13 +251,13 @@ def _controlled(ionq: str) -> Emitter:
 
 
 def _controlled_rotation(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
         control = idx[qargs[0]]
         target = idx[qargs[1]]
         if control == target:
             raise _twice(target)
         out.append(
-            {"gate": ionq, "control": control, "target": target, "rotation": _num(params[0])}
+            {"gate": ionq, "control": control, "target": target, "rotation": _num(inst.params[0])}
         )
         return 0
 
@@ -273,8 +273,8 @@ def _pair(idx: Index, qargs: tuple[Qubit, ...]) -> list[int]:
 
 
 def _ising(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
-        out.append({"gate": ionq, "targets": _pair(idx, qargs), "rotation": _num(params[0])})
+    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+        out.append({"gate": ionq, "targets": _pair(idx, qargs), "rotation": _num(inst.params[0])})
         return 0
 
     return emit
@@ -283,22 +283,22 @@ def _ising(ionq: str) -> Emitter:
 def _via_base(base: str, controls: int | None) -> Emitter:
     """Emit through :func:`_emit_base`; ``controls=None`` means all qubits but the last."""
 
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
         qubits = [idx[q] for q in qargs]
         split = len(qubits) - 1 if controls is None else controls
         start = len(out)
-        _emit_base(out, base, params, qubits[:split], qubits[split:])
+        _emit_base(out, base, inst.params, qubits[:split], qubits[split:])
         return _checked(out, start)
 
     return emit
 
 
-def _swap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+def _swap(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
     out.append({"gate": "swap", "targets": _pair(idx, qargs)})
     return 0
 
 
-def _cswap(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+def _cswap(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
     control = idx[qargs[0]]
     targets = _pair(idx, qargs[1:])
     if control in targets:
@@ -354,15 +354,16 @@ _QIS_EMITTERS: dict[str, Emitter] = {
 
 
 def _gpi(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
-        out.append({"gate": ionq, "target": idx[qargs[0]], "phase": _turns(params[0])})
+    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+        out.append({"gate": ionq, "target": idx[qargs[0]], "phase": _turns(inst.params[0])})
         return 1
 
     return emit
 
 
-def _ms(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
+def _ms(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
     targets = _pair(idx, qargs)
+    params = inst.params
     phi0, phi1, theta = _turns(params[0]), _turns(params[1]), _num(params[2])
     if not 0.0 <= theta <= 0.25:
         # MS(theta) = exp(-i pi theta P) with P^2 = 1: period 2 (1 up to a global sign), and
@@ -380,8 +381,8 @@ def _ms(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> 
     return 0
 
 
-def _native_zz(out: Gates, idx: Index, params: list[Any], qargs: tuple[Qubit, ...]) -> int:
-    theta = _num(params[0])
+def _native_zz(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+    theta = _num(inst.params[0])
     if not -1.0 <= theta <= 1.0:
         theta = math.remainder(theta, 2.0)  # ZZ(theta) has period 2
     out.append({"gate": "zz", "targets": _pair(idx, qargs), "angle": theta})
@@ -571,11 +572,9 @@ def _walk(
     circuit: QuantumCircuit, gateset: str, strict: bool
 ) -> tuple[Gates, tuple[int, ...], int]:
     table = _QIS_EMITTERS if gateset == "qis" else _NATIVE_EMITTERS
-    qubits = circuit.qubits
-    index: Index = dict(zip(qubits, range(len(qubits)), strict=True))
-    clbits = circuit.clbits
-    clbit_index = dict(zip(clbits, range(len(clbits)), strict=True))
-    measurement_map = [UNMEASURED] * len(clbits)
+    index: Index = {bit: i for i, bit in enumerate(circuit.qubits)}
+    clbit_index = {bit: i for i, bit in enumerate(circuit.clbits)}
+    measurement_map = [UNMEASURED] * len(clbit_index)
     measured: set[Qubit] = set()
     dropped = _DROPPED
     out: Gates = []
@@ -590,7 +589,7 @@ def _walk(
                 qargs = inst.qubits
                 if measured and not measured.isdisjoint(qargs):
                     _reused(index, measured, qargs)
-                one += emit(out, index, inst.params, qargs)
+                one += emit(out, index, inst, qargs)
             elif name == "measure":
                 qubit = inst.qubits[0]
                 measurement_map[clbit_index[inst.clbits[0]]] = index[qubit]

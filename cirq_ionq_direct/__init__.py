@@ -1,13 +1,19 @@
 """cirq_ionq_direct: run Cirq circuits on IonQ through the v0.4 REST API."""
 
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate, json_resolver
+from cirq_ionq_direct.job import CirqJob
+from cirq_ionq_direct.sampler import Sampler
+from cirq_ionq_direct.service import Service
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, inverted_bits, to_ionq
 
 __all__ = [
     "INVERTED_BITS_KEY",
+    "CirqJob",
     "GPI2Gate",
     "GPIGate",
     "MSGate",
+    "Sampler",
+    "Service",
     "ZZGate",
     "inverted_bits",
     "json_resolver",

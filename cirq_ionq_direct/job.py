@@ -1,0 +1,175 @@
+"""``CirqJob``: one IonQ job carrying Cirq circuits, with results as ``cirq.Result`` objects.
+
+The job's metadata holds what its results need (the measurement layouts and the sampling
+seed), so a job fetched later by id reads back the same records as the run that created it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import cirq
+
+from cirq_ionq_direct.results import LAYOUT_METADATA_KEY, Layout, circuit_seed, decode_layouts
+from ionq_direct import Job
+from ionq_direct._constants import SEED_METADATA_KEY
+from ionq_direct.errors import InvalidInputError
+
+__all__ = ["CirqJob"]
+
+#: Job type of a parent job that holds several circuits.
+_MULTI_CIRCUIT = "ionq.multi-circuit.v1"
+
+
+class CirqJob:
+    """A handle on one IonQ job whose circuits came from Cirq.
+
+    Args:
+        job: the core job handle.
+        layouts: each circuit's result layout, in job order.
+        repetitions: records per circuit; defaults to the job's shots.
+        seed: the job's sampling seed; defaults to the one in its metadata.
+        offset: the input index of the job's first circuit (per-circuit seeds depend on it).
+        params: the resolver each circuit was run with (default: empty resolvers).
+    """
+
+    def __init__(
+        self,
+        job: Job,
+        layouts: Sequence[Layout],
+        *,
+        repetitions: int | None = None,
+        seed: int | None = None,
+        offset: int = 0,
+        params: Sequence[cirq.ParamResolver] | None = None,
+    ) -> None:
+        if params is not None and len(params) != len(layouts):
+            raise InvalidInputError(f"got {len(params)} resolvers for {len(layouts)} circuits")
+        self._job = job
+        self._layouts = list(layouts)
+        self._repetitions = repetitions
+        self._seed = seed
+        self._offset = offset
+        self._params = list(params) if params is not None else None
+        self._results: list[cirq.ResultDict] | None = None
+
+    @classmethod
+    def from_job(cls, job: Job) -> CirqJob:
+        """Wrap a job submitted by this package, reading its layouts and seed from metadata.
+
+        Raises:
+            InvalidInputError: the job carries no Cirq measurement layout.
+        """
+        metadata = job.record.get("metadata")
+        metadata = metadata if isinstance(metadata, Mapping) else {}
+        text = metadata.get(LAYOUT_METADATA_KEY)
+        if not isinstance(text, str):
+            raise InvalidInputError(
+                f"job {job.id} has no {LAYOUT_METADATA_KEY!r} metadata, so its measurement keys "
+                "are unknown; only jobs submitted through cirq_ionq_direct can be read as "
+                "cirq results (use ionq_direct.Client().job(id) for the raw distribution)"
+            )
+        layouts, offset = decode_layouts(text)
+        return cls(job, layouts, seed=_recorded_seed(job, metadata), offset=offset)
+
+    def __repr__(self) -> str:
+        return f"CirqJob(id={self.id!r}, status={self._job.status!r}, circuits={len(self)})"
+
+    def __len__(self) -> int:
+        return len(self._layouts)
+
+    @property
+    def id(self) -> str:
+        """The IonQ job id."""
+        return self._job.id
+
+    @property
+    def job(self) -> Job:
+        """The core :class:`ionq_direct.Job` handle."""
+        return self._job
+
+    def status(self) -> str:
+        """The job's current status, fetched unless it is already terminal."""
+        if not self._job.done:
+            self._job.refresh()
+        return self._job.status
+
+    def wait(self, timeout: float | None = None) -> CirqJob:
+        """Wait until the job is completed, failed or canceled; returns ``self``.
+
+        Raises:
+            JobTimeoutError: the job was still running after ``timeout`` seconds.
+        """
+        self._job.wait(timeout)
+        return self
+
+    def cancel(self) -> CirqJob:
+        """Ask the service to cancel the job; returns ``self``."""
+        self._job.cancel()
+        return self
+
+    def results(self, timeout: float | None = None) -> list[cirq.ResultDict]:
+        """One ``cirq.ResultDict`` per circuit, in input order, waiting for the job first.
+
+        Raises:
+            JobTimeoutError: the job was still running after ``timeout`` seconds.
+            JobFailedError: the job failed or was canceled.
+        """
+        if self._results is None:
+            self._job.wait(timeout)
+            record = self._job.record
+            if record.get("type") == _MULTI_CIRCUIT or record.get("child_job_ids"):
+                distributions = self._job.aggregated_probabilities()
+            else:
+                distributions = [self._job.probabilities()]
+            if len(distributions) != len(self._layouts):
+                raise InvalidInputError(
+                    f"job {self.id} has {len(distributions)} results for "
+                    f"{len(self._layouts)} circuits"
+                )
+            repetitions = self._shots()
+            exact = _is_exact(record)
+            params = self._params or [cirq.ParamResolver({})] * len(self._layouts)
+            self._results = [
+                layout.to_result(
+                    distribution,
+                    repetitions,
+                    exact=exact,
+                    seed=None if self._seed is None else circuit_seed(self._seed, self._offset + i),
+                    params=resolver,
+                )
+                for i, (layout, distribution, resolver) in enumerate(
+                    zip(self._layouts, distributions, params, strict=True)
+                )
+            ]
+        return list(self._results)
+
+    def _shots(self) -> int:
+        if self._repetitions is not None:
+            return self._repetitions
+        shots = self._job.record.get("shots")
+        if not isinstance(shots, int) or isinstance(shots, bool):
+            raise InvalidInputError(f"job {self.id} does not record its shots")
+        return shots
+
+
+def _is_exact(record: Mapping[str, Any]) -> bool:
+    """Whether results are an ideal simulator's exact distribution (else frequencies)."""
+    if record.get("backend") != "simulator":
+        return False
+    noise = record.get("noise")
+    model = noise.get("model") if isinstance(noise, Mapping) else None
+    return model in (None, "ideal")
+
+
+def _recorded_seed(job: Job, metadata: Mapping[str, Any]) -> int | None:
+    value = metadata.get(SEED_METADATA_KEY)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(
+            f"job {job.id} metadata {SEED_METADATA_KEY!r} is {value!r}, not an integer"
+        ) from exc

@@ -1,0 +1,143 @@
+"""Build ``cirq.ResultDict`` objects from IonQ result distributions.
+
+A :class:`Layout` is what a translated circuit needs to read its results back: the measurement
+keys with their sizes, the qubit each classical bit reads and the bits ``invert_mask`` flips.
+Per-shot outcomes come from the core :func:`ionq_direct.results.memory` (seeded sampling of an
+ideal distribution, or largest-remainder counts shuffled with the seed for QPU and noisy
+frequencies), so every repetition is accounted for; bits are read with the core
+:func:`~ionq_direct.results.qubit_bits`, the one home of IonQ's bit order.
+
+Within a key, column ``j`` is the ``j``-th qubit given to ``cirq.measure`` (big-endian, like
+``cirq.Simulator``); records are ``int8`` of shape ``(repetitions, 1, size)``, as Cirq's own
+simulators produce.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cirq
+import numpy as np
+
+from cirq_ionq_direct.translate import inverted_bits
+from ionq_direct import results
+from ionq_direct.circuit import Circuit
+from ionq_direct.errors import InvalidInputError
+
+__all__ = ["LAYOUT_METADATA_KEY", "Layout", "circuit_seed", "decode_layouts", "encode_layouts"]
+
+#: Job metadata key holding the JSON measurement layouts of a job's circuits.
+LAYOUT_METADATA_KEY = "cirq_layout"
+#: Longest metadata value IonQ documents (40,000 characters); longer layouts are not stored.
+MAX_METADATA_VALUE = 40_000
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How to read one circuit's results.
+
+    Attributes:
+        registers: ``(key, size)`` per measurement key, in order of first appearance.
+        measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]``.
+        inverted: classical bits to flip (from ``invert_mask``).
+    """
+
+    registers: tuple[tuple[str, int], ...]
+    measurement_map: tuple[int, ...]
+    inverted: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, circuit: Circuit) -> Layout:
+        """The layout of a circuit translated by :func:`cirq_ionq_direct.to_ionq`."""
+        return cls(circuit.registers, circuit.measurement_map, inverted_bits(circuit))
+
+    def to_result(
+        self,
+        distribution: Mapping[int, float],
+        repetitions: int,
+        *,
+        exact: bool,
+        seed: int | None,
+        params: cirq.ParamResolver | None = None,
+    ) -> cirq.ResultDict:
+        """``repetitions`` per-shot records drawn from an IonQ distribution.
+
+        Args:
+            distribution: ``{outcome: probability}``, bit ``q`` of an outcome is qubit ``q``.
+            repetitions: number of records per key.
+            exact: ``True`` for an ideal simulator's exact distribution (seeded sampling),
+                ``False`` for QPU or noisy-simulator frequencies (largest-remainder counts).
+            seed: the sampling or shuffling seed.
+            params: the parameters the circuit was resolved with.
+        """
+        outcomes = np.asarray(list(distribution))
+        probs = np.fromiter(distribution.values(), dtype=np.float64, count=len(distribution))
+        shots = results.memory(outcomes, probs, repetitions, exact=exact, seed=seed)
+        bits = results.qubit_bits(shots, self.measurement_map).astype(np.int8)
+        if self.inverted:
+            bits[:, list(self.inverted)] ^= 1
+        records: dict[str, np.ndarray[Any, Any]] = {}
+        offset = 0
+        for key, size in self.registers:
+            records[key] = bits[:, offset : offset + size].reshape(repetitions, 1, size)
+            offset += size
+        return cirq.ResultDict(params=params or cirq.ParamResolver({}), records=records)
+
+
+def circuit_seed(seed: int, index: int) -> int:
+    """The sampling seed of circuit ``index`` of a job seeded with ``seed``.
+
+    Each circuit of a sweep gets its own stream, so identical sweep points do not repeat the
+    same samples, and a retrieved job reproduces them.
+    """
+    state = np.random.SeedSequence([seed, index]).generate_state(1, np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+def encode_layouts(layouts: Sequence[Layout], offset: int = 0) -> str:
+    """The compact JSON stored in job metadata: distinct layouts, then runs of layout indices.
+
+    Args:
+        layouts: one layout per circuit of the job, in order.
+        offset: the input index of the job's first circuit (seeds depend on it).
+    """
+    distinct: dict[Layout, int] = {}
+    runs: list[list[int]] = []
+    for layout in layouts:
+        number = distinct.setdefault(layout, len(distinct))
+        if runs and runs[-1][0] == number:
+            runs[-1][1] += 1
+        else:
+            runs.append([number, 1])
+    table = [
+        [[list(register) for register in layout.registers], layout.measurement_map, layout.inverted]
+        for layout in distinct
+    ]
+    return json.dumps({"l": table, "r": runs, "o": offset}, separators=(",", ":"))
+
+
+def decode_layouts(text: str) -> tuple[list[Layout], int]:
+    """Read :func:`encode_layouts` back: one layout per circuit, and the offset.
+
+    Raises:
+        InvalidInputError: the text is not a layout this package wrote.
+    """
+    try:
+        data = json.loads(text)
+        table = [
+            Layout(
+                tuple((str(key), int(size)) for key, size in registers),
+                tuple(int(q) for q in mapping),
+                tuple(int(b) for b in inverted),
+            )
+            for registers, mapping, inverted in data["l"]
+        ]
+        layouts = [table[number] for number, count in data["r"] for _ in range(int(count))]
+        return layouts, int(data["o"])
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise InvalidInputError(
+            f"job metadata {LAYOUT_METADATA_KEY!r} is not readable: {exc}"
+        ) from exc

@@ -1,0 +1,325 @@
+"""``Sampler``: a ``cirq.Sampler`` that runs whole sweeps and batches as one IonQ job.
+
+Every resolved circuit of a sweep or batch is translated first, so bad input (an unsupported
+gate, a non-terminal measurement, an unresolved symbol, no measurements, bad repetitions) raises
+before any network call. The circuits then go out as one ``ionq.multi-circuit.v1`` job (split
+only at the API limits, and by repetitions when a batch mixes them), and the results come back in
+input order as ``cirq.ResultDict`` objects.
+
+Records are drawn from IonQ's distributions with the core :func:`ionq_direct.results.memory`:
+seeded sampling for the ideal simulator, largest-remainder counts shuffled with the seed for QPU
+and noisy-simulator frequencies, so every repetition is accounted for. The seed is stored in each
+job's metadata; a sampler built with the same seed reproduces the same records.
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import cirq
+import numpy as np
+
+from cirq_ionq_direct.job import CirqJob
+from cirq_ionq_direct.results import (
+    LAYOUT_METADATA_KEY,
+    MAX_METADATA_VALUE,
+    Layout,
+    encode_layouts,
+)
+from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
+from ionq_direct import Client
+from ionq_direct._constants import MAX_SHOTS, SEED_METADATA_KEY
+from ionq_direct.circuit import Circuit
+from ionq_direct.errors import InvalidInputError
+from ionq_direct.payload import PreparedJob, build_jobs
+
+__all__ = ["Sampler"]
+
+_RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One prepared job: its body and which flat circuits it carries."""
+
+    prepared: PreparedJob
+    positions: list[int]
+    layouts: list[Layout]
+    repetitions: int
+    seed: int
+    offset: int
+
+
+def check_repetitions(repetitions: object) -> int:
+    """``repetitions`` as an int in 1..1,000,000.
+
+    Raises:
+        InvalidInputError: not an integer, or out of range.
+    """
+    if isinstance(repetitions, (bool, np.bool_)):
+        raise InvalidInputError("repetitions must be an integer, got a bool")
+    try:
+        value = operator.index(repetitions)  # type: ignore[arg-type]
+    except TypeError:
+        raise InvalidInputError(f"repetitions must be an integer, got {repetitions!r}") from None
+    if not 1 <= value <= MAX_SHOTS:
+        raise InvalidInputError(
+            f"repetitions must be from 1 to {MAX_SHOTS:,} (IonQ's shot limit), got {value}"
+        )
+    return value
+
+
+class Sampler(cirq.Sampler):
+    """Run Cirq circuits, sweeps and batches on an IonQ backend.
+
+    Args:
+        client: the :class:`ionq_direct.Client` to submit with.
+        target: the backend, e.g. ``"simulator"`` or ``"qpu.forte-1"``.
+        seed: seeds the sampling of records; the same seed reproduces the same records.
+        noise_model: a simulator noise model such as ``"aria-1"``.
+        noise_seed: the noise model's seed.
+        timeout: seconds to wait for results at most (``None``: as long as it takes).
+        name: the job name.
+        metadata: extra string metadata stored with every job.
+        debiasing: turn IonQ's debiasing on or off (QPU only).
+        extra_settings: further job ``settings``, e.g. ``{"compilation": {"opt": 1}}``.
+        session_id: attach the jobs to an open session.
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        target: str = "simulator",
+        *,
+        seed: int | None = None,
+        noise_model: str | None = None,
+        noise_seed: int | None = None,
+        timeout: float | None = None,
+        name: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        debiasing: bool | None = None,
+        extra_settings: Mapping[str, Any] | None = None,
+        session_id: str | None = None,
+    ) -> None:
+        if metadata is not None:
+            reserved = [key for key in _RESERVED if key in metadata]
+            if reserved:
+                raise InvalidInputError(f"metadata keys {reserved} are reserved; rename them")
+        self._client = client
+        self._target = target
+        self._rng = np.random.default_rng(seed)
+        self._timeout = timeout
+        self._options: dict[str, Any] = {
+            "backend": target,
+            "name": name,
+            "noise_model": noise_model,
+            "noise_seed": noise_seed,
+            "debiasing": debiasing,
+            "extra_settings": extra_settings,
+            "session_id": session_id,
+        }
+        self._metadata = dict(metadata or {})
+
+    def __repr__(self) -> str:
+        return f"cirq_ionq_direct.Sampler(target={self._target!r})"
+
+    @property
+    def target(self) -> str:
+        """The backend jobs are sent to."""
+        return self._target
+
+    # cirq.Sampler ---------------------------------------------------------------------
+
+    def run_sweep(
+        self, program: cirq.AbstractCircuit, params: cirq.Sweepable, repetitions: int = 1
+    ) -> Sequence[cirq.Result]:
+        """Run every point of a sweep as one job; one result per point, in sweep order."""
+        return self.run_batch([program], [params], repetitions)[0]
+
+    def run_batch(
+        self,
+        programs: Sequence[cirq.AbstractCircuit],
+        params_list: Sequence[cirq.Sweepable] | None = None,
+        repetitions: int | Sequence[int] = 1,
+    ) -> Sequence[Sequence[cirq.Result]]:
+        """Run circuits with their sweeps as one job; results per circuit, per sweep point."""
+        parts, resolvers, shape = self._plan(programs, params_list, repetitions)
+        flat = self._collect(self._send(parts, resolvers), len(resolvers))
+        nested: list[list[cirq.Result]] = []
+        start = 0
+        for size in shape:
+            nested.append(list(flat[start : start + size]))
+            start += size
+        return nested
+
+    async def run_batch_async(
+        self,
+        programs: Sequence[cirq.AbstractCircuit],
+        params_list: Sequence[cirq.Sweepable] | None = None,
+        repetitions: int | Sequence[int] = 1,
+    ) -> Sequence[Sequence[cirq.Result]]:
+        """Like :meth:`run_batch` (one job for the whole batch)."""
+        return self.run_batch(programs, params_list, repetitions)
+
+    # Non-blocking ---------------------------------------------------------------------
+
+    def create_jobs(
+        self,
+        programs: Sequence[cirq.AbstractCircuit],
+        params_list: Sequence[cirq.Sweepable] | None = None,
+        repetitions: int | Sequence[int] = 1,
+        *,
+        max_jobs: int | None = None,
+    ) -> list[CirqJob]:
+        """Submit a batch without waiting; the jobs' results flatten the batch's sweeps.
+
+        Args:
+            programs: the circuits.
+            params_list: a sweep per circuit (default: no parameters).
+            repetitions: repetitions for all circuits, or one per circuit.
+            max_jobs: refuse (before sending) a batch that needs more jobs than this.
+        """
+        parts, resolvers, _shape = self._plan(programs, params_list, repetitions)
+        if max_jobs is not None and len(parts) > max_jobs:
+            raise InvalidInputError(
+                f"the batch needs {len(parts)} jobs (API limits or mixed repetitions), more "
+                f"than {max_jobs}; use Sampler.run_batch, which handles several"
+            )
+        return [job for job, _positions in self._send(parts, resolvers)]
+
+    # Internals ------------------------------------------------------------------------
+
+    def _plan(
+        self,
+        programs: Sequence[cirq.AbstractCircuit],
+        params_list: Sequence[cirq.Sweepable] | None,
+        repetitions: int | Sequence[int],
+    ) -> tuple[list[_Part], list[cirq.ParamResolver], list[int]]:
+        """Translate everything and build every job body; no network calls."""
+        if isinstance(programs, cirq.AbstractCircuit):
+            raise InvalidInputError("programs must be a list of circuits (wrap one in [ ])")
+        sweeps, counts = self._normalize_batch_args(programs, params_list, repetitions)
+        circuits: list[Circuit] = []
+        layouts: list[Layout] = []
+        resolvers: list[cirq.ParamResolver] = []
+        reps: list[int] = []
+        shape: list[int] = []
+        for index, (program, sweep, count) in enumerate(zip(programs, sweeps, counts, strict=True)):
+            checked = check_repetitions(count)
+            points = list(cirq.to_resolvers(sweep))
+            shape.append(len(points))
+            for resolver in points:
+                circuit, layout = _translate(
+                    program, resolver, index if len(programs) > 1 else None
+                )
+                layouts.append(layout)
+                circuits.append(circuit)
+                resolvers.append(resolver)
+                reps.append(checked)
+        groups: dict[int, list[int]] = {}
+        for position, count in enumerate(reps):
+            groups.setdefault(count, []).append(position)
+        parts: list[_Part] = []
+        for count, positions in groups.items():
+            seed = int(self._rng.integers(0, 2**63 - 1))
+            parts.extend(
+                self._prepare(
+                    [circuits[p] for p in positions],
+                    [layouts[p] for p in positions],
+                    positions,
+                    0,
+                    len(positions),
+                    count,
+                    seed,
+                )
+            )
+        return parts, resolvers, shape
+
+    def _prepare(
+        self,
+        circuits: list[Circuit],
+        layouts: list[Layout],
+        positions: list[int],
+        start: int,
+        stop: int,
+        repetitions: int,
+        seed: int,
+    ) -> list[_Part]:
+        """Job bodies for ``circuits[start:stop]``, each carrying its own circuits' layouts."""
+        metadata = {**self._metadata, SEED_METADATA_KEY: str(seed)}
+        text = encode_layouts(layouts[start:stop], start)
+        if len(text) <= MAX_METADATA_VALUE:
+            metadata[LAYOUT_METADATA_KEY] = text
+        jobs = build_jobs(
+            circuits[start:stop], shots=repetitions, metadata=metadata, **self._options
+        )
+        if len(jobs) == 1:
+            part = _Part(
+                jobs[0], positions[start:stop], layouts[start:stop], repetitions, seed, start
+            )
+            return [part]
+        # Split at the API limits: rebuild each part so its metadata names only its circuits.
+        parts: list[_Part] = []
+        for job in jobs:
+            first, last = start + job.circuits.start, start + job.circuits.stop
+            parts.extend(
+                self._prepare(circuits, layouts, positions, first, last, repetitions, seed)
+            )
+        return parts
+
+    def _send(
+        self, parts: list[_Part], resolvers: list[cirq.ParamResolver]
+    ) -> list[tuple[CirqJob, list[int]]]:
+        sent = []
+        for part in parts:
+            job = self._client.submit(part.prepared.body, client_token=part.prepared.client_token)
+            cirq_job = CirqJob(
+                job,
+                part.layouts,
+                repetitions=part.repetitions,
+                seed=part.seed,
+                offset=part.offset,
+                params=[resolvers[p] for p in part.positions],
+            )
+            sent.append((cirq_job, part.positions))
+        return sent
+
+    def _collect(self, sent: list[tuple[CirqJob, list[int]]], count: int) -> list[cirq.ResultDict]:
+        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        flat: list[cirq.ResultDict | None] = [None] * count
+        for job, positions in sent:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            for position, result in zip(positions, job.results(remaining), strict=True):
+                flat[position] = result
+        done = [result for result in flat if result is not None]
+        assert len(done) == count, "every circuit is carried by exactly one job"
+        return done
+
+
+def _translate(
+    program: cirq.AbstractCircuit, resolver: cirq.ParamResolver, index: int | None
+) -> tuple[Circuit, Layout]:
+    """Translate one resolved circuit; its results layout is checked and kept aside."""
+    where = "" if index is None else f"program {index}: "
+    if resolver.param_dict:
+        where += f"with parameters {dict(resolver.param_dict)}: "
+    try:
+        circuit = to_ionq(program, param_resolver=resolver)
+    except InvalidInputError as exc:
+        if not where:
+            raise
+        raise InvalidInputError(where + str(exc)) from exc
+    if not circuit.registers:
+        raise InvalidInputError(
+            f"{where}the circuit has no measurements to sample; add cirq.measure(...) on the "
+            "qubits to read"
+        )
+    layout = Layout.of(circuit)
+    if INVERTED_BITS_KEY in circuit.metadata:
+        # The layout keeps the inverted bits; as job metadata they would clash across circuits.
+        circuit.metadata = {k: v for k, v in circuit.metadata.items() if k != INVERTED_BITS_KEY}
+    return circuit, layout

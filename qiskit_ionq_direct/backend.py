@@ -1,0 +1,264 @@
+"""``IonQBackend``: a Qiskit ``BackendV2`` for one IonQ backend and gateset.
+
+``run`` translates every circuit first (bad input raises before any network call), sends them
+as one multi-circuit job when there are several (split at the API limits), records the sampling
+seed and the circuits' layouts in the job metadata, and returns an :class:`IonQJob`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from qiskit.circuit import QuantumCircuit
+from qiskit.circuit import SessionEquivalenceLibrary as _SESSION
+from qiskit.providers import BackendV2, Options
+from qiskit.transpiler import PassManager, Target
+from qiskit.transpiler.passes import BasisTranslator
+
+from ionq_direct._constants import MAX_CIRCUITS_PER_JOB, SEED_METADATA_KEY
+from ionq_direct.circuit import Circuit, check_metadata
+from ionq_direct.client import Client
+from ionq_direct.errors import InvalidInputError
+from ionq_direct.payload import PreparedJob, build_jobs
+from qiskit_ionq_direct.job import IonQJob
+from qiskit_ionq_direct.result import CircuitLayout, encode_layouts
+from qiskit_ionq_direct.target import GATESETS, NATIVE_TWO_QUBIT_GATES, build_target
+from qiskit_ionq_direct.translate import to_ionq
+from qiskit_ionq_direct.transpiler import add_equivalences
+
+if TYPE_CHECKING:
+    from qiskit_ionq_direct.provider import IonQProvider
+
+__all__ = ["IonQBackend"]
+
+_INT32_MAX = 2**31 - 1
+
+
+def _native_pair(name: str, info: Mapping[str, Any]) -> tuple[str, ...]:
+    """The native two-qubit gates the backend record lists (a guess by family without it)."""
+    listed = info.get("supported_native_gates")
+    if isinstance(listed, list):
+        found = tuple(g for g in NATIVE_TWO_QUBIT_GATES if g in listed)
+        if found:
+            return found
+    return ("zz",) if "forte" in name or "tempo" in name else ("ms",)
+
+
+class IonQBackend(BackendV2):  # type: ignore[misc]
+    """An IonQ backend (``"simulator"``, ``"qpu.aria-1"``, ...) in one gateset.
+
+    The backend record (qubit count, native gates) is fetched once, when the target is first
+    needed; the provider passes it in when it already has it.
+
+    Args:
+        client: the REST client.
+        name: IonQ's backend name.
+        gateset: ``"qis"`` (standard gates) or ``"native"`` (GPI, GPI2, MS or ZZ).
+        provider: the provider that made this backend.
+        info: the backend's record from ``GET /backends``, if already known.
+        **options: run options overriding the defaults (see :meth:`_default_options`).
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        name: str,
+        *,
+        gateset: str = "qis",
+        provider: IonQProvider | None = None,
+        info: Mapping[str, Any] | None = None,
+        **options: Any,
+    ) -> None:
+        if gateset not in GATESETS:
+            raise InvalidInputError(f"gateset must be 'qis' or 'native', got {gateset!r}")
+        _check_options(options)
+        super().__init__(
+            provider=provider,
+            name=name,
+            description=f"IonQ {name} ({gateset} gateset) via the v0.4 REST API",
+            backend_version="v0.4",
+        )
+        self._client = client
+        self._gateset = gateset
+        self._info: dict[str, Any] | None = dict(info) if info is not None else None
+        self._target: Target | None = None
+        if options:
+            self.set_options(**options)
+        add_equivalences()
+
+    def __repr__(self) -> str:
+        return f"<IonQBackend {self.name!r} gateset={self._gateset!r}>"
+
+    @classmethod
+    def _default_options(cls) -> Options:
+        return Options(
+            shots=1024,
+            memory=True,
+            seed_simulator=None,
+            noise_model=None,
+            noise_seed=None,
+            debiasing=None,
+            job_name=None,
+            metadata=None,
+            dry_run=False,
+            session_id=None,
+            extra_settings=None,
+            timeout=None,
+        )
+
+    @property
+    def client(self) -> Client:
+        """The REST client this backend submits through."""
+        return self._client
+
+    @property
+    def gateset(self) -> str:
+        """``"qis"`` or ``"native"``."""
+        return self._gateset
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """The backend's record from the API (fetched once)."""
+        if self._info is None:
+            self._info = self._client.get_backend(self.name)
+        return self._info
+
+    @property
+    def target(self) -> Target:
+        """The backend's ``Target``: global instructions, as wide as the machine."""
+        if self._target is None:
+            qubits = self.info.get("qubits")
+            if not isinstance(qubits, int) or qubits < 1:
+                raise InvalidInputError(f"backend {self.name!r} does not report its qubits")
+            self._target = build_target(
+                qubits, self._gateset, native_two_qubit=_native_pair(self.name, self.info)
+            )
+        return self._target
+
+    @property
+    def max_circuits(self) -> int:
+        """Circuits per IonQ job; larger batches still run, split into several jobs."""
+        return MAX_CIRCUITS_PER_JOB
+
+    def retrieve_job(self, job_id: str) -> IonQJob:
+        """A job previously run on IonQ, by its id (comma-separated ids for a split batch)."""
+        ids = [part.strip() for part in job_id.split(",") if part.strip()]
+        if not ids:
+            raise InvalidInputError(f"job_id must name a job, got {job_id!r}")
+        return IonQJob(self, [self._client.job(i) for i in ids])
+
+    def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> IonQJob:
+        """Run circuits on IonQ; returns at once with a job.
+
+        Args:
+            run_input: a circuit or a list of circuits.
+            **options: overrides of the backend's options (``shots``, ``seed_simulator``,
+                ``noise_model``, ...).
+
+        Raises:
+            InvalidInputError: an unknown option, a bad value, or a circuit IonQ cannot run
+                (unsupported gate, too wide, mid-circuit measurement, ...); nothing is sent.
+        """
+        _check_options(options)
+        opts = {**self.options.__dict__, **options}
+        circuits = [run_input] if isinstance(run_input, QuantumCircuit) else list(run_input)
+        if not circuits or not all(isinstance(c, QuantumCircuit) for c in circuits):
+            raise InvalidInputError("run() takes a QuantumCircuit or a non-empty list of them")
+        translated = [self._translate(qc, index) for index, qc in enumerate(circuits)]
+        layouts = [CircuitLayout.of(qc, ic) for qc, ic in zip(circuits, translated, strict=True)]
+        prepared = self._prepare(translated, layouts, opts)
+        jobs = [self._client.submit(p.body, client_token=p.client_token) for p, _ in prepared]
+        return IonQJob(
+            self,
+            jobs,
+            [lay for _, lay in prepared],
+            memory=bool(opts["memory"]),
+            timeout=opts["timeout"],
+        )
+
+    # Helpers --------------------------------------------------------------------------
+
+    def _translate(self, circuit: QuantumCircuit, index: int) -> Circuit:
+        width = self.num_qubits
+        if circuit.num_qubits > width:
+            raise InvalidInputError(
+                f"circuit {index} ({circuit.name!r}) has {circuit.num_qubits} qubits but "
+                f"{self.name} has {width}; use a smaller circuit or a larger backend"
+            )
+        if self._gateset == "native":
+            circuit = self._lower_to_native(circuit)
+        return to_ionq(circuit, gateset=self._gateset)
+
+    def _lower_to_native(self, circuit: QuantumCircuit) -> QuantumCircuit:
+        """Translate standard gates to natives (exactly), as primitives send ``h``/``sdg``."""
+        allowed = set(self.target.operation_names) | {"barrier", "measure", "delay"}
+        if set(circuit.count_ops()) <= allowed:
+            return circuit
+        basis = list(self.target.operation_names)
+        lowered: QuantumCircuit = PassManager([BasisTranslator(_SESSION, basis, self.target)]).run(
+            circuit
+        )
+        return lowered
+
+    def _prepare(
+        self, circuits: list[Circuit], layouts: list[CircuitLayout], opts: Mapping[str, Any]
+    ) -> list[tuple[PreparedJob, list[CircuitLayout]]]:
+        """The job bodies, each with the layouts (and seed) of the circuits it carries."""
+        user = {} if opts["metadata"] is None else check_metadata(opts["metadata"])
+        seed = opts["seed_simulator"]
+        if seed is None:
+            seed = secrets.randbits(62)
+        elif not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise InvalidInputError(f"seed_simulator must be a non-negative int, got {seed!r}")
+        noise_model = opts["noise_model"]
+        noise_seed = opts["noise_seed"]
+        if noise_seed is None and noise_model not in (None, "ideal"):
+            noise_seed = seed % _INT32_MAX
+        common: dict[str, Any] = {
+            "backend": self.name,
+            "shots": opts["shots"],
+            "name": opts["job_name"],
+            "noise_model": noise_model,
+            "noise_seed": noise_seed,
+            "debiasing": opts["debiasing"],
+            "dry_run": opts["dry_run"] or None,
+            "session_id": opts["session_id"],
+            "extra_settings": opts["extra_settings"],
+        }
+
+        def metadata(part: range, part_seed: int) -> dict[str, str]:
+            return {
+                **user,
+                SEED_METADATA_KEY: str(part_seed),
+                **encode_layouts(layouts[part.start : part.stop]),
+            }
+
+        whole = range(len(circuits))
+        first = build_jobs(circuits, metadata=metadata(whole, seed), **common)
+        if len(first) == 1:
+            return [(first[0], layouts)]
+        out: list[tuple[PreparedJob, list[CircuitLayout]]] = []
+        for number, job in enumerate(first):
+            part = job.circuits
+            part_seed = (seed + number) % 2**62
+            for sub in build_jobs(
+                circuits[part.start : part.stop],
+                metadata=metadata(part, part_seed),
+                multi_circuit=job.type != "ionq.circuit.v1",
+                **common,
+            ):
+                offset = range(part.start + sub.circuits.start, part.start + sub.circuits.stop)
+                out.append((sub, layouts[offset.start : offset.stop]))
+        return out
+
+
+def _check_options(options: Mapping[str, Any]) -> None:
+    known = IonQBackend._default_options().__dict__
+    unknown = sorted(set(options) - set(known))
+    if unknown:
+        raise InvalidInputError(
+            f"unknown run option(s) {', '.join(map(repr, unknown))}; IonQ backends accept "
+            f"{', '.join(sorted(known))}"
+        )

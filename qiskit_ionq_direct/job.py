@@ -1,0 +1,286 @@
+"""``IonQJob``: a Qiskit ``JobV1`` over one or more IonQ jobs.
+
+A ``backend.run`` call usually makes one IonQ job (several circuits go out as one
+``ionq.multi-circuit.v1`` job); a batch over the API limits makes several, and the Qiskit job id
+is then their ids joined by commas. ``result()`` waits with the core's adaptive polling and
+formats every circuit's counts and memory (see :mod:`qiskit_ionq_direct.result`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from qiskit.providers import JobError, JobStatus, JobV1
+from qiskit.providers import JobTimeoutError as QiskitJobTimeoutError
+from qiskit.result import Result
+from qiskit.result.models import ExperimentResult
+
+import ionq_direct.errors as core_errors
+from ionq_direct import results
+from ionq_direct._constants import SEED_METADATA_KEY
+from ionq_direct.errors import IonQError
+from ionq_direct.jobs import Job
+from qiskit_ionq_direct.result import (
+    CircuitLayout,
+    build_result,
+    decode_layouts,
+    experiment_result,
+)
+
+if TYPE_CHECKING:
+    from qiskit_ionq_direct.backend import IonQBackend
+
+__all__ = [
+    "STATUS_MAP",
+    "IonQJob",
+    "IonQJobError",
+    "IonQJobFailedError",
+    "IonQJobTimeoutError",
+]
+
+#: IonQ job status -> Qiskit ``JobStatus``.
+STATUS_MAP: dict[str, JobStatus] = {
+    "submitted": JobStatus.INITIALIZING,
+    "ready": JobStatus.QUEUED,
+    "started": JobStatus.RUNNING,
+    "completed": JobStatus.DONE,
+    "failed": JobStatus.ERROR,
+    "canceled": JobStatus.CANCELLED,
+}
+_PROGRESS = [JobStatus.INITIALIZING, JobStatus.QUEUED, JobStatus.VALIDATING, JobStatus.RUNNING]
+_MULTI_CIRCUIT = "ionq.multi-circuit.v1"
+
+
+class IonQJobError(JobError, IonQError):  # type: ignore[misc]
+    """A Qiskit ``JobError`` raised by this package (e.g. ``submit()`` on a submitted job)."""
+
+
+class IonQJobFailedError(core_errors.JobFailedError, JobError):  # type: ignore[misc]
+    """The IonQ job failed or was canceled; ``code`` and ``message`` are IonQ's."""
+
+    def __init__(self, job_id: str, code: str | None, message: str | None) -> None:
+        super().__init__(job_id, code, message)
+        # QiskitError's constructor overwrote ``message`` with the full text; restore IonQ's.
+        self.message = message
+
+
+class IonQJobTimeoutError(core_errors.JobTimeoutError, QiskitJobTimeoutError):  # type: ignore[misc]
+    """The job did not finish within the timeout given to ``result()``."""
+
+
+def derived_seed(seed: int, index: int) -> int:
+    """An independent sampling seed for circuit ``index`` of a job whose seed is ``seed``."""
+    state = np.random.SeedSequence([seed % 2**63, index]).generate_state(1, np.uint64)
+    return int(state[0] >> np.uint64(1))
+
+
+@dataclass
+class _Part:
+    """One IonQ job of a Qiskit job and the layouts of its circuits (``None``: from metadata)."""
+
+    job: Job
+    layouts: list[CircuitLayout] | None = None
+
+
+class IonQJob(JobV1):  # type: ignore[misc]
+    """A Qiskit job running on IonQ.
+
+    Args:
+        backend: the backend that ran (or holds) the job.
+        jobs: the IonQ job handles, in circuit order.
+        layouts: per IonQ job, the layouts of its circuits; ``None`` reads them from the job's
+            metadata (as :meth:`IonQProvider.retrieve_job` does).
+        memory: whether ``result()`` includes per-shot memory.
+        timeout: the default ``timeout`` of :meth:`result`, in seconds.
+    """
+
+    def __init__(
+        self,
+        backend: IonQBackend,
+        jobs: Sequence[Job],
+        layouts: Sequence[list[CircuitLayout] | None] | None = None,
+        *,
+        memory: bool = True,
+        timeout: float | None = None,
+    ) -> None:
+        if not jobs:
+            raise IonQJobError("an IonQJob needs at least one IonQ job")
+        super().__init__(backend, ",".join(job.id for job in jobs))
+        given = list(layouts) if layouts is not None else [None] * len(jobs)
+        self._parts = [_Part(job, lay) for job, lay in zip(jobs, given, strict=True)]
+        self._memory = memory
+        self._timeout = timeout
+        self._result: Result | None = None
+
+    @property
+    def ionq_jobs(self) -> list[Job]:
+        """The underlying ``ionq_direct.Job`` handles, in circuit order."""
+        return [part.job for part in self._parts]
+
+    def submit(self) -> None:
+        """Jobs are submitted by ``backend.run``; calling this raises ``IonQJobError``."""
+        raise IonQJobError("this job was already submitted by backend.run(); run it again there")
+
+    def status(self) -> JobStatus:
+        """The job's status, fetched now; a multi-part job reports its least advanced part."""
+        statuses = []
+        for part in self._parts:
+            if not part.job.done:
+                part.job.refresh()
+            statuses.append(STATUS_MAP.get(part.job.status, JobStatus.INITIALIZING))
+        for final in (JobStatus.ERROR, JobStatus.CANCELLED):
+            if final in statuses:
+                return final
+        if all(status is JobStatus.DONE for status in statuses):
+            return JobStatus.DONE
+        return min((s for s in statuses if s is not JobStatus.DONE), key=_PROGRESS.index)
+
+    def cancel(self) -> bool:
+        """Ask IonQ to cancel every unfinished part; ``True`` if any cancel was sent."""
+        sent = False
+        for part in self._parts:
+            if not part.job.done:
+                part.job.cancel()
+                sent = True
+        return sent
+
+    def wait_until_done(
+        self, timeout: float | None = None, callback: Callable[[Job], None] | None = None
+    ) -> None:
+        """Poll adaptively until every part is finished.
+
+        Raises:
+            IonQJobTimeoutError: a part was still running after ``timeout`` seconds.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for part in self._parts:
+            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            try:
+                part.job.wait(timeout=left, callback=callback)
+            except core_errors.JobTimeoutError as exc:
+                raise IonQJobTimeoutError(
+                    f"job {part.job.id} was still {part.job.status!r} after {timeout} s; call "
+                    "result() again to keep waiting"
+                ) from exc
+
+    def result(
+        self,
+        timeout: float | None = None,
+        wait: float | None = None,
+        callback: Callable[[Job], None] | None = None,
+    ) -> Result:
+        """Wait for the job and return its ``Result``, one experiment per circuit in order.
+
+        Args:
+            timeout: seconds to wait at most (``None``: the run's ``timeout`` option, else as
+                long as it takes).
+            wait: accepted for compatibility; polling is adaptive.
+            callback: called with the IonQ job handle after every status check.
+
+        Raises:
+            IonQJobFailedError: IonQ failed or canceled the job (``code`` names the failure).
+            IonQJobTimeoutError: the job had not finished after ``timeout`` seconds.
+        """
+        del wait
+        if self._result is None:
+            self.wait_until_done(timeout if timeout is not None else self._timeout, callback)
+            experiments: list[ExperimentResult] = []
+            for part in self._parts:
+                experiments.extend(self._experiments(part))
+            self._result = build_result(
+                experiments,
+                backend_name=self._backend.name,
+                backend_version=str(self._backend.backend_version),
+                job_id=self.job_id(),
+                date=self._parts[-1].job.record.get("completed_at"),
+            )
+        return self._result
+
+    # Formatting -----------------------------------------------------------------------
+
+    def _experiments(self, part: _Part) -> list[ExperimentResult]:
+        job = part.job
+        record = job.record
+        if job.status != "completed":
+            _raise_failure(job)
+        shots = int(record.get("shots") or 0)
+        seed = _recorded_seed(record)
+        multi = record.get("type") == _MULTI_CIRCUIT or bool(record.get("child_job_ids"))
+        if multi:
+            dists = [_arrays(d) for d in job.aggregated_probabilities()]
+        else:
+            dists = [_arrays(job.probabilities())]
+        layouts = part.layouts or decode_layouts(record.get("metadata"))
+        if layouts is None or len(layouts) != len(dists):
+            layouts = _fallback_layouts(job, len(dists))
+        exact = _is_exact(record)
+        children: list[Job] | None = None
+        out = []
+        for index, (layout, (outcomes, probs)) in enumerate(zip(layouts, dists, strict=True)):
+            circuit_seed = seed if not multi or seed is None else derived_seed(seed, index)
+            if exact:
+                per_shot = results.memory(outcomes, probs, shots, exact=True, seed=circuit_seed)
+                out.append(
+                    experiment_result(
+                        layout, shots, per_shot=per_shot, memory=self._memory, seed=circuit_seed
+                    )
+                )
+            elif self._memory:
+                if multi and children is None:
+                    children = job.children()
+                source = children[index] if children is not None else job
+                per_shot = np.asarray(source.memory(shots=shots, seed=circuit_seed))
+                out.append(experiment_result(layout, shots, per_shot=per_shot, seed=circuit_seed))
+            else:
+                out.append(
+                    experiment_result(
+                        layout,
+                        shots,
+                        distribution=(outcomes, probs),
+                        memory=False,
+                        seed=circuit_seed,
+                    )
+                )
+        return out
+
+
+def _raise_failure(job: Job) -> None:
+    failure = job.record.get("failure")
+    failure = failure if isinstance(failure, Mapping) else {}
+    code = failure.get("code")
+    message = failure.get("message") or failure.get("error")
+    if job.status == "canceled" and not (code or message):
+        code, message = "Canceled", "the job was canceled before it finished"
+    raise IonQJobFailedError(job.id, str(code) if code else None, str(message) if message else None)
+
+
+def _arrays(distribution: Mapping[int, float]) -> tuple[list[int], list[float]]:
+    return list(distribution), list(distribution.values())
+
+
+def _is_exact(record: Mapping[str, Any]) -> bool:
+    if record.get("backend") != "simulator":
+        return False
+    noise = record.get("noise")
+    model = noise.get("model") if isinstance(noise, Mapping) else None
+    return model in (None, "ideal")
+
+
+def _recorded_seed(record: Mapping[str, Any]) -> int | None:
+    metadata = record.get("metadata")
+    value = metadata.get(SEED_METADATA_KEY) if isinstance(metadata, Mapping) else None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _fallback_layouts(job: Job, count: int) -> list[CircuitLayout]:
+    stats = job.record.get("stats")
+    qubits = stats.get("qubits") if isinstance(stats, Mapping) else None
+    width = int(qubits) if isinstance(qubits, int) and qubits > 0 else 1
+    return [CircuitLayout.measure_all(f"{job.id}-{i}", width) for i in range(count)]

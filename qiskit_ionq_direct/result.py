@@ -1,0 +1,244 @@
+"""Build Qiskit ``Result`` objects from IonQ outcomes, and carry circuit layouts through jobs.
+
+A :class:`CircuitLayout` is what formatting needs from a circuit: its name, registers and
+measurement map. Layouts travel in the IonQ job's metadata (compressed JSON, see
+:func:`encode_layouts`) so a job retrieved by id formats its results exactly as the job that
+submitted it.
+
+Counts and memory always come from the same per-shot outcomes, so they agree: the tally of
+``data.memory`` is ``data.counts``. Memory is Qiskit's hex over all classical bits, which
+``BackendSamplerV2`` requires.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from qiskit.circuit import QuantumCircuit
+from qiskit.result import Result
+from qiskit.result.models import ExperimentResult, ExperimentResultData
+
+from ionq_direct import results
+from ionq_direct.circuit import Circuit
+
+__all__ = [
+    "LAYOUT_METADATA_KEY",
+    "CircuitLayout",
+    "build_result",
+    "decode_layouts",
+    "encode_layouts",
+    "experiment_result",
+    "shots_to_clbits",
+]
+
+#: Metadata key (and prefix of continuation keys) holding the encoded circuit layouts.
+LAYOUT_METADATA_KEY = "ionq_direct_qiskit"
+#: Longest metadata value IonQ documents; longer encodings continue in further keys.
+_VALUE_LIMIT = 40_000
+#: Metadata keys the layouts may use at most (IonQ documents 10 keys per job).
+_MAX_KEYS = 6
+
+
+@dataclass(frozen=True)
+class CircuitLayout:
+    """What result formatting needs to know about one submitted circuit.
+
+    Attributes:
+        name: the circuit's name (``Result.get_counts(name)`` finds it by this).
+        num_qubits: the circuit's width.
+        qregs: quantum registers as ``(name, size)`` pairs, in order.
+        cregs: classical registers as ``(name, size)`` pairs, in order.
+        measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]`` (``-1``: never
+            written, reads 0).
+    """
+
+    name: str
+    num_qubits: int
+    qregs: tuple[tuple[str, int], ...]
+    cregs: tuple[tuple[str, int], ...]
+    measurement_map: tuple[int, ...]
+
+    @classmethod
+    def of(cls, circuit: QuantumCircuit, translated: Circuit) -> CircuitLayout:
+        """The layout of ``circuit`` as translated into ``translated``."""
+        return cls(
+            name=circuit.name,
+            num_qubits=circuit.num_qubits,
+            qregs=tuple((reg.name, reg.size) for reg in circuit.qregs),
+            cregs=tuple(translated.registers),
+            measurement_map=tuple(translated.measurement_map),
+        )
+
+    @classmethod
+    def measure_all(cls, name: str, num_qubits: int) -> CircuitLayout:
+        """A fallback layout for a job without one: every qubit read into register ``c``."""
+        return cls(
+            name, num_qubits, (("q", num_qubits),), (("c", num_qubits),), tuple(range(num_qubits))
+        )
+
+    @property
+    def memory_slots(self) -> int:
+        """The number of classical bits."""
+        return len(self.measurement_map)
+
+    def header(self) -> dict[str, Any]:
+        """The ``ExperimentResult`` header Qiskit's backends emit (a plain dict in Qiskit 2)."""
+        return {
+            "name": self.name,
+            "n_qubits": self.num_qubits,
+            "qreg_sizes": [[name, size] for name, size in self.qregs],
+            "creg_sizes": [[name, size] for name, size in self.cregs],
+            "qubit_labels": [[name, i] for name, size in self.qregs for i in range(size)],
+            "clbit_labels": [[name, i] for name, size in self.cregs for i in range(size)],
+            "memory_slots": self.memory_slots,
+            "metadata": {},
+        }
+
+    def _compact(self) -> list[Any]:
+        return [
+            self.name,
+            self.num_qubits,
+            [list(r) for r in self.qregs],
+            [list(r) for r in self.cregs],
+            list(self.measurement_map),
+        ]
+
+    @classmethod
+    def _from_compact(cls, item: Sequence[Any]) -> CircuitLayout:
+        name, qubits, qregs, cregs, mapping = item
+        return cls(
+            str(name),
+            int(qubits),
+            tuple((str(n), int(s)) for n, s in qregs),
+            tuple((str(n), int(s)) for n, s in cregs),
+            tuple(int(q) for q in mapping),
+        )
+
+
+def encode_layouts(layouts: Sequence[CircuitLayout]) -> dict[str, str]:
+    """Layouts as job metadata: compressed JSON in base64, split over keys if it is long.
+
+    Returns an empty mapping when even the split encoding would exceed the documented metadata
+    limits; such a job still formats its results while the submitting ``IonQJob`` lives, and a
+    retrieved copy falls back to reading every qubit.
+    """
+    raw = json.dumps([layout._compact() for layout in layouts], separators=(",", ":"))
+    text = base64.b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
+    chunks = [text[i : i + _VALUE_LIMIT] for i in range(0, len(text), _VALUE_LIMIT)] or [""]
+    if len(chunks) > _MAX_KEYS:
+        return {}
+    return {
+        (LAYOUT_METADATA_KEY if i == 0 else f"{LAYOUT_METADATA_KEY}{i}"): chunk
+        for i, chunk in enumerate(chunks)
+    }
+
+
+def decode_layouts(metadata: Mapping[str, Any] | None) -> list[CircuitLayout] | None:
+    """The layouts :func:`encode_layouts` stored, or ``None`` when absent or unreadable."""
+    if not metadata or not isinstance(metadata.get(LAYOUT_METADATA_KEY), str):
+        return None
+    parts = [metadata[LAYOUT_METADATA_KEY]]
+    index = 1
+    while isinstance(metadata.get(f"{LAYOUT_METADATA_KEY}{index}"), str):
+        parts.append(metadata[f"{LAYOUT_METADATA_KEY}{index}"])
+        index += 1
+    try:
+        raw = zlib.decompress(base64.b64decode("".join(parts)))
+        return [CircuitLayout._from_compact(item) for item in json.loads(raw)]
+    except (ValueError, TypeError, zlib.error):
+        return None
+
+
+def shots_to_clbits(per_shot: ArrayLike, measurement_map: Sequence[int]) -> NDArray[Any]:
+    """Map per-shot qubit outcomes to classical-bit values (clbit ``i`` is bit ``i``)."""
+    shots = np.asarray(per_shot)
+    if shots.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    unique, inverse = np.unique(shots, return_inverse=True)
+    bits = results.qubit_bits(unique, measurement_map)
+    width = bits.shape[1]
+    if width < 63:
+        weights = np.left_shift(np.int64(1), np.arange(width, dtype=np.int64))
+        mapped: NDArray[Any] = bits.astype(np.int64) @ weights
+    else:
+        mapped = np.empty(unique.size, dtype=object)
+        mapped[:] = [sum(1 << i for i, b in enumerate(row) if b) for row in bits.tolist()]
+    out: NDArray[Any] = mapped[inverse.reshape(-1)]
+    return out
+
+
+def _tally(values: NDArray[Any]) -> dict[str, int]:
+    keys, counts = np.unique(values, return_counts=True)
+    return {hex(int(k)): int(c) for k, c in zip(keys.tolist(), counts.tolist(), strict=True)}
+
+
+def experiment_result(
+    layout: CircuitLayout,
+    shots: int,
+    *,
+    per_shot: ArrayLike | None = None,
+    distribution: tuple[ArrayLike, ArrayLike] | None = None,
+    memory: bool = True,
+    seed: int | None = None,
+) -> ExperimentResult:
+    """One circuit's ``ExperimentResult``: hex counts and (optionally) hex memory.
+
+    Args:
+        layout: the circuit's layout.
+        shots: the number of shots.
+        per_shot: per-shot outcomes over qubits (qubit ``q`` is bit ``q``); counts are their
+            tally.
+        distribution: ``(outcomes, probabilities)`` frequencies, used when ``per_shot`` is not
+            given: counts by largest-remainder rounding; memory cannot be made from it.
+        memory: include ``data.memory``.
+        seed: the sampling seed, recorded on the result.
+    """
+    mapping = layout.measurement_map
+    if per_shot is not None:
+        clbits = shots_to_clbits(per_shot, mapping)
+        counts = _tally(clbits)
+        hex_memory = results.to_hex(clbits) if memory else None
+    elif distribution is not None:
+        outcomes, probs = results.marginalize(distribution[0], distribution[1], mapping)
+        kept, tally = results.counts(outcomes, probs, shots, exact=False)
+        counts = {hex(int(k)): int(c) for k, c in zip(kept.tolist(), tally.tolist(), strict=True)}
+        hex_memory = None
+    else:
+        raise ValueError("give per_shot or distribution")
+    data = ExperimentResultData(counts=counts, memory=hex_memory)
+    return ExperimentResult(
+        shots=shots,
+        success=True,
+        data=data,
+        status="DONE",
+        seed=seed,
+        seed_simulator=seed,
+        header=layout.header(),
+    )
+
+
+def build_result(
+    experiments: Sequence[ExperimentResult],
+    *,
+    backend_name: str,
+    backend_version: str,
+    job_id: str,
+    date: str | None = None,
+) -> Result:
+    """A successful ``Result`` holding ``experiments`` in order."""
+    return Result(
+        backend_name=backend_name,
+        backend_version=backend_version,
+        job_id=job_id,
+        success=True,
+        results=list(experiments),
+        date=date,
+        status="COMPLETED",
+    )

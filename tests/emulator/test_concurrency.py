@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 from emulator_support import Api, circuit_job
@@ -52,3 +53,38 @@ def test_concurrent_submissions_are_all_stored_once() -> None:
         assert all(count == 1 for count in names.values())
         for job_id in created:
             assert api.wait(job_id, timeout=60)["status"] == "completed"
+
+
+def _long_noisy_job() -> dict[str, object]:
+    """A noisy simulation of several seconds (many batches of shots on 16 qubits)."""
+    width = 16
+    layer = [{"gate": "h", "targets": [q]} for q in range(width)] + [
+        {"gate": "cnot", "controls": [q], "targets": [q + 1]} for q in range(width - 1)
+    ]
+    return circuit_job(layer * 3, shots=4000, noise={"model": "aria-1", "seed": 1})
+
+
+def test_a_canceled_simulation_frees_the_simulator_for_the_next_job() -> None:
+    with Emulator(workers=2) as emu:
+        api = Api(emu)
+        long_id = api.submit(_long_noisy_job())
+        api.wait(long_id, until={"started"})
+        started = time.monotonic()
+        assert api.get(f"/jobs/{long_id}").status_code == 200
+        assert time.monotonic() - started < 1.0  # status answers while it simulates
+        assert api.put(f"/jobs/{long_id}/status/cancel").json()["status"] == "canceled"
+        small = api.run(circuit_job([{"gate": "x", "targets": [0]}]), timeout=30)
+        assert small["status"] == "completed"
+        assert time.monotonic() - started < 3.0  # not queued behind the canceled run
+
+
+def test_stopping_mid_simulation_is_prompt_and_the_next_emulator_runs_at_once() -> None:
+    with Emulator(workers=2) as emu:
+        api = Api(emu)
+        api.wait(api.submit(_long_noisy_job()), until={"started"})
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 3.0
+    with Emulator(workers=2) as emu:
+        started = time.monotonic()
+        assert Api(emu).run(circuit_job([{"gate": "x", "targets": [0]}]))["status"] == "completed"
+        assert time.monotonic() - started < 3.0

@@ -27,7 +27,7 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,13 @@ class SimulationResult:
     probabilities: dict[str, float]
     histogram: dict[str, int] | None
     shots: list[str] | None
+
+
+class SimulationAbandoned(Exception):
+    """A run stopped because ``keep_going`` said so: there is no result to report.
+
+    The worker asks this when the job was canceled or deleted, or the emulator is stopping.
+    """
 
 
 class SimulationFailure(Exception):
@@ -333,6 +340,7 @@ def _noisy(
     shots: int,
     seed: int,
     deadline: float | None,
+    keep_going: Callable[[], bool] | None = None,
 ) -> SimulationResult:
     qc = builder.qc
     qc.measure(range(qc.num_qubits), range(qc.num_qubits))
@@ -349,6 +357,8 @@ def _noisy(
         _check_result(result)
         outcomes.append(np.array([int(bits, 2) for bits in result.get_memory(0)], np.int64))
         done += size
+        if done < shots and keep_going is not None and not keep_going():
+            raise SimulationAbandoned
         if deadline is not None and done < shots and time.monotonic() > deadline:
             raise SimulationFailure("SimulationTimeout", "the simulation ran out of time")
     keys = _spread(np.concatenate(outcomes), used)
@@ -378,6 +388,7 @@ def simulate(
     noise_model: str,
     seed: int | None,
     max_seconds: float | None = None,
+    keep_going: Callable[[], bool] | None = None,
 ) -> SimulationResult:
     """Simulate one IonQ JSON circuit, measuring every qubit at the end.
 
@@ -389,6 +400,8 @@ def simulate(
         noise_model: a name from :data:`ionq_direct.emulator.catalog.NOISE_MODELS`.
         seed: seeds the noisy run; the same seed gives the same shots.
         max_seconds: wall-clock budget; exceeding it (or being sure to) fails the run.
+        keep_going: asked between batches of noisy shots; ``False`` abandons the run, so a
+            canceled job does not hold the one simulator thread for the rest of its budget.
 
     Returns:
         Exact probabilities for ``ideal``; per-shot outcomes, a histogram and frequencies
@@ -398,6 +411,7 @@ def simulate(
         SimulationFailure: ``InvalidInput`` (bad circuit, unknown model), ``TooManyControls``,
             ``NotEnoughQubits`` (wider than the model allows), ``SimulationTimeout`` (over
             budget or too large for memory) or ``SimulationError`` (Aer failed).
+        SimulationAbandoned: ``keep_going`` returned ``False``.
     """
     started = time.monotonic()
     info = NOISE_MODELS.get(noise_model)
@@ -437,10 +451,12 @@ def simulate(
         if noisy:
             if seed is None:
                 seed = secrets.randbelow(_SEED_MODULUS)
-            result = _noisy(builder, spread, shots=shots, seed=seed, deadline=deadline)
+            result = _noisy(
+                builder, spread, shots=shots, seed=seed, deadline=deadline, keep_going=keep_going
+            )
         else:
             result = _ideal(builder, spread)
-    except SimulationFailure:
+    except (SimulationFailure, SimulationAbandoned):
         raise
     except MemoryError:
         raise SimulationFailure("SimulationTimeout", "the simulation is too large") from None

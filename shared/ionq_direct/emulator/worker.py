@@ -176,7 +176,18 @@ class WorkerPool:
         if row.record.get("dry_run"):
             self._finish(job_id, "completed", started=started)
             return
-        from ionq_direct.emulator.simulation import SimulationFailure, simulate
+        from ionq_direct.emulator.simulation import (
+            SimulationAbandoned,
+            SimulationFailure,
+            simulate,
+        )
+
+        def keep_going() -> bool:
+            # A canceled or deleted job, or a stopping pool, gives the simulator thread back.
+            if self._stopping.is_set():
+                return False
+            current = self.store.get_job(job_id)
+            return current is not None and current.status == "started"
 
         try:
             result = (
@@ -190,9 +201,12 @@ class WorkerPool:
                     noise_model=spec["noise_model"],
                     seed=spec.get("seed"),
                     max_seconds=SIMULATION_BUDGET_SECONDS,
+                    keep_going=keep_going,
                 )
                 .result()
             )
+        except SimulationAbandoned:
+            return
         except SimulationFailure as exc:
             self._finish(job_id, "failed", failure=(exc.code, exc.message), started=started)
             return

@@ -123,3 +123,22 @@ def test_cancel_a_multi_circuit_parent_cancels_its_children(slow: Api) -> None:
     parent = slow.get(f"/jobs/{parent_id}").json()
     for child_id in parent["child_job_ids"]:
         assert slow.get(f"/jobs/{child_id}").json()["status"] == "canceled"
+
+
+def test_deleting_the_last_running_child_lets_its_parent_end(slow: Api) -> None:
+    body = {
+        "type": "ionq.multi-circuit.v1",
+        "backend": "qpu.forte-1",
+        "shots": 20,
+        "input": {"gateset": "qis", "circuits": [{"circuit": [{"gate": "x", "targets": [0]}]}] * 3},
+    }
+    parent_id = slow.submit(body)
+    children = slow.get(f"/jobs/{parent_id}").json()["child_job_ids"]
+    for child_id in children[:2]:  # two workers: the third child waits for one of these
+        slow.wait(child_id)
+    slow.wait(children[2], until={"ready", "started"})
+    assert slow.delete(f"/jobs/{children[2]}").status_code == 200
+    parent = slow.wait(parent_id, timeout=5)
+    assert parent["status"] == "completed"
+    aggregated = slow.get(f"/jobs/{parent_id}/results/probabilities/aggregated").json()
+    assert list(aggregated) == children[:2]

@@ -238,15 +238,23 @@ class EmulatorService:
             done.append(job_id)
         return {"ids": done, "status": "canceled"}
 
+    def _delete(self, job_ids: list[str]) -> list[str]:
+        """Delete jobs; a multi-circuit parent that loses a child ends once the rest have."""
+        parents = {r.parent_id for r in self.store.get_jobs(job_ids) if r.parent_id}
+        deleted = self.store.delete_jobs(job_ids)
+        for parent_id in parents:
+            settle_parent(self.store, parent_id)
+        return deleted
+
     def delete(self, job_id: str) -> dict[str, Any]:
         """Delete a job for good; later reads answer 404."""
-        if not self.store.delete_jobs([job_id]):
+        if not self._delete([job_id]):
             raise not_found()
         return {"id": job_id, "status": "deleted"}
 
     def delete_many(self, job_ids: list[str]) -> dict[str, Any]:
         """Delete several jobs; unknown ids are skipped."""
-        return {"ids": self.store.delete_jobs(job_ids), "status": "deleted"}
+        return {"ids": self._delete(job_ids), "status": "deleted"}
 
     def cost(self, job_id: str) -> dict[str, Any]:
         """``GET /jobs/{id}/cost``: the estimate, and the charge once the job has ended."""
@@ -284,10 +292,11 @@ class EmulatorService:
         row = self._completed(job_id)
         if row.type != "ionq.multi-circuit.v1":
             return {job_id: self.store.get_result(job_id, "probabilities")}
-        return {
+        results = {
             child_id: self.store.get_result(child_id, "probabilities")
             for child_id in row.record["child_job_ids"]
         }
+        return {child_id: body for child_id, body in results.items() if body is not None}
 
     def artifact(self, job_id: str, artifact_id: str) -> Any:
         """An artifact payload by id."""

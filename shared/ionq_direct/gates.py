@@ -319,12 +319,30 @@ def _indices(gate: Mapping[str, Any], one: str, many: str, where: str) -> tuple[
     return tuple(int(q) for q in multiple)
 
 
+def _as_finite(value: object) -> float | None:
+    """``value`` as a finite float, or ``None`` (also for an int too large for a float)."""
+    if not _is_real(value):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 1024:
+        # Its repr is unreadable, and fails beyond sys.get_int_max_str_digits() digits.
+        return f"an integer of {value.bit_length()} bits, too large for a float"
+    return repr(value)
+
+
 def _check_real(
     value: object, key: str, low: float | None = None, high: float | None = None
 ) -> float:
-    if not _is_real(value) or not math.isfinite(float(value)):  # type: ignore[arg-type]
-        raise GateError(f"{key} must be a finite number, got {value!r}", key=key)
-    number = float(value)  # type: ignore[arg-type]
+    number = _as_finite(value)
+    if number is None:
+        raise GateError(f"{key} must be a finite number, got {_shown(value)}", key=key)
     if (low is not None and number < low) or (high is not None and number > high):
         raise GateError(f"{key} must lie in [{low}, {high}], got {number!r}", key=key)
     return number

@@ -128,6 +128,18 @@ def test_gates_list_is_copied() -> None:
         ({"measurement_map": [True]}, "measurement_map[0] = True is not a qubit index"),
         ({"measurement_map": "01"}, "measurement_map must be a sequence of qubit indices"),
         (
+            {"gates": [{"gate": "rx", "target": 0, "rotation": 10**400}]},
+            "circuit[0].rotation must be a finite number, got an integer of 1329 bits, too large",
+        ),
+        (
+            {"gates": [{"gate": "gpi", "target": 0, "phase": -(10**400)}], "gateset": "native"},
+            "circuit[0].phase must be a finite number, got an integer of 1329 bits, too large",
+        ),
+        (
+            {"gates": [{"gate": "rx", "target": 0, "rotation": 10**5000}]},
+            "circuit[0].rotation must be a finite number, got an integer of 16610 bits, too large",
+        ),
+        (
             {"measurement_map": [0, 1], "registers": [("c", 1)]},
             "registers cover 1 classical bit(s) but measurement_map has 2",
         ),

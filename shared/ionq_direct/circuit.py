@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from ionq_direct._constants import UNMEASURED
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.gates import GATESETS, validate_circuit
@@ -65,7 +67,8 @@ def check_metadata(metadata: object, what: str = "metadata") -> dict[str, str]:
 
 
 def _is_index(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    # NumPy integers too, as gate indices accept them; callers store int(value).
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 class Circuit:
@@ -117,6 +120,7 @@ class Circuit:
                 f"gates must be a list of IonQ gate dicts, got {type(gates).__name__}"
             )
         gates = list(gates)
+        qubits = int(qubits)
         counts = validate_circuit(gates, gateset=gateset, qubits=qubits, path="circuit")
         self.gates: list[dict[str, Any]] = gates
         self.qubits: int = qubits
@@ -182,18 +186,19 @@ class Circuit:
 
 
 def _check_measurement_map(measurement_map: Sequence[int], qubits: int) -> tuple[int, ...]:
+    if isinstance(measurement_map, np.ndarray) and measurement_map.ndim == 1:
+        measurement_map = list(measurement_map)
     if isinstance(measurement_map, (str, bytes)) or not isinstance(measurement_map, Sequence):
         raise InvalidInputError(
             f"measurement_map must be a sequence of qubit indices, got {measurement_map!r}"
         )
-    checked = tuple(measurement_map)
-    for clbit, qubit in enumerate(checked):
+    for clbit, qubit in enumerate(measurement_map):
         if not _is_index(qubit) or not UNMEASURED <= qubit < qubits:
             raise InvalidInputError(
                 f"measurement_map[{clbit}] = {qubit!r} is not a qubit index in 0..{qubits - 1} "
                 f"(or {UNMEASURED} for a classical bit no measurement writes)"
             )
-    return checked
+    return tuple([int(qubit) for qubit in measurement_map])
 
 
 def _check_registers(
@@ -216,7 +221,7 @@ def _check_registers(
             )
         if any(reg_name == seen for seen, _ in checked):
             raise InvalidInputError(f"register name {reg_name!r} appears twice in registers")
-        checked.append((reg_name, size))
+        checked.append((reg_name, int(size)))
     total = sum(size for _, size in checked)
     if total != clbits:
         raise InvalidInputError(

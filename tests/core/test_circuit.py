@@ -68,6 +68,21 @@ def test_attributes_are_normalised() -> None:
     assert circuit.to_input()["gateset"] == "native"
 
 
+def test_numpy_integers_are_accepted_where_indices_are_and_stored_as_int() -> None:
+    # Gate indices already accept NumPy integers; the width, the measurement map and the
+    # register sizes take them too (e.g. from np.argsort or an array of measured qubits).
+    circuit = Circuit(
+        [{"gate": "h", "target": np.int64(0)}],
+        np.int64(3),
+        measurement_map=np.array([2, 0, -1]),
+        registers=[("c", np.int32(3))],
+    )
+    assert circuit.qubits == 3 and type(circuit.qubits) is int
+    assert circuit.measurement_map == (2, 0, UNMEASURED)
+    assert all(type(q) is int for q in circuit.measurement_map)
+    assert circuit.registers == (("c", 3),) and type(circuit.registers[0][1]) is int
+
+
 def test_unmeasured_classical_bits_are_minus_one() -> None:
     circuit = Circuit(GHZ_GATES, 3, measurement_map=[-1, 2, -1], registers=[("c", 3)])
     assert circuit.measurement_map == (UNMEASURED, 2, UNMEASURED)
@@ -127,6 +142,12 @@ def test_gates_list_is_copied() -> None:
         ({"measurement_map": [-2]}, "measurement_map[0] = -2 is not a qubit index in 0..1"),
         ({"measurement_map": [True]}, "measurement_map[0] = True is not a qubit index"),
         ({"measurement_map": "01"}, "measurement_map must be a sequence of qubit indices"),
+        ({"qubits": np.bool_(True)}, "qubits must be an integer >= 1, got "),
+        ({"measurement_map": [np.bool_(False)]}, "is not a qubit index in 0..1"),
+        (
+            {"measurement_map": np.array([[0]])},
+            "measurement_map must be a sequence of qubit indices",
+        ),
         (
             {"gates": [{"gate": "rx", "target": 0, "rotation": 10**400}]},
             "circuit[0].rotation must be a finite number, got an integer of 1329 bits, too large",

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ionq_direct import _json
 from ionq_direct._constants import (
     CLIENT_TOKEN_KEY,
@@ -58,6 +60,11 @@ def _dumps(value: object) -> bytes:
 
 def _is_simulator(backend: str) -> bool:
     return backend == "simulator" or backend.startswith("simulator.")
+
+
+def _integer(value: object) -> object:
+    """A NumPy integer as a Python int (a plain JSON number); anything else unchanged."""
+    return int(value) if isinstance(value, np.integer) else value
 
 
 def _check_bool(value: object, what: str) -> bool | None:
@@ -138,6 +145,8 @@ def _envelope(
             f"got {backend!r}"
         )
     fields: dict[str, Any] = {"backend": backend}
+    shots = _integer(shots)  # type: ignore[assignment]
+    noise_seed = _integer(noise_seed)  # type: ignore[assignment]
     if shots is not None:
         if not isinstance(shots, int) or isinstance(shots, bool) or not 1 <= shots <= MAX_SHOTS:
             raise InvalidInputError(

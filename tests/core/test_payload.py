@@ -148,6 +148,38 @@ def test_numpy_scalars_in_gates_are_written_as_numbers() -> None:
     assert _decode(job)["input"]["circuit"] == [{"gate": "rx", "target": 1, "rotation": 0.5}]
 
 
+@pytest.mark.parametrize("integer", [np.int64, np.int32, np.uint16])
+def test_numpy_integer_shots_and_noise_seed_are_accepted(integer: type) -> None:
+    # e.g. shots taken from a NumPy array of sweep sizes; the body holds plain JSON integers.
+    [job] = build_jobs(
+        [Circuit(GHZ, 3)],
+        backend="simulator",
+        shots=integer(1000),
+        noise_model="aria-1",
+        noise_seed=integer(7),
+    )
+    body = _decode(job)
+    assert body["shots"] == 1000 and type(body["shots"]) is int
+    assert body["noise"] == {"model": "aria-1", "seed": 7}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"shots": np.bool_(True)}, "shots must be an integer from 1 to 1,000,000, got "),
+        ({"shots": np.int64(0)}, "shots must be an integer from 1 to 1,000,000, got 0"),
+        (
+            {"noise_model": "aria-1", "noise_seed": np.int64(2**31)},
+            "noise_seed must be a 32-bit signed integer, got 2147483648",
+        ),
+    ],
+)
+def test_bad_numpy_integer_options(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        build_jobs([Circuit(GHZ, 3)], backend="simulator", **kwargs)
+    assert message in str(info.value)
+
+
 def test_metadata_merges_across_circuits() -> None:
     a = Circuit(GHZ, 3, metadata={"fmt": "x", "a": "1"})
     b = Circuit(GHZ, 3, metadata={"fmt": "x", "b": "2"})

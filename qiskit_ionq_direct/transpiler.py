@@ -12,6 +12,10 @@ global phase included (the tests check each with ``Operator``):
 * ``CZ = ZZ(-1/4)`` with a ``RZ(pi/2)`` on each qubit (for Forte, whose entangler is ZZ).
 
 Qiskit's own library already reaches ``U``, ``RZ``, ``RXX`` and ``CZ`` from every standard gate.
+Each native gate is also registered with its exact definition in standard gates
+(:func:`standard_equivalences`): once a native gate appears in the library, Qiskit no longer
+unrolls it through its definition, so without these rules a circuit of native gates could not be
+transpiled back to a standard basis.
 """
 
 from __future__ import annotations
@@ -19,23 +23,23 @@ from __future__ import annotations
 import math
 import threading
 
-from qiskit.circuit import Parameter, QuantumCircuit
+from qiskit.circuit import Gate, Parameter, QuantumCircuit
 from qiskit.circuit import SessionEquivalenceLibrary as _SESSION
 from qiskit.circuit.library import CZGate, RXXGate, RZGate, RZZGate, UGate
 
 from qiskit_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
 
-__all__ = ["add_equivalences", "native_equivalences"]
+__all__ = ["add_equivalences", "native_equivalences", "standard_equivalences"]
 
 _TAU = 2 * math.pi
 _LOCK = threading.Lock()
 _added = False
 
 
-def native_equivalences() -> list[tuple[object, QuantumCircuit]]:
+def native_equivalences() -> list[tuple[Gate, QuantumCircuit]]:
     """The ``(standard gate, native circuit)`` rules, keyed by ``Parameter``-valued gates."""
     theta, phi, lam = Parameter("theta"), Parameter("phi"), Parameter("lam")
-    rules: list[tuple[object, QuantumCircuit]] = []
+    rules: list[tuple[Gate, QuantumCircuit]] = []
 
     u = QuantumCircuit(1, global_phase=(phi + lam) / 2 + math.pi / 2)
     u.append(GPI2Gate(-lam / _TAU), [0])
@@ -66,12 +70,23 @@ def native_equivalences() -> list[tuple[object, QuantumCircuit]]:
     return rules
 
 
+def standard_equivalences() -> list[tuple[Gate, QuantumCircuit]]:
+    """The ``(native gate, standard circuit)`` rules: each native gate's own definition."""
+    gates: list[Gate] = [
+        GPIGate(Parameter("phi")),
+        GPI2Gate(Parameter("phi")),
+        MSGate(Parameter("phi0"), Parameter("phi1"), Parameter("theta")),
+        ZZGate(Parameter("theta")),
+    ]
+    return [(gate, gate.definition) for gate in gates]
+
+
 def add_equivalences() -> None:
     """Register the native-gate rules in ``SessionEquivalenceLibrary`` (once per process)."""
     global _added
     with _LOCK:
         if _added:
             return
-        for gate, circuit in native_equivalences():
+        for gate, circuit in [*native_equivalences(), *standard_equivalences()]:
             _SESSION.add_equivalence(gate, circuit)
         _added = True

@@ -1,0 +1,98 @@
+"""IonQJob: status mapping, failures as Qiskit JobError subclasses, timeouts, cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from qiskit import QuantumCircuit
+from qiskit.providers import JobError, JobStatus
+from qiskit.providers import JobTimeoutError as QiskitJobTimeoutError
+
+import ionq_direct
+from ionq_direct.emulator import Emulator
+from qiskit_ionq_direct import (
+    IonQJobError,
+    IonQJobFailedError,
+    IonQJobTimeoutError,
+    IonQProvider,
+)
+from qiskit_ionq_direct.job import STATUS_MAP
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[IonQProvider]:
+    # QPU jobs wait 0.5 s in the queue and again while running, so they can be seen unfinished.
+    with Emulator(qpu_delay=0.5) as emu:
+        yield IonQProvider(emu.api_key, emu.url)
+
+
+def wide(n: int) -> QuantumCircuit:
+    qc = QuantumCircuit(n)
+    qc.h(range(n))
+    qc.measure_all()
+    return qc
+
+
+def test_status_map_covers_every_ionq_status() -> None:
+    assert STATUS_MAP == {
+        "submitted": JobStatus.INITIALIZING,
+        "ready": JobStatus.QUEUED,
+        "started": JobStatus.RUNNING,
+        "completed": JobStatus.DONE,
+        "failed": JobStatus.ERROR,
+        "canceled": JobStatus.CANCELLED,
+    }
+
+
+def test_failed_job_raises_a_job_error_with_ionqs_code(provider: IonQProvider) -> None:
+    # The harmony noise model simulates at most 11 qubits: the service fails the job.
+    job = provider.get_backend().run(wide(12), shots=10, noise_model="harmony")
+    with pytest.raises(IonQJobFailedError) as caught:
+        job.result()
+    error = caught.value
+    assert isinstance(error, JobError) and isinstance(error, ionq_direct.JobFailedError)
+    assert error.code == "NotEnoughQubits"
+    assert error.message and "12" in error.message
+    assert job.status() is JobStatus.ERROR  # status() reports, it does not raise
+    with pytest.raises(IonQJobFailedError):
+        provider.retrieve_job(job.job_id()).result()
+
+
+def test_timeout_then_cancel(provider: IonQProvider) -> None:
+    job = provider.get_backend("qpu.aria-1").run(wide(2), shots=10)
+    assert job.status() in (JobStatus.INITIALIZING, JobStatus.QUEUED, JobStatus.RUNNING)
+    with pytest.raises(IonQJobTimeoutError) as caught:
+        job.result(timeout=0.05)
+    assert isinstance(caught.value, QiskitJobTimeoutError)
+    assert isinstance(caught.value, ionq_direct.JobTimeoutError)
+    assert job.cancel() is True
+    assert job.status() is JobStatus.CANCELLED
+    with pytest.raises(IonQJobFailedError) as failed:
+        job.result()
+    assert failed.value.code
+
+
+def test_result_waits_reports_progress_and_is_cached(provider: IonQProvider) -> None:
+    seen: list[str] = []
+    job = provider.get_backend("qpu.aria-1").run(wide(2), shots=20)
+    result = job.result(callback=lambda handle: seen.append(handle.status))
+    assert seen and seen[-1] == "completed"
+    assert job.status() is JobStatus.DONE and job.done()
+    assert job.result() is result
+    assert job.backend().name == "qpu.aria-1"
+    assert job.job_id() == job.ionq_jobs[0].id
+
+
+def test_submit_is_not_a_second_submission(provider: IonQProvider) -> None:
+    job = provider.get_backend().run(wide(1), shots=5)
+    with pytest.raises(IonQJobError, match="already submitted"):
+        job.submit()
+    assert job.cancel() in (True, False)  # an ideal job may already be done
+
+
+def test_timeout_option_is_the_default_result_timeout(provider: IonQProvider) -> None:
+    job = provider.get_backend("qpu.aria-1", timeout=0.01).run(wide(2), shots=10)
+    with pytest.raises(IonQJobTimeoutError):
+        job.result()
+    job.cancel()

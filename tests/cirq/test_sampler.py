@@ -204,3 +204,28 @@ def test_seed_reaches_job_metadata_and_service_reads_the_job_back(client: Client
     assert fetched.job.record["metadata"][SEED_METADATA_KEY]
     assert fetched.results()[0].records["m"].tolist() == original.records["m"].tolist()
     assert np.asarray(original.measurements["m"]).shape == (64, 3)
+
+
+def test_batch_over_the_gate_limit_splits_and_keeps_order(client: Client) -> None:
+    # 80,000 + 80,001 gates exceed the 150,000-gate job limit: two jobs, each with its layout.
+    flips = [cirq.Moment([cirq.X(Q[0])])]
+    circuits = [
+        cirq.Circuit(flips * count + [cirq.Moment([cirq.measure(Q[0], key="z")])])
+        for count in (80_000, 80_001)
+    ]
+    before = _job_ids(client)
+    results = Sampler(client, seed=1).run_batch(circuits, repetitions=20)
+    jobs = _new_parent_jobs(client, before)
+    assert len(jobs) == 2
+    assert [r[0].measurements["z"].tolist() for r in results] == [[[0]] * 20, [[1]] * 20]
+    fetched = [Service(client=client).get_job(str(job["id"])).results() for job in jobs]
+    assert sorted(len(f) for f in fetched) == [1, 1]
+
+
+def test_async_entry_points(sampler: Sampler) -> None:
+    import duet
+
+    result = duet.run(sampler.run_async, GHZ, repetitions=10)
+    assert result.measurements["m"].shape == (10, 3)
+    [[batch]] = duet.run(sampler.run_batch_async, [GHZ], None, 5)
+    assert batch.repetitions == 5

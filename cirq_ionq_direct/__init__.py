@@ -1,6 +1,7 @@
 """cirq_ionq_direct: run Cirq circuits on IonQ through the v0.4 REST API."""
 
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate, json_resolver
+from cirq_ionq_direct.gatesets import AriaNativeGateset, ForteNativeGateset, IonQTargetGateset
 from cirq_ionq_direct.job import CirqJob
 from cirq_ionq_direct.sampler import Sampler
 from cirq_ionq_direct.service import Service
@@ -8,9 +9,12 @@ from cirq_ionq_direct.translate import INVERTED_BITS_KEY, inverted_bits, to_ionq
 
 __all__ = [
     "INVERTED_BITS_KEY",
+    "AriaNativeGateset",
     "CirqJob",
+    "ForteNativeGateset",
     "GPI2Gate",
     "GPIGate",
+    "IonQTargetGateset",
     "MSGate",
     "Sampler",
     "Service",

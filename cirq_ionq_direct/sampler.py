@@ -37,7 +37,7 @@ from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.payload import PreparedJob, build_jobs
 
-__all__ = ["Sampler"]
+__all__ = ["Sampler", "check_repetitions"]
 
 _RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY)
 

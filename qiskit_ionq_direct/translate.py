@@ -176,6 +176,8 @@ def _emit_base(
         out.append(_gate("rz", targets, controls, -phi))
         out.append(_gate("rx", targets, controls, theta))
         out.append(_gate("rz", targets, controls, phi))
+    elif base == "global_phase":
+        _phase_on(out, controls, _num(params[0]))  # a relative phase once controlled
     elif base not in ("id", "i"):
         return False
     return True

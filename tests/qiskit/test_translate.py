@@ -299,6 +299,19 @@ def test_annotated_controls_and_inverses(seed: int) -> None:
     check_exact(qc)
 
 
+@pytest.mark.parametrize("controls", range(1, 4))
+@pytest.mark.parametrize("annotated", [False, True])
+def test_controlled_global_phase_is_a_phase_on_the_controls(controls: int, annotated: bool) -> None:
+    # A controlled global phase is a relative phase: C^n-GlobalPhase(t) = C^(n-1)-P(t).
+    rng = np.random.default_rng(controls)
+    op = lib.GlobalPhaseGate(0.7).control(controls, ctrl_state=controls - 1, annotated=annotated)
+    qc = QuantumCircuit(controls + 1)
+    for q in range(qc.num_qubits):
+        qc.ry(float(rng.uniform(0.3, 2.8)), q)
+    qc.append(op, qubits(rng, qc, controls))
+    check_exact(qc)
+
+
 def test_power_modifier_is_rejected() -> None:
     qc = QuantumCircuit(2)
     qc.append(AnnotatedOperation(lib.HGate(), [ControlModifier(1), PowerModifier(0.5)]), [0, 1])

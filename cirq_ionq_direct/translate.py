@@ -440,7 +440,7 @@ def _walk(
                         "in IonQ circuits)",
                     )
                 raise _unsupported(moment_index, op, f"unsupported gate {gate!r}; {HINT}")
-            if measured and not measured.isdisjoint(op.qubits):
+            if measured and not measured.isdisjoint(op.qubits) and handler is not _drop:
                 raise _after_measurement(moment_index, op)
             try:
                 try:

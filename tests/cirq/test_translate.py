@@ -506,6 +506,19 @@ def test_non_terminal_measurement_is_rejected() -> None:
         to_ionq(circuit)
 
 
+def test_identity_after_measurement_is_dropped_like_any_identity() -> None:
+    # An identity does not use the qubit (Qiskit's id after a measure is dropped too).
+    a, b = cirq.LineQubit.range(2)
+    circuit = cirq.Circuit(
+        cirq.H(a), cirq.measure(a, key="m"), cirq.Moment(cirq.I(a), cirq.X(b)), cirq.I(a)
+    )
+    translated = to_ionq(circuit)
+    assert translated.gates == [{"gate": "h", "target": 0}, {"gate": "x", "target": 1}]
+    assert translated.measurement_map == (0,)
+    with pytest.raises(InvalidInputError, match=r"moment 2: operation X\(q\(0\)\) acts on"):
+        to_ionq(cirq.Circuit(cirq.measure(a, key="m"), cirq.I(a), cirq.X(a)))
+
+
 def test_repeated_key_is_rejected() -> None:
     a, b = cirq.LineQubit.range(2)
     circuit = cirq.Circuit(cirq.measure(a, key="m"), cirq.measure(b, key="m"))

@@ -1,8 +1,9 @@
 """``ionq-direct demo``: the direct-submission guide's GHZ job on the embedded emulator.
 
 It starts a local emulator of the IonQ v0.4 service, submits the three-qubit GHZ circuit as the
-guide's raw JSON, then the same circuit written in Qiskit and in Cirq (when they are installed),
-and prints probabilities, counts and the job's cost for each — no account or network needed.
+guide's raw JSON (ideal, on a noise model, on an emulated QPU), then the same circuit through
+Qiskit's ``backend.run`` and Cirq's ``sampler.run`` (when they are installed), and prints
+probabilities, counts and cost — no account or network needed.
 """
 
 from __future__ import annotations
@@ -36,16 +37,10 @@ _QPU_DELAY = 0.3
 
 
 def _run(
-    client: Client,
-    title: str,
-    body: dict[str, Any] | bytes,
-    token: str | None,
-    out: TextIO,
-    shots: int,
-    seed: int,
+    client: Client, title: str, body: dict[str, Any], out: TextIO, shots: int, seed: int
 ) -> None:
     out.write(f"\n== {title}\n")
-    job = client.submit(body, client_token=token) if token else client.submit(body)
+    job = client.submit(body)
     watch(job, out, timeout=_WAIT_SECONDS)
     print_results(job, out, shots=shots, seed=seed)
     cost = client.get_job_cost(job.id)
@@ -53,39 +48,55 @@ def _run(
     out.write(f"cost: {estimated.get('value')} {estimated.get('unit')} (emulated price model)\n")
 
 
-def _qiskit_ghz(shots: int) -> tuple[bytes, str] | None:
+def _histogram_of(counts: dict[str, int], out: TextIO) -> None:
+    top = max(counts.values())
+    for key in sorted(counts):
+        bar = "#" * max(1, round(40 * counts[key] / top))
+        out.write(f"  {key:>7}  {counts[key]:>8}  {bar}\n")
+
+
+def _qiskit_demo(client: Client, out: TextIO, shots: int, seed: int) -> None:
+    title = "the same circuit in Qiskit: backend.run(transpile(qc, backend))"
     try:
-        from qiskit import QuantumCircuit
+        from qiskit import QuantumCircuit, transpile
 
-        from qiskit_ionq_direct import to_ionq
+        from qiskit_ionq_direct import IonQProvider
     except ImportError:
-        return None
-    from ionq_direct.payload import build_jobs
-
+        out.write(f"\n== {title}: skipped (install ionq-direct[qiskit])\n")
+        return
+    out.write(f"\n== {title}\n")
     qc = QuantumCircuit(3, 3)
     qc.h(0)
     qc.cx(0, 1)
     qc.cx(0, 2)
     qc.measure([0, 1, 2], [0, 1, 2])
-    (prepared,) = build_jobs([to_ionq(qc, name="ghz qiskit")], backend="simulator", shots=shots)
-    return prepared.body, prepared.client_token
+    backend = IonQProvider(client=client).get_backend("simulator")
+    job = backend.run(transpile(qc, backend), shots=shots, seed_simulator=seed)
+    counts = job.result(timeout=_WAIT_SECONDS).get_counts()
+    out.write(f"job {job.job_id()}: {job.status().name}\n")
+    out.write(f"counts ({sum(counts.values())} shots, Qiskit keys: clbit 0 rightmost):\n")
+    _histogram_of(counts, out)
 
 
-def _cirq_ghz(shots: int) -> tuple[bytes, str] | None:
+def _cirq_demo(client: Client, out: TextIO, shots: int, seed: int) -> None:
+    title = "the same circuit in Cirq: Service().sampler().run(circuit)"
     try:
         import cirq
 
-        from cirq_ionq_direct import to_ionq
+        from cirq_ionq_direct import Service
     except ImportError:
-        return None
-    from ionq_direct.payload import build_jobs
-
+        out.write(f"\n== {title}: skipped (install ionq-direct[cirq])\n")
+        return
+    out.write(f"\n== {title}\n")
     q = cirq.LineQubit.range(3)
     circuit = cirq.Circuit(
         [cirq.H(q[0]), cirq.CNOT(q[0], q[1]), cirq.CNOT(q[0], q[2]), cirq.measure(*q, key="ghz")]
     )
-    (prepared,) = build_jobs([to_ionq(circuit, name="ghz cirq")], backend="simulator", shots=shots)
-    return prepared.body, prepared.client_token
+    sampler = Service(client=client).sampler(seed=seed)
+    result = sampler.run(circuit, repetitions=shots)
+    histogram = result.histogram(key="ghz", fold_func=lambda bits: "".join(map(str, bits)))
+    out.write(f"counts ({sum(histogram.values())} repetitions, Cirq keys: q0 leftmost):\n")
+    _histogram_of(dict(histogram), out)
 
 
 def run_demo(out: TextIO, *, shots: int = 1000, seed: int = 7) -> int:
@@ -97,23 +108,16 @@ def run_demo(out: TextIO, *, shots: int = 1000, seed: int = 7) -> int:
         client = Client(api_key=emulator.api_key, base_url=emulator.url)
         guide = copy.deepcopy(GUIDE_JOB)
         guide["shots"] = shots
-        _run(client, "the guide's GHZ job, as raw JSON", guide, None, out, shots, seed)
+        _run(client, "the guide's GHZ job, as raw JSON", guide, out, shots, seed)
         noisy = copy.deepcopy(guide)
         noisy["noise"] = {"model": "aria-1", "seed": seed}
         noisy["name"] = "Hello many worlds aria-1 noise"
-        _run(client, "the same job on the aria-1 noise model", noisy, None, out, shots, seed)
+        _run(client, "the same job on the aria-1 noise model", noisy, out, shots, seed)
         qpu = copy.deepcopy(guide)
         qpu["backend"] = "qpu.aria-1"
         qpu["name"] = "Hello many worlds on emulated Aria"
-        _run(client, "the same job on an emulated qpu.aria-1", qpu, None, out, shots, seed)
-        for title, built in (
-            ("the same circuit written in Qiskit", _qiskit_ghz(shots)),
-            ("the same circuit written in Cirq", _cirq_ghz(shots)),
-        ):
-            if built is None:
-                out.write(f"\n== {title}: skipped (install ionq-direct[all])\n")
-                continue
-            body, token = built
-            _run(client, title, body, token, out, shots, seed)
+        _run(client, "the same job on an emulated qpu.aria-1", qpu, out, shots, seed)
+        _qiskit_demo(client, out, shots, seed)
+        _cirq_demo(client, out, shots, seed)
     out.write("\nResult keys are decimal integers with qubit 0 as the least significant bit.\n")
     return 0

@@ -203,26 +203,20 @@ def _ms(
     phi0 = _phase(gate.phi0, "phi0")
     phi1 = _phase(gate.phi1, "phi1")
     theta = _check_finite(float(gate.theta), "theta")
-    if not 0.0 <= theta <= 0.25:
-        # MS(theta + 2) = MS(theta); MS(-theta) = MS(phi0 + 1/2, theta);
-        # MS(1 - d) = -MS(phi0 + 1/2, d).
-        theta %= 2.0
-        if theta > 1.0:
-            theta -= 2.0
-        flip = theta < 0.0
-        theta = abs(theta)
-        if theta > 0.75:
-            flip = not flip
-            theta = 1.0 - theta
-        if theta > 0.25:
-            raise Reject(
-                f"MS angle theta={gate.theta} turns is not equivalent to one IonQ MS gate "
-                f"(angle in [0, 0.25]); {HINT}"
-            )
-        if flip:
-            phi0 = phi0 + 0.5 if phi0 <= 0.5 else phi0 - 0.5
     targets = [index[qubits[0]], index[qubits[1]]]
     _distinct(*targets)
+    if not 0.0 <= theta <= 0.25:
+        # MS(theta) = exp(-i pi theta P) with P^2 = 1: MS(theta + 1) = -MS(theta),
+        # MS(-theta) = MS(phi0 + 1/2, theta) and MS(a + b) = MS(a) MS(b). So fold theta into
+        # [0, 1/2] and write an angle above 1/4 as two gates.
+        theta = math.remainder(theta, 1.0)
+        if theta < 0.0:
+            theta = -theta
+            phi0 = phi0 + 0.5 if phi0 <= 0.5 else phi0 - 0.5
+        if theta > 0.25:
+            out.append({"gate": "ms", "targets": targets, "phases": [phi0, phi1], "angle": 0.25})
+            targets = list(targets)
+            theta -= 0.25
     out.append({"gate": "ms", "targets": targets, "phases": [phi0, phi1], "angle": theta})
     return 0
 

@@ -224,7 +224,13 @@ def _random_native_circuit(seed: int) -> tuple[cirq.Circuit, list[cirq.Qid]]:
         elif kind == 2:
             theta = float(
                 rng.choice(
-                    [0.25, rng.uniform(0, 0.25), -rng.uniform(0, 0.25), 1 - rng.uniform(0, 0.25)]
+                    [
+                        0.25,
+                        rng.uniform(0, 0.25),
+                        -rng.uniform(0, 0.25),
+                        1 - rng.uniform(0, 0.25),
+                        rng.uniform(-1, 1),
+                    ]
                 )
             )
             theta += 2.0 * float(rng.choice([0, 1, -1]))
@@ -377,6 +383,20 @@ def test_native_json_shapes() -> None:
         {"gate": "ms", "targets": [1, 0], "phases": [0, 0.5], "angle": 0.1},
         {"gate": "zz", "targets": [0, 1], "angle": 0.2},
     ]
+
+
+@pytest.mark.parametrize("theta", [0.3, 0.5, 0.6, 0.74, -0.4, -0.5, 1.3, 2.45, -2.6])
+def test_ms_angles_above_a_quarter_are_two_ms_gates(theta: float) -> None:
+    # MS(a + b) = MS(a) MS(b): any angle is exact with at most two IonQ MS gates, as in Qiskit.
+    a, b = cirq.LineQubit.range(2)
+    circuit = cirq.Circuit(
+        GPI2Gate(0.1).on(a), GPI2Gate(0.35).on(b), MSGate(0.2, -0.7, theta).on(b, a)
+    )
+    translated = _check(circuit)
+    ms = [gate for gate in translated.gates if gate["gate"] == "ms"]
+    assert len(ms) == 2
+    assert ms[0]["angle"] == 0.25 and 0 < ms[1]["angle"] <= 0.25
+    assert ms[0]["phases"] == ms[1]["phases"] and ms[0]["targets"] == [1, 0]
 
 
 def test_qubit_order_and_idle_qubits() -> None:
@@ -564,7 +584,6 @@ def test_mixed_native_and_qis_is_rejected() -> None:
             cirq.ControlledGate(cirq.X, control_values=cirq.SumOfProducts([(0,), (1,)])),
             "more than one control state",
         ),
-        (MSGate(0, 0, 0.5), r"not equivalent to one IonQ MS gate \(angle in \[0, 0.25\]\)"),
     ],
     ids=str,
 )

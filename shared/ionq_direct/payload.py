@@ -489,7 +489,9 @@ def build_jobs(
         shots: shots per circuit, 1..1,000,000 (``None``: the service default, 100).
         name: the job name, characters ``[A-Za-z0-9 _-]``; split parts share it.
         metadata: string-to-string entries stored with each job, merged with every carried
-            circuit's own metadata.
+            circuit's own metadata. Their number and lengths are not limited here: IonQ's v0.3
+            documentation mentions 10 keys of up to 40 characters, but v0.4's schema states no
+            limit and the client adds keys of its own (the client token), so the service decides.
         noise_model: a simulator noise model such as ``"aria-1"`` (simulator only).
         noise_seed: the noise model's seed (needs ``noise_model``).
         debiasing: turn IonQ's debiasing on or off (QPU only; on needs at least 500 shots).

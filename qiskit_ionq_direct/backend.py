@@ -7,15 +7,14 @@ seed and the circuits' layouts in the job metadata, and returns an :class:`IonQJ
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qiskit.circuit import QuantumCircuit
-from qiskit.circuit import SessionEquivalenceLibrary as _SESSION
 from qiskit.providers import BackendV2, Options
-from qiskit.transpiler import PassManager, Target
-from qiskit.transpiler.passes import BasisTranslator
+from qiskit.transpiler import Target
 
 from ionq_direct._constants import MAX_CIRCUITS_PER_JOB, SEED_METADATA_KEY
 from ionq_direct.circuit import Circuit, check_metadata
@@ -26,7 +25,7 @@ from qiskit_ionq_direct.job import IonQJob
 from qiskit_ionq_direct.result import CircuitLayout, encode_layouts
 from qiskit_ionq_direct.target import GATESETS, NATIVE_TWO_QUBIT_GATES, build_target
 from qiskit_ionq_direct.translate import to_ionq
-from qiskit_ionq_direct.transpiler import add_equivalences
+from qiskit_ionq_direct.transpiler import TRANSLATION_PLUGIN, add_equivalences, native_pass_manager
 
 if TYPE_CHECKING:
     from qiskit_ionq_direct.provider import IonQProvider
@@ -34,6 +33,14 @@ if TYPE_CHECKING:
 __all__ = ["IonQBackend"]
 
 _INT32_MAX = 2**31 - 1
+
+
+@functools.cache
+def _plugin_registered() -> bool:
+    """Whether the translation plugin's entry point is installed (it is, once pip-installed)."""
+    from qiskit.transpiler.preset_passmanagers.plugin import list_stage_plugins
+
+    return TRANSLATION_PLUGIN in list_stage_plugins("translation")
 
 
 def _native_pair(name: str, info: Mapping[str, Any]) -> tuple[str, ...]:
@@ -137,6 +144,17 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
             )
         return self._target
 
+    def get_translation_stage_plugin(self) -> str | None:
+        """The translation stage ``transpile`` uses: IonQ's compacting one on native backends.
+
+        ``"ionq_direct"`` (see :class:`~qiskit_ionq_direct.transpiler.IonQTranslationPlugin`)
+        for the native gateset, when its entry point is installed; ``None`` (Qiskit's default)
+        otherwise.
+        """
+        if self._gateset == "native" and _plugin_registered():
+            return TRANSLATION_PLUGIN
+        return None
+
     @property
     def max_circuits(self) -> int:
         """Circuits per IonQ job; larger batches still run, split into several jobs."""
@@ -192,14 +210,14 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         return to_ionq(circuit, gateset=self._gateset)
 
     def _lower_to_native(self, circuit: QuantumCircuit) -> QuantumCircuit:
-        """Translate standard gates to natives (exactly), as primitives send ``h``/``sdg``."""
+        """Translate standard gates to compact natives (exactly), as primitives send ``h``/``sdg``.
+
+        A circuit already all native is sent as it is.
+        """
         allowed = set(self.target.operation_names) | {"barrier", "measure", "delay"}
         if set(circuit.count_ops()) <= allowed:
             return circuit
-        basis = list(self.target.operation_names)
-        lowered: QuantumCircuit = PassManager([BasisTranslator(_SESSION, basis, self.target)]).run(
-            circuit
-        )
+        lowered: QuantumCircuit = native_pass_manager(self.target).run(circuit)
         return lowered
 
     def _prepare(

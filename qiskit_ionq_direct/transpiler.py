@@ -16,20 +16,48 @@ Each native gate is also registered with its exact definition in standard gates
 (:func:`standard_equivalences`): once a native gate appears in the library, Qiskit no longer
 unrolls it through its definition, so without these rules a circuit of native gates could not be
 transpiled back to a standard basis.
+
+The rules alone give long circuits (three natives per one-qubit gate, two per ``RZ``).
+:class:`IonQTranslationPlugin`, registered as the ``qiskit.transpiler.translation`` entry point
+``ionq_direct`` and named by ``IonQBackend.get_translation_stage_plugin()`` on native backends,
+follows the standard translation with
+:class:`~qiskit_ionq_direct.native_passes.IonQNativeOptimizer`: every run of one-qubit gates
+becomes at most two natives (three at the very end of an unmeasured qubit), Z rotations are
+tracked virtually and dropped before measurements, and MS/ZZ angles land in IonQ's ranges. So
+``transpile(qc, backend)`` and ``generate_preset_pass_manager(level, backend=backend)`` give
+compact, exact native circuits. At optimisation level 0 (Qiskit's "no optimisation") runs are
+not merged; phases and angles are still normalised. :func:`native_pass_manager` is the same
+translation as a standalone ``PassManager`` (what ``IonQBackend.run`` uses on standard gates).
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from typing import Any
 
 from qiskit.circuit import Gate, Parameter, QuantumCircuit
 from qiskit.circuit import SessionEquivalenceLibrary as _SESSION
 from qiskit.circuit.library import CZGate, RXXGate, RZGate, RZZGate, UGate
+from qiskit.transpiler import PassManager, PassManagerConfig, Target
+from qiskit.transpiler.preset_passmanagers.builtin_plugins import BasisTranslatorPassManager
+from qiskit.transpiler.preset_passmanagers.plugin import PassManagerStagePlugin
 
 from qiskit_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
+from qiskit_ionq_direct.native_passes import IonQNativeOptimizer
 
-__all__ = ["add_equivalences", "native_equivalences", "standard_equivalences"]
+__all__ = [
+    "TRANSLATION_PLUGIN",
+    "IonQTranslationPlugin",
+    "add_equivalences",
+    "is_native_target",
+    "native_equivalences",
+    "native_pass_manager",
+    "standard_equivalences",
+]
+
+#: The name of the translation-stage plugin (entry point group ``qiskit.transpiler.translation``).
+TRANSLATION_PLUGIN = "ionq_direct"
 
 _TAU = 2 * math.pi
 _LOCK = threading.Lock()
@@ -90,3 +118,44 @@ def add_equivalences() -> None:
         for gate, circuit in [*native_equivalences(), *standard_equivalences()]:
             _SESSION.add_equivalence(gate, circuit)
         _added = True
+
+
+def is_native_target(target: Target | None) -> bool:
+    """Whether ``target`` is an IonQ native target (lists GPI and GPI2)."""
+    return target is not None and {"gpi", "gpi2"} <= set(target.operation_names)
+
+
+class IonQTranslationPlugin(PassManagerStagePlugin):  # type: ignore[misc]
+    """Translation stage for IonQ native targets: standard translation, then compaction.
+
+    On a native target: Qiskit's ``BasisTranslator`` stage (with :func:`add_equivalences`), then
+    :class:`~qiskit_ionq_direct.native_passes.IonQNativeOptimizer` (merging one-qubit runs at
+    optimisation levels 1-3, only normalising at level 0). On any other target it is Qiskit's
+    default translation stage unchanged.
+    """
+
+    def pass_manager(
+        self, pass_manager_config: PassManagerConfig, optimization_level: int | None = None
+    ) -> PassManager:
+        """The stage's ``PassManager``."""
+        add_equivalences()
+        stage: PassManager = BasisTranslatorPassManager().pass_manager(
+            pass_manager_config, optimization_level
+        )
+        if is_native_target(pass_manager_config.target):
+            stage.append(IonQNativeOptimizer(merge=optimization_level != 0))
+        return stage
+
+
+def native_pass_manager(backend_or_target: Any, optimization_level: int = 2) -> PassManager:
+    """Translation to IonQ natives plus compaction, without Qiskit's other stages.
+
+    Args:
+        backend_or_target: a native ``IonQBackend`` (anything with a ``target``) or a ``Target``.
+        optimization_level: 0 keeps one-qubit runs unmerged; 1-3 merge them.
+    """
+    target = backend_or_target if isinstance(backend_or_target, Target) else None
+    if target is None:
+        target = backend_or_target.target
+    config = PassManagerConfig(basis_gates=list(target.operation_names), target=target)
+    return IonQTranslationPlugin().pass_manager(config, optimization_level)

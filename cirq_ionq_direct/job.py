@@ -7,19 +7,15 @@ seed), so a job fetched later by id reads back the same records as the run that 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import cirq
 
-from cirq_ionq_direct.results import LAYOUT_METADATA_KEY, Layout, circuit_seed, decode_layouts
+from cirq_ionq_direct.results import LAYOUT_METADATA_KEY, Layout, decode_layouts
 from ionq_direct import Job
-from ionq_direct._constants import SEED_METADATA_KEY
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.results import derive_seed
 
 __all__ = ["CirqJob"]
-
-#: Job type of a parent job that holds several circuits.
-_MULTI_CIRCUIT = "ionq.multi-circuit.v1"
 
 
 class CirqJob:
@@ -71,7 +67,7 @@ class CirqJob:
                 "cirq results (use ionq_direct.Client().job(id) for the raw distribution)"
             )
         layouts, offset = decode_layouts(text)
-        return cls(job, layouts, seed=_recorded_seed(job, metadata), offset=offset)
+        return cls(job, layouts, seed=job.recorded_seed, offset=offset)
 
     def __repr__(self) -> str:
         return f"CirqJob(id={self.id!r}, status={self._job.status!r}, circuits={len(self)})"
@@ -118,8 +114,7 @@ class CirqJob:
         """
         if self._results is None:
             self._job.wait(timeout)
-            record = self._job.record
-            if record.get("type") == _MULTI_CIRCUIT or record.get("child_job_ids"):
+            if self._job.is_multi_circuit:
                 distributions = self._job.aggregated_probabilities()
             else:
                 distributions = [self._job.probabilities()]
@@ -129,14 +124,14 @@ class CirqJob:
                     f"{len(self._layouts)} circuits"
                 )
             repetitions = self._shots()
-            exact = _is_exact(record)
+            exact = self._job.is_exact
             params = self._params or [cirq.ParamResolver({})] * len(self._layouts)
             self._results = [
                 layout.to_result(
                     distribution,
                     repetitions,
                     exact=exact,
-                    seed=None if self._seed is None else circuit_seed(self._seed, self._offset + i),
+                    seed=None if self._seed is None else derive_seed(self._seed, self._offset + i),
                     params=resolver,
                 )
                 for i, (layout, distribution, resolver) in enumerate(
@@ -152,24 +147,3 @@ class CirqJob:
         if not isinstance(shots, int) or isinstance(shots, bool):
             raise InvalidInputError(f"job {self.id} does not record its shots")
         return shots
-
-
-def _is_exact(record: Mapping[str, Any]) -> bool:
-    """Whether results are an ideal simulator's exact distribution (else frequencies)."""
-    if record.get("backend") != "simulator":
-        return False
-    noise = record.get("noise")
-    model = noise.get("model") if isinstance(noise, Mapping) else None
-    return model in (None, "ideal")
-
-
-def _recorded_seed(job: Job, metadata: Mapping[str, Any]) -> int | None:
-    value = metadata.get(SEED_METADATA_KEY)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(
-            f"job {job.id} metadata {SEED_METADATA_KEY!r} is {value!r}, not an integer"
-        ) from exc

@@ -27,7 +27,7 @@ from ionq_direct import results
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 
-__all__ = ["LAYOUT_METADATA_KEY", "Layout", "circuit_seed", "decode_layouts", "encode_layouts"]
+__all__ = ["LAYOUT_METADATA_KEY", "Layout", "decode_layouts", "encode_layouts"]
 
 #: Job metadata key holding the JSON measurement layouts of a job's circuits.
 LAYOUT_METADATA_KEY = "cirq_layout"
@@ -85,16 +85,6 @@ class Layout:
             records[key] = bits[:, offset : offset + size].reshape(repetitions, 1, size)
             offset += size
         return cirq.ResultDict(params=params or cirq.ParamResolver({}), records=records)
-
-
-def circuit_seed(seed: int, index: int) -> int:
-    """The sampling seed of circuit ``index`` of a job seeded with ``seed``.
-
-    Each circuit of a sweep gets its own stream, so identical sweep points do not repeat the
-    same samples, and a retrieved job reproduces them.
-    """
-    state = np.random.SeedSequence([seed, index]).generate_state(1, np.uint64)
-    return int(state[0] >> np.uint64(1))
 
 
 def encode_layouts(layouts: Sequence[Layout], offset: int = 0) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from qiskit.providers import JobError, JobStatus, JobV1
@@ -21,7 +21,6 @@ from qiskit.result.models import ExperimentResult
 
 import ionq_direct.errors as core_errors
 from ionq_direct import results
-from ionq_direct._constants import SEED_METADATA_KEY
 from ionq_direct.errors import IonQError
 from ionq_direct.jobs import Job
 from qiskit_ionq_direct.result import (
@@ -52,7 +51,6 @@ STATUS_MAP: dict[str, JobStatus] = {
     "canceled": JobStatus.CANCELLED,
 }
 _PROGRESS = [JobStatus.INITIALIZING, JobStatus.QUEUED, JobStatus.VALIDATING, JobStatus.RUNNING]
-_MULTI_CIRCUIT = "ionq.multi-circuit.v1"
 
 
 class IonQJobError(JobError, IonQError):  # type: ignore[misc]
@@ -70,12 +68,6 @@ class IonQJobFailedError(core_errors.JobFailedError, JobError):  # type: ignore[
 
 class IonQJobTimeoutError(core_errors.JobTimeoutError, QiskitJobTimeoutError):  # type: ignore[misc]
     """The job did not finish within the timeout given to ``result()``."""
-
-
-def derived_seed(seed: int, index: int) -> int:
-    """An independent sampling seed for circuit ``index`` of a job whose seed is ``seed``."""
-    state = np.random.SeedSequence([seed % 2**63, index]).generate_state(1, np.uint64)
-    return int(state[0] >> np.uint64(1))
 
 
 @dataclass
@@ -208,8 +200,8 @@ class IonQJob(JobV1):  # type: ignore[misc]
         if job.status != "completed":
             _raise_failure(job)
         shots = int(record.get("shots") or 0)
-        seed = _recorded_seed(record)
-        multi = record.get("type") == _MULTI_CIRCUIT or bool(record.get("child_job_ids"))
+        seed = job.recorded_seed
+        multi = job.is_multi_circuit
         if multi:
             dists = [_arrays(d) for d in job.aggregated_probabilities()]
         else:
@@ -217,11 +209,11 @@ class IonQJob(JobV1):  # type: ignore[misc]
         layouts = part.layouts or decode_layouts(record.get("metadata"))
         if layouts is None or len(layouts) != len(dists):
             layouts = _fallback_layouts(job, len(dists))
-        exact = _is_exact(record)
+        exact = job.is_exact
         children: list[Job] | None = None
         out = []
         for index, (layout, (outcomes, probs)) in enumerate(zip(layouts, dists, strict=True)):
-            circuit_seed = seed if not multi or seed is None else derived_seed(seed, index)
+            circuit_seed = seed if not multi or seed is None else results.derive_seed(seed, index)
             if exact:
                 per_shot = results.memory(outcomes, probs, shots, exact=True, seed=circuit_seed)
                 out.append(
@@ -260,23 +252,6 @@ def _raise_failure(job: Job) -> None:
 
 def _arrays(distribution: Mapping[int, float]) -> tuple[list[int], list[float]]:
     return list(distribution), list(distribution.values())
-
-
-def _is_exact(record: Mapping[str, Any]) -> bool:
-    if record.get("backend") != "simulator":
-        return False
-    noise = record.get("noise")
-    model = noise.get("model") if isinstance(noise, Mapping) else None
-    return model in (None, "ideal")
-
-
-def _recorded_seed(record: Mapping[str, Any]) -> int | None:
-    metadata = record.get("metadata")
-    value = metadata.get(SEED_METADATA_KEY) if isinstance(metadata, Mapping) else None
-    try:
-        return int(value) if value is not None else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _fallback_layouts(job: Job, count: int) -> list[CircuitLayout]:

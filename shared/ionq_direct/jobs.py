@@ -140,7 +140,7 @@ class Job:
                 ``aggregated_probabilities()``.
         """
         self._require_results(wait)
-        if self._is_parent():
+        if self.is_multi_circuit:
             raise InvalidInputError(
                 f"job {self._id} is a multi-circuit job: use job.aggregated_probabilities() "
                 "for every circuit's distribution, or job.children() for per-circuit jobs"
@@ -179,8 +179,8 @@ class Job:
             outcomes,
             probs,
             self._shots(shots),
-            exact=self._exact(),
-            seed=self._seed(seed),
+            exact=self.is_exact,
+            seed=seed if seed is not None else self.recorded_seed,
         )
         pairs = zip(outcomes.tolist(), values.tolist(), strict=True)
         return {int(k): int(v) for k, v in pairs if v}
@@ -203,8 +203,8 @@ class Job:
             outcomes,
             probs,
             self._shots(shots),
-            exact=self._exact(),
-            seed=self._seed(seed),
+            exact=self.is_exact,
+            seed=seed if seed is not None else self.recorded_seed,
         )
         return [int(v) for v in per_shot.tolist()]
 
@@ -258,8 +258,37 @@ class Job:
                 self._id, str(code) if code else None, str(message) if message else None
             )
 
-    def _is_parent(self) -> bool:
+    @property
+    def is_multi_circuit(self) -> bool:
+        """Whether this is a multi-circuit parent (results per child, in circuit order)."""
         return self._record.get("type") == _MULTI_CIRCUIT or bool(self._record.get("child_job_ids"))
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether results are an ideal simulator's exact distribution.
+
+        Exact distributions are sampled (seeded) into counts and memory; QPU and noisy-simulator
+        results are frequencies, rounded by largest remainder.
+        """
+        if self.backend != "simulator":
+            return False
+        noise = self._record.get("noise")
+        model = noise.get("model") if isinstance(noise, Mapping) else None
+        return model in (None, "ideal")
+
+    @property
+    def recorded_seed(self) -> int | None:
+        """The sampling seed stored in the job's metadata when it was submitted, if any."""
+        metadata = self._record.get("metadata")
+        value = metadata.get(SEED_METADATA_KEY) if isinstance(metadata, Mapping) else None
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError(
+                f"job {self._id} metadata {SEED_METADATA_KEY!r} is {value!r}, not an integer"
+            ) from exc
 
     def _child_ids(self) -> list[str]:
         if "child_job_ids" not in self._record:
@@ -274,27 +303,6 @@ class Job:
                 "them): pass shots=..."
             )
         return int(value)
-
-    def _exact(self) -> bool:
-        if self.backend != "simulator":
-            return False
-        noise = self._record.get("noise")
-        model = noise.get("model") if isinstance(noise, Mapping) else None
-        return model in (None, "ideal")
-
-    def _seed(self, seed: int | None) -> int | None:
-        if seed is not None:
-            return seed
-        metadata = self._record.get("metadata")
-        value = metadata.get(SEED_METADATA_KEY) if isinstance(metadata, Mapping) else None
-        if value is None:
-            return None
-        try:
-            return int(value)
-        except (TypeError, ValueError) as exc:
-            raise InvalidInputError(
-                f"job {self._id} metadata {SEED_METADATA_KEY!r} is {value!r}, not an integer"
-            ) from exc
 
     def _recorded_shots(self) -> list[Any] | None:
         advertised = self._record.get("results")

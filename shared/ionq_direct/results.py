@@ -32,6 +32,7 @@ __all__ = [
     "Outcomes",
     "counts",
     "decode",
+    "derive_seed",
     "largest_remainder_counts",
     "marginalize",
     "memory",
@@ -437,3 +438,13 @@ def to_hex(outcomes: ArrayLike) -> list[str]:
         One lower-case ``0x`` hex string per outcome.
     """
     return [hex(v) for v in _outcome_array(outcomes).tolist()]
+
+
+def derive_seed(seed: int, index: int) -> int:
+    """An independent sampling seed for circuit ``index`` of a job seeded with ``seed``.
+
+    Circuits of one multi-circuit job each get their own stream (identical circuits do not
+    repeat the same samples), and the derivation is stable, so a retrieved job reproduces them.
+    """
+    state = np.random.SeedSequence([seed % 2**63, index]).generate_state(1, np.uint64)
+    return int(state[0] >> np.uint64(1))

@@ -8,8 +8,9 @@ import pytest
 
 from cirq_ionq_direct import to_ionq
 from cirq_ionq_direct.gatesets import IonQTargetGateset
-from cirq_ionq_direct.results import Layout, circuit_seed, decode_layouts, encode_layouts
+from cirq_ionq_direct.results import Layout, decode_layouts, encode_layouts
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.results import derive_seed
 from ionq_direct.simulate import probabilities
 
 Q = cirq.LineQubit.range(4)
@@ -79,7 +80,7 @@ def test_layouts_round_trip_through_metadata_text() -> None:
 
 
 def test_circuit_seeds_differ_per_circuit_and_are_stable() -> None:
-    seeds = [circuit_seed(42, i) for i in range(100)]
+    seeds = [derive_seed(42, i) for i in range(100)]
     assert len(set(seeds)) == 100
-    assert seeds == [circuit_seed(42, i) for i in range(100)]
+    assert seeds == [derive_seed(42, i) for i in range(100)]
     assert all(0 <= s < 2**63 for s in seeds)

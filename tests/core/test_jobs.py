@@ -369,3 +369,29 @@ def test_results_of_a_job_known_only_by_a_terminal_creation_answer_use_the_full_
     )
     assert got == dict(zip(outcomes.tolist(), tallies.tolist(), strict=True))
     assert job.backend == "simulator"
+
+
+# What adapters read off a job ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "exact"),
+    [
+        ({"backend": "simulator", "noise": {"model": "ideal"}}, True),
+        ({"backend": "simulator"}, True),
+        ({"backend": "simulator", "noise": {"model": "aria-1", "seed": 3}}, False),
+        ({"backend": "qpu.forte-1"}, False),
+    ],
+)
+def test_is_exact_only_for_the_ideal_simulator(overrides: dict[str, Any], exact: bool) -> None:
+    assert job_with(record(**overrides)).is_exact is exact
+
+
+def test_recorded_seed_and_multi_circuit_flags() -> None:
+    assert job_with(record()).recorded_seed is None
+    assert job_with(record(metadata={"ionq_direct_seed": "42"})).recorded_seed == 42
+    with pytest.raises(InvalidInputError, match=r"ionq_direct_seed.*not an integer"):
+        _ = job_with(record(metadata={"ionq_direct_seed": "forty-two"})).recorded_seed
+    assert not job_with(record()).is_multi_circuit
+    assert job_with(record(type="ionq.multi-circuit.v1")).is_multi_circuit
+    assert job_with(record(child_job_ids=["a", "b"])).is_multi_circuit

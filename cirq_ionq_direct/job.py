@@ -115,9 +115,9 @@ class CirqJob:
         if self._results is None:
             self._job.wait(timeout)
             if self._job.is_multi_circuit:
-                distributions = self._job.aggregated_probabilities()
+                distributions = self._job.aggregated_distributions()
             else:
-                distributions = [self._job.probabilities()]
+                distributions = [self._job.distribution()]
             if len(distributions) != len(self._layouts):
                 raise InvalidInputError(
                     f"job {self.id} has {len(distributions)} results for "

@@ -15,12 +15,13 @@ simulators produce.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import cirq
 import numpy as np
+from numpy.typing import ArrayLike
 
 from cirq_ionq_direct.translate import inverted_bits
 from ionq_direct import results
@@ -56,7 +57,7 @@ class Layout:
 
     def to_result(
         self,
-        distribution: Mapping[int, float],
+        distribution: tuple[ArrayLike, ArrayLike],
         repetitions: int,
         *,
         exact: bool,
@@ -66,15 +67,15 @@ class Layout:
         """``repetitions`` per-shot records drawn from an IonQ distribution.
 
         Args:
-            distribution: ``{outcome: probability}``, bit ``q`` of an outcome is qubit ``q``.
+            distribution: ``(outcomes, probabilities)`` arrays (as ``Job.distribution()`` gives);
+                bit ``q`` of an outcome is qubit ``q``.
             repetitions: number of records per key.
             exact: ``True`` for an ideal simulator's exact distribution (seeded sampling),
                 ``False`` for QPU or noisy-simulator frequencies (largest-remainder counts).
             seed: the sampling or shuffling seed.
             params: the parameters the circuit was resolved with.
         """
-        outcomes = np.asarray(list(distribution))
-        probs = np.fromiter(distribution.values(), dtype=np.float64, count=len(distribution))
+        outcomes, probs = distribution
         shots = results.memory(outcomes, probs, repetitions, exact=exact, seed=seed)
         bits = results.qubit_bits(shots, self.measurement_map).astype(np.int8)
         if self.inverted:

@@ -202,10 +202,7 @@ class IonQJob(JobV1):  # type: ignore[misc]
         shots = int(record.get("shots") or 0)
         seed = job.recorded_seed
         multi = job.is_multi_circuit
-        if multi:
-            dists = [_arrays(d) for d in job.aggregated_probabilities()]
-        else:
-            dists = [_arrays(job.probabilities())]
+        dists = job.aggregated_distributions() if multi else [job.distribution()]
         layouts = part.layouts or decode_layouts(record.get("metadata"))
         if layouts is None or len(layouts) != len(dists):
             layouts = _fallback_layouts(job, len(dists))
@@ -248,10 +245,6 @@ def _raise_failure(job: Job) -> None:
     if job.status == "canceled" and not (code or message):
         code, message = "Canceled", "the job was canceled before it finished"
     raise IonQJobFailedError(job.id, str(code) if code else None, str(message) if message else None)
-
-
-def _arrays(distribution: Mapping[int, float]) -> tuple[list[int], list[float]]:
-    return list(distribution), list(distribution.values())
 
 
 def _fallback_layouts(job: Job, count: int) -> list[CircuitLayout]:

@@ -221,17 +221,30 @@ class Job:
             for cid in ids
         ]
 
-    def aggregated_probabilities(
+    def aggregated_distributions(
         self, sharpen: bool | None = None, *, wait: bool = False
-    ) -> list[dict[int, float]]:
-        """Every circuit's distribution of a multi-circuit job, in circuit order."""
+    ) -> list[tuple[NDArray[Any], NDArray[np.float64]]]:
+        """Every circuit's distribution of a multi-circuit job as arrays, in circuit order.
+
+        The fast form of :meth:`aggregated_probabilities`: ``(outcomes ascending,
+        probabilities)`` per circuit.
+        """
         self._require_results(wait)
         ids = self._child_ids()
         aggregate = self._client.get_aggregated_probabilities(self._id, sharpen=sharpen)
         missing = [cid for cid in ids if cid not in aggregate]
         if missing:
             raise IonQError(f"aggregated results of job {self._id} lack child jobs {missing}")
-        return [_decoded(aggregate[cid]) for cid in ids]
+        return [results.decode(aggregate[cid]) for cid in ids]
+
+    def aggregated_probabilities(
+        self, sharpen: bool | None = None, *, wait: bool = False
+    ) -> list[dict[int, float]]:
+        """Every circuit's distribution ``{outcome: probability}`` of a multi-circuit job."""
+        return [
+            dict(zip(outcomes.tolist(), probs.tolist(), strict=True))
+            for outcomes, probs in self.aggregated_distributions(sharpen, wait=wait)
+        ]
 
     # Helpers --------------------------------------------------------------------------
 
@@ -316,9 +329,3 @@ class Job:
             if isinstance(artifact, list):
                 return artifact
         return None
-
-
-def _decoded(raw: Mapping[str, Any]) -> dict[int, float]:
-    """``{"<decimal key>": p}`` as ``{int: float}``, via the shared decoder."""
-    outcomes, probs = results.decode(raw)
-    return {int(k): float(p) for k, p in zip(outcomes.tolist(), probs.tolist(), strict=True)}

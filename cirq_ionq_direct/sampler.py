@@ -202,6 +202,9 @@ class Sampler(cirq.Sampler):
         """Translate everything and build every job body; no network calls."""
         if isinstance(programs, cirq.AbstractCircuit):
             raise InvalidInputError("programs must be a list of circuits (wrap one in [ ])")
+        if not isinstance(repetitions, Sequence):
+            # cirq's normalization knows only Python ints; numpy integers are common too.
+            repetitions = [repetitions] * len(programs)
         sweeps, counts = self._normalize_batch_args(programs, params_list, repetitions)
         circuits: list[Circuit] = []
         layouts: list[Layout] = []

@@ -229,3 +229,13 @@ def test_async_entry_points(sampler: Sampler) -> None:
     assert result.measurements["m"].shape == (10, 3)
     [[batch]] = duet.run(sampler.run_batch_async, [GHZ], None, 5)
     assert batch.repetitions == 5
+
+
+def test_numpy_integer_repetitions_work_like_cirq_simulator(sampler: Sampler) -> None:
+    # cirq.Simulator accepts numpy integers (e.g. from np.arange); cirq.Sampler.run_batch's
+    # normalization only knows Python ints and failed with "has no len()".
+    expected = cirq.Simulator().run(GHZ, repetitions=np.int64(7)).measurements["m"].shape
+    assert sampler.run(GHZ, repetitions=np.int64(7)).measurements["m"].shape == expected
+    [[point]] = sampler.run_batch([GHZ], None, np.int32(3))
+    assert point.repetitions == 3
+    assert len(sampler.sample(GHZ, repetitions=np.int64(2))) == 2

@@ -15,6 +15,7 @@ job's metadata; a sampler built with the same seed reproduces the same records.
 from __future__ import annotations
 
 import operator
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,9 +38,11 @@ from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.payload import PreparedJob, build_jobs
 
-__all__ = ["Sampler", "check_repetitions"]
+__all__ = ["Sampler", "check_repetitions", "check_target"]
 
 _RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY)
+#: IonQ backend names: ``simulator`` or ``qpu.<system>`` (lower case), e.g. ``qpu.aria-1``.
+_TARGET = re.compile(r"(simulator|qpu)(\.[a-z0-9][a-z0-9._-]*)?")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,23 @@ def check_repetitions(repetitions: object) -> int:
             f"repetitions must be from 1 to {MAX_SHOTS:,} (IonQ's shot limit), got {value}"
         )
     return value
+
+
+def check_target(target: object) -> str:
+    """``target`` if it is shaped like an IonQ backend name (checked before any network call).
+
+    Raises:
+        InvalidInputError: not ``"simulator"`` or ``"qpu.<system>"``.
+    """
+    if isinstance(target, str) and target != "qpu" and _TARGET.fullmatch(target):
+        return target
+    hint = ""
+    if isinstance(target, str) and _TARGET.fullmatch("qpu." + target.strip().lower()):
+        hint = f" (did you mean 'qpu.{target.strip().lower()}'?)"
+    raise InvalidInputError(
+        f"target must be 'simulator' or a QPU such as 'qpu.aria-1' or 'qpu.forte-1', "
+        f"got {target!r}{hint}"
+    )
 
 
 class Sampler(cirq.Sampler):
@@ -109,6 +129,7 @@ class Sampler(cirq.Sampler):
             reserved = [key for key in _RESERVED if key in metadata]
             if reserved:
                 raise InvalidInputError(f"metadata keys {reserved} are reserved; rename them")
+        target = check_target(target)
         self._client = client
         self._target = target
         self._rng = np.random.default_rng(seed)

@@ -8,7 +8,7 @@ from typing import Any
 import cirq
 
 from cirq_ionq_direct.job import CirqJob
-from cirq_ionq_direct.sampler import Sampler
+from cirq_ionq_direct.sampler import Sampler, check_target
 from ionq_direct import Client
 from ionq_direct._transport import Timeout
 from ionq_direct.errors import InvalidInputError
@@ -36,11 +36,7 @@ class Service:
         client: Client | None = None,
         http_timeout: Timeout | None = None,
     ) -> None:
-        if not isinstance(default_target, str) or not default_target:
-            raise InvalidInputError(
-                f"default_target must be a backend name such as 'simulator' or 'qpu.forte-1', "
-                f"got {default_target!r}"
-            )
+        check_target(default_target)
         if client is not None and (api_key is not None or base_url is not None):
             raise InvalidInputError("pass either client= or api_key/base_url, not both")
         self._client = client or Client(api_key, base_url, timeout=http_timeout)

@@ -239,3 +239,13 @@ def test_numpy_integer_repetitions_work_like_cirq_simulator(sampler: Sampler) ->
     [[point]] = sampler.run_batch([GHZ], None, np.int32(3))
     assert point.repetitions == 3
     assert len(sampler.sample(GHZ, repetitions=np.int64(2))) == 2
+
+
+@pytest.mark.parametrize("target", ["sim", "Simulator", " simulator", "qpu", "qpu.", "aria-1"])
+def test_malformed_target_names_fail_before_any_job(client: Client, target: str) -> None:
+    before = _job_ids(client)
+    with pytest.raises(InvalidInputError, match="target"):
+        Sampler(client, target).run(GHZ, repetitions=5)
+    with pytest.raises(InvalidInputError, match="target"):
+        Service(client=client, default_target=target)
+    assert _job_ids(client) == before

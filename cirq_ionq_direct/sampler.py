@@ -33,7 +33,7 @@ from cirq_ionq_direct.results import (
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
 from ionq_direct import Client
-from ionq_direct._constants import MAX_SHOTS, SEED_METADATA_KEY
+from ionq_direct._constants import MAX_SHOTS, MAX_SIMULATOR_QUBITS, SEED_METADATA_KEY
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.payload import PreparedJob, build_jobs
@@ -227,6 +227,8 @@ class Sampler(cirq.Sampler):
             # cirq's normalization knows only Python ints; numpy integers are common too.
             repetitions = [repetitions] * len(programs)
         sweeps, counts = self._normalize_batch_args(programs, params_list, repetitions)
+        simulator = self._target == "simulator" or self._target.startswith("simulator.")
+        max_qubits = MAX_SIMULATOR_QUBITS if simulator else None
         circuits: list[Circuit] = []
         layouts: list[Layout] = []
         resolvers: list[cirq.ParamResolver] = []
@@ -238,7 +240,7 @@ class Sampler(cirq.Sampler):
             shape.append(len(points))
             for resolver in points:
                 circuit, layout = _translate(
-                    program, resolver, index if len(programs) > 1 else None
+                    program, resolver, index if len(programs) > 1 else None, max_qubits
                 )
                 layouts.append(layout)
                 circuits.append(circuit)
@@ -325,7 +327,10 @@ class Sampler(cirq.Sampler):
 
 
 def _translate(
-    program: cirq.AbstractCircuit, resolver: cirq.ParamResolver, index: int | None
+    program: cirq.AbstractCircuit,
+    resolver: cirq.ParamResolver,
+    index: int | None,
+    max_qubits: int | None = None,
 ) -> tuple[Circuit, Layout]:
     """Translate one resolved circuit; its results layout is checked and kept aside."""
     where = "" if index is None else f"program {index}: "
@@ -341,6 +346,11 @@ def _translate(
         raise InvalidInputError(
             f"{where}the circuit has no measurements to sample; add cirq.measure(...) on the "
             "qubits to read"
+        )
+    if max_qubits is not None and circuit.qubits > max_qubits:
+        raise InvalidInputError(
+            f"{where}the circuit needs {circuit.qubits} qubits but the simulator runs at most "
+            f"{max_qubits}; use fewer qubits or a QPU target"
         )
     layout = Layout.of(circuit)
     if INVERTED_BITS_KEY in circuit.metadata:

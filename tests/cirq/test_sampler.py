@@ -249,3 +249,14 @@ def test_malformed_target_names_fail_before_any_job(client: Client, target: str)
     with pytest.raises(InvalidInputError, match="target"):
         Service(client=client, default_target=target)
     assert _job_ids(client) == before
+
+
+def test_circuit_wider_than_the_simulator_fails_before_any_job(client: Client) -> None:
+    wide = cirq.LineQubit.range(30)
+    circuit = cirq.Circuit(cirq.measure(*wide, key="m"))
+    before = _job_ids(client)
+    with pytest.raises(InvalidInputError, match="30 qubits"):
+        Sampler(client).run_batch([GHZ, circuit], repetitions=5)
+    assert _job_ids(client) == before
+    narrow = cirq.Circuit(cirq.X(wide[28]), cirq.measure(*wide[:29], key="m"))
+    assert Sampler(client).run(narrow, repetitions=2).measurements["m"][:, 28].tolist() == [1, 1]

@@ -196,6 +196,10 @@ class IonQJob(JobV1):  # type: ignore[misc]
 
     def _experiments(self, part: _Part) -> list[ExperimentResult]:
         job = part.job
+        if "backend" not in job.record:
+            # A creation or cancel answer (id and status only) can already be terminal; the
+            # shots, type and seed read below are in the full record.
+            job.refresh()
         record = job.record
         if job.status != "completed":
             _raise_failure(job)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -96,3 +97,25 @@ def test_timeout_option_is_the_default_result_timeout(provider: IonQProvider) ->
     with pytest.raises(IonQJobTimeoutError):
         job.result()
     job.cancel()
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_cancel_after_completion_still_gives_the_results(
+    provider: IonQProvider, count: int
+) -> None:
+    # The cancel answer of a finished job carries only its id and status: result() must still
+    # read the full record (shots, type, seed), not report empty counts or fail.
+    qc = QuantumCircuit(1)
+    qc.x(0)
+    qc.measure_all()
+    job = provider.get_backend().run([qc] * count, shots=5)
+    handle = job.ionq_jobs[0]
+    # Wait through the client, so the handle still holds only the creation answer.
+    deadline = time.monotonic() + 10
+    while provider.client.get_job(handle.id)["status"] != "completed":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    job.cancel()
+    assert handle.status == "completed"
+    result = job.result()
+    assert [result.get_counts(i) for i in range(count)] == [{"1": 5}] * count

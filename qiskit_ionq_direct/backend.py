@@ -8,15 +8,17 @@ seed and the circuits' layouts in the job metadata, and returns an :class:`IonQJ
 from __future__ import annotations
 
 import functools
+import math
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from qiskit.circuit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
-from ionq_direct._constants import MAX_CIRCUITS_PER_JOB, SEED_METADATA_KEY
+from ionq_direct._constants import MAX_CIRCUITS_PER_JOB, MAX_SHOTS, SEED_METADATA_KEY
 from ionq_direct.circuit import Circuit, check_metadata
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
@@ -114,6 +116,14 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
             extra_settings=None,
             timeout=None,
         )
+
+    def set_options(self, **fields: Any) -> None:
+        """Change default run options; a bad value raises ``InvalidInputError`` now, not at run.
+
+        An unknown option raises ``AttributeError``, as Qiskit's backends do.
+        """
+        _check_values(fields)
+        super().set_options(**fields)
 
     @property
     def client(self) -> Client:
@@ -226,10 +236,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         """The job bodies, each with the layouts (and seed) of the circuits it carries."""
         user = {} if opts["metadata"] is None else check_metadata(opts["metadata"])
         seed = opts["seed_simulator"]
-        if seed is None:
-            seed = secrets.randbits(62)
-        elif not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            raise InvalidInputError(f"seed_simulator must be a non-negative int, got {seed!r}")
+        seed = secrets.randbits(62) if seed is None else int(seed)
         noise_model = opts["noise_model"]
         noise_seed = opts["noise_seed"]
         if noise_seed is None and noise_model not in (None, "ideal"):
@@ -280,3 +287,31 @@ def _check_options(options: Mapping[str, Any]) -> None:
             f"unknown run option(s) {', '.join(map(repr, unknown))}; IonQ backends accept "
             f"{', '.join(sorted(known))}"
         )
+    _check_values(options)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)
+
+
+def _check_values(options: Mapping[str, Any]) -> None:
+    """Check the values whose meaning is the backend's own (the payload checks the rest)."""
+    shots = options.get("shots")
+    if shots is not None and not (_is_int(shots) and 1 <= shots <= MAX_SHOTS):
+        raise InvalidInputError(f"shots must be an integer from 1 to {MAX_SHOTS:,}, got {shots!r}")
+    seed = options.get("seed_simulator")
+    if seed is not None and not (_is_int(seed) and seed >= 0):
+        raise InvalidInputError(f"seed_simulator must be a non-negative int, got {seed!r}")
+    timeout = options.get("timeout")
+    if timeout is not None and not (
+        isinstance(timeout, int | float | np.integer | np.floating)
+        and not isinstance(timeout, bool)
+        and timeout >= 0
+        and not math.isnan(timeout)
+    ):
+        raise InvalidInputError(
+            f"timeout must be a non-negative number of seconds, got {timeout!r}"
+        )
+    memory = options.get("memory", False)
+    if not isinstance(memory, bool | np.bool_):
+        raise InvalidInputError(f"memory must be True or False, got {memory!r}")

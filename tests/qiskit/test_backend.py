@@ -239,3 +239,37 @@ def test_backend_is_built_without_network() -> None:
     client = Client("key", "http://127.0.0.1:9/v0.4", max_retries=0)
     backend = IonQProvider(client=client).get_backend("qpu.forte-1", gateset="native")
     assert backend.name == "qpu.forte-1" and backend.gateset == "native"
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"shots": 0}, "shots"),
+        ({"shots": 1_000_001}, "shots"),
+        ({"shots": 10.0}, "shots"),
+        ({"seed_simulator": -1}, "seed_simulator"),
+        ({"seed_simulator": 1.5}, "seed_simulator"),
+        ({"timeout": "5"}, "timeout"),
+        ({"timeout": -1}, "timeout"),
+        ({"memory": "yes"}, "memory"),
+    ],
+)
+def test_bad_option_values_fail_when_set(provider: IonQProvider, options, match) -> None:  # type: ignore[no-untyped-def]
+    backend = provider.get_backend()
+    with pytest.raises(InvalidInputError, match=match):
+        backend.set_options(**options)
+    assert backend.options.shots == 1024 and backend.options.timeout is None
+    with pytest.raises(InvalidInputError, match=match):
+        provider.get_backend(**options)
+    before = jobs_on(provider)
+    with pytest.raises(InvalidInputError, match=match):
+        backend.run(ghz(), **options)
+    assert jobs_on(provider) == before
+
+
+def test_numpy_integers_are_accepted_as_shots_and_seed(provider: IonQProvider) -> None:
+    backend = provider.get_backend()
+    backend.set_options(shots=np.int64(30), seed_simulator=np.uint32(4))
+    one = backend.run(ghz()).result()
+    two = backend.run(ghz(), shots=30, seed_simulator=4).result()
+    assert one.get_memory() == two.get_memory() and len(one.get_memory()) == 30

@@ -10,7 +10,13 @@ from collections.abc import Mapping, Sequence
 
 import cirq
 
-from cirq_ionq_direct.results import LAYOUT_METADATA_KEY, Layout, decode_layouts
+from cirq_ionq_direct.results import (
+    LAYOUT_METADATA_KEY,
+    PARAMS_METADATA_KEY,
+    Layout,
+    decode_layouts,
+    decode_params,
+)
 from ionq_direct import Job
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.results import derive_seed
@@ -67,7 +73,11 @@ class CirqJob:
                 "cirq results (use ionq_direct.Client().job(id) for the raw distribution)"
             )
         layouts, offset = decode_layouts(text)
-        return cls(job, layouts, seed=job.recorded_seed, offset=offset)
+        values = metadata.get(PARAMS_METADATA_KEY)
+        params = decode_params(values) if isinstance(values, str) else None
+        if params is not None and len(params) != len(layouts):
+            params = None
+        return cls(job, layouts, seed=job.recorded_seed, offset=offset, params=params)
 
     def __repr__(self) -> str:
         return f"CirqJob(id={self.id!r}, status={self._job.status!r}, circuits={len(self)})"

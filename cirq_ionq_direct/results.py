@@ -21,6 +21,7 @@ from typing import Any
 
 import cirq
 import numpy as np
+import sympy
 from numpy.typing import ArrayLike
 
 from cirq_ionq_direct.translate import inverted_bits
@@ -28,10 +29,20 @@ from ionq_direct import results
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 
-__all__ = ["LAYOUT_METADATA_KEY", "Layout", "decode_layouts", "encode_layouts"]
+__all__ = [
+    "LAYOUT_METADATA_KEY",
+    "PARAMS_METADATA_KEY",
+    "Layout",
+    "decode_layouts",
+    "decode_params",
+    "encode_layouts",
+    "encode_params",
+]
 
 #: Job metadata key holding the JSON measurement layouts of a job's circuits.
 LAYOUT_METADATA_KEY = "cirq_layout"
+#: Job metadata key holding the JSON parameter values each circuit was resolved with.
+PARAMS_METADATA_KEY = "cirq_params"
 #: Longest metadata value IonQ documents (40,000 characters); longer layouts are not stored.
 MAX_METADATA_VALUE = 40_000
 
@@ -132,3 +143,53 @@ def decode_layouts(text: str) -> tuple[list[Layout], int]:
         raise InvalidInputError(
             f"job metadata {LAYOUT_METADATA_KEY!r} is not readable: {exc}"
         ) from exc
+
+
+def _real(value: Any) -> int | float | None:
+    """``value`` as a JSON number, or ``None`` when it is not a plain real number."""
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer, sympy.Integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating, sympy.Float, sympy.Rational)):
+        return float(value)
+    return None
+
+
+def encode_params(params: Sequence[cirq.ParamResolver]) -> str | None:
+    """The JSON stored in job metadata: ``[name, is_symbol, value]`` triples per circuit.
+
+    Returns ``None`` when there are no parameters, or a value is not a plain real number (it is
+    then not stored).
+    """
+    rows: list[list[list[Any]]] = []
+    for resolver in params:
+        row: list[list[Any]] = []
+        for key, value in resolver.param_dict.items():
+            number = _real(value)
+            if number is None or not isinstance(key, (str, sympy.Symbol)):
+                return None
+            if isinstance(key, sympy.Symbol):
+                row.append([key.name, 1, number])
+            else:
+                row.append([key, 0, number])
+        rows.append(row)
+    if not any(rows):
+        return None
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def decode_params(text: str) -> list[cirq.ParamResolver] | None:
+    """Read :func:`encode_params` back (``None`` when the text is not readable)."""
+    try:
+        return [
+            cirq.ParamResolver(
+                {
+                    (sympy.Symbol(name) if symbol else str(name)): value
+                    for name, symbol, value in row
+                }
+            )
+            for row in json.loads(text)
+        ]
+    except (ValueError, TypeError):
+        return None

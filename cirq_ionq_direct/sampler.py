@@ -28,8 +28,10 @@ from cirq_ionq_direct.job import CirqJob
 from cirq_ionq_direct.results import (
     LAYOUT_METADATA_KEY,
     MAX_METADATA_VALUE,
+    PARAMS_METADATA_KEY,
     Layout,
     encode_layouts,
+    encode_params,
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
 from ionq_direct import Client
@@ -40,7 +42,7 @@ from ionq_direct.payload import PreparedJob, build_jobs
 
 __all__ = ["Sampler", "check_repetitions", "check_target"]
 
-_RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY)
+_RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY, PARAMS_METADATA_KEY)
 #: IonQ backend names: ``simulator`` or ``qpu.<system>`` (lower case), e.g. ``qpu.aria-1``.
 _TARGET = re.compile(r"(simulator|qpu)(\.[a-z0-9][a-z0-9._-]*)?")
 
@@ -256,6 +258,7 @@ class Sampler(cirq.Sampler):
                 self._prepare(
                     [circuits[p] for p in positions],
                     [layouts[p] for p in positions],
+                    [resolvers[p] for p in positions],
                     positions,
                     0,
                     len(positions),
@@ -269,6 +272,7 @@ class Sampler(cirq.Sampler):
         self,
         circuits: list[Circuit],
         layouts: list[Layout],
+        params: list[cirq.ParamResolver],
         positions: list[int],
         start: int,
         stop: int,
@@ -280,6 +284,9 @@ class Sampler(cirq.Sampler):
         text = encode_layouts(layouts[start:stop], start)
         if len(text) <= MAX_METADATA_VALUE:
             metadata[LAYOUT_METADATA_KEY] = text
+        values = encode_params(params[start:stop])
+        if values is not None and len(values) <= MAX_METADATA_VALUE:
+            metadata[PARAMS_METADATA_KEY] = values
         jobs = build_jobs(
             circuits[start:stop], shots=repetitions, metadata=metadata, **self._options
         )
@@ -293,7 +300,7 @@ class Sampler(cirq.Sampler):
         for job in jobs:
             first, last = start + job.circuits.start, start + job.circuits.stop
             parts.extend(
-                self._prepare(circuits, layouts, positions, first, last, repetitions, seed)
+                self._prepare(circuits, layouts, params, positions, first, last, repetitions, seed)
             )
         return parts
 

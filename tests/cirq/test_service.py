@@ -93,3 +93,19 @@ def test_constructor_refuses_conflicting_arguments(service: Service) -> None:
         Service(client=service.client, default_target="")
     with pytest.raises(InvalidInputError, match="reserved"):
         service.sampler(metadata={"ionq_direct_seed": "1"})
+
+
+def test_get_job_keeps_each_sweep_points_parameters(service: Service) -> None:
+    # A job read back by id must equal the run that created it, params included, so the
+    # points of a sweep can still be told apart.
+    theta = sympy.Symbol("theta")
+    circuit = cirq.Circuit(cirq.rx(theta)(Q[0]), cirq.measure(Q[0], key="z"))
+    sweep = cirq.Points("theta", [0.0, math.pi / 2, math.pi])
+    [job] = service.sampler(seed=3).create_jobs([circuit], [sweep], repetitions=50)
+    first = job.results()
+    again = service.get_job(job.id).results()
+    assert [r.params for r in again] == [r.params for r in first] == list(sweep)
+    assert again == first
+    symbolic = cirq.ParamResolver({theta: 1, "phi": sympy.Float(0.5)})
+    single = service.create_job(circuit, repetitions=5, param_resolver=symbolic, seed=1)
+    assert service.get_job(single.id).results() == single.results()

@@ -27,14 +27,11 @@ speed-up over each peer, and each result's total count next to the shots asked f
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import platform
 import signal
 import statistics
-import time
-import tracemalloc
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -42,6 +39,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+from _timing import peak_mib, timed_runs
 
 JOB_ID = "0190f1b2-bench-job"
 QISKIT_SEED = 42
@@ -120,17 +118,8 @@ def measure(
             signal.setitimer(signal.ITIMER_REAL, 0)
     total, memory = summary(out)
     del out
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    gc.collect()
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    times = timed_runs(fn, runs)
+    peak = peak_mib(fn)
     return Measurement(
         case,
         impl,
@@ -140,7 +129,7 @@ def measure(
         memory,
         statistics.median(times),
         min(times),
-        peak / 2**20,
+        peak,
     )
 
 

@@ -15,17 +15,15 @@ Reports medians of ``--runs`` runs (after one warm-up), gates per second, peak t
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import platform
 import statistics
-import time
-import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from _timing import peak_mib, timed_runs
 
 SHOTS = 1000
 
@@ -48,18 +46,8 @@ class Measurement:
 
 def measure(case: str, impl: str, gates: int, fn: Callable[[], Any], runs: int) -> Measurement:
     fn()  # warm-up: imports, caches
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    gc.collect()
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return Measurement(case, impl, gates, statistics.median(times), min(times), peak / 2**20)
+    times = timed_runs(fn, runs)
+    return Measurement(case, impl, gates, statistics.median(times), min(times), peak_mib(fn))
 
 
 # ---------------------------------------------------------------------------------------------

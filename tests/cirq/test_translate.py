@@ -10,6 +10,7 @@ import cirq
 import numpy as np
 import pytest
 import sympy
+from core_support import assert_same_as_validated
 
 from cirq_ionq_direct import (
     INVERTED_BITS_KEY,
@@ -22,7 +23,6 @@ from cirq_ionq_direct import (
 )
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.gates import validate_circuit
 from ionq_direct.simulate import probabilities, statevector
 
 ATOL = 1e-9
@@ -617,40 +617,20 @@ def test_invert_mask_metadata_is_json_of_classical_bits() -> None:
 # The translator builds its Circuit without validating again: prove what validation would say
 
 
-def _same_as_validated(circuit: Circuit) -> None:
-    counts = validate_circuit(circuit.gates, gateset=circuit.gateset, qubits=circuit.qubits)
-    assert (counts.one_qubit, counts.two_qubit) == (
-        circuit.one_qubit_gates,
-        circuit.two_qubit_gates,
-    )
-    validated = Circuit(
-        circuit.gates,
-        circuit.qubits,
-        gateset=circuit.gateset,
-        measurement_map=circuit.measurement_map,
-        registers=circuit.registers,
-        name=circuit.name,
-        metadata=circuit.metadata,
-    )
-    for attribute in Circuit.__slots__:
-        assert getattr(validated, attribute) == getattr(circuit, attribute), attribute
-    assert type(circuit.measurement_map) is tuple and type(circuit.registers) is tuple
-
-
 @pytest.mark.parametrize("seed", range(0, 320, 2))
 def test_translated_qis_circuits_pass_full_validation(seed: int) -> None:
     circuit, order = _random_circuit(seed)
     rng = np.random.default_rng(seed)
     measured = [order[i] for i in rng.permutation(len(order))[: int(rng.integers(1, 4))]]
     circuit.append(cirq.measure(*measured, key="m", invert_mask=(True,)))
-    _same_as_validated(to_ionq(circuit, qubit_order=order, name=f"c{seed}"))
+    assert_same_as_validated(to_ionq(circuit, qubit_order=order, name=f"c{seed}"))
 
 
 @pytest.mark.parametrize("seed", range(60))
 def test_translated_native_circuits_pass_full_validation(seed: int) -> None:
     circuit, order = _random_native_circuit(seed)
     circuit.append(cirq.measure(*order, key="out"))
-    _same_as_validated(to_ionq(circuit, qubit_order=order))
+    assert_same_as_validated(to_ionq(circuit, qubit_order=order))
 
 
 def test_inline_rotations_and_cnot_match_the_handlers() -> None:
@@ -663,7 +643,7 @@ def test_inline_rotations_and_cnot_match_the_handlers() -> None:
         cirq.CNOT(b, a) ** 1.0,
     )
     translated = to_ionq(circuit)
-    _same_as_validated(translated)
+    assert_same_as_validated(translated)
     rotations = [g for g in translated.gates if "rotation" in g]
     assert [type(g["rotation"]) for g in rotations] == [float] * len(rotations)
     assert rotations[:3] == [

@@ -6,6 +6,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from ionq_direct import Client
+from ionq_direct.circuit import Circuit
+from ionq_direct.gates import validate_circuit
 
 #: A recognisable fake key: tests assert it never leaks into errors, reprs or logs.
 API_KEY = "ionq-test-key-SECRET-9f8e7d6c5b4a"
@@ -26,3 +28,24 @@ def query(request: Any) -> dict[str, list[str]]:
 def path(request: Any) -> str:
     """The path of a recorded request, as sent."""
     return urlsplit(request.url).path
+
+
+def assert_same_as_validated(circuit: Circuit) -> None:
+    """A translator's trusted Circuit equals what full validation of its gates would build."""
+    counts = validate_circuit(circuit.gates, gateset=circuit.gateset, qubits=circuit.qubits)
+    assert (counts.one_qubit, counts.two_qubit) == (
+        circuit.one_qubit_gates,
+        circuit.two_qubit_gates,
+    )
+    validated = Circuit(
+        circuit.gates,
+        circuit.qubits,
+        gateset=circuit.gateset,
+        measurement_map=circuit.measurement_map,
+        registers=circuit.registers,
+        name=circuit.name,
+        metadata=circuit.metadata,
+    )
+    for attribute in Circuit.__slots__:
+        assert getattr(validated, attribute) == getattr(circuit, attribute), attribute
+    assert type(circuit.measurement_map) is tuple and type(circuit.registers) is tuple

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from core_support import assert_same_as_validated
 from qiskit import ClassicalRegister, QuantumCircuit, QuantumRegister
 from qiskit.circuit import CircuitInstruction, Clbit, Gate, Parameter, Qubit
 from qiskit.circuit import library as lib
@@ -19,9 +20,7 @@ from qiskit.circuit.annotated_operation import (
 )
 from qiskit.quantum_info import SparsePauliOp, Statevector
 
-from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.gates import validate_circuit
 from ionq_direct.simulate import probabilities, statevector
 from qiskit_ionq_direct import GPI2Gate, GPIGate, MSGate, ZZGate, to_ionq, to_ionq_many
 
@@ -678,34 +677,14 @@ def test_loose_classical_bits() -> None:
 # The translator builds its Circuit without validating again: prove what validation would say
 
 
-def _same_as_validated(circuit: Circuit) -> None:
-    counts = validate_circuit(circuit.gates, gateset=circuit.gateset, qubits=circuit.qubits)
-    assert (counts.one_qubit, counts.two_qubit) == (
-        circuit.one_qubit_gates,
-        circuit.two_qubit_gates,
-    )
-    validated = Circuit(
-        circuit.gates,
-        circuit.qubits,
-        gateset=circuit.gateset,
-        measurement_map=circuit.measurement_map,
-        registers=circuit.registers,
-        name=circuit.name,
-        metadata=circuit.metadata,
-    )
-    for attribute in Circuit.__slots__:
-        assert getattr(validated, attribute) == getattr(circuit, attribute), attribute
-    assert type(circuit.measurement_map) is tuple and type(circuit.registers) is tuple
-
-
 @pytest.mark.parametrize("seed", range(0, 360, 3))
 def test_translated_qis_circuits_pass_full_validation(seed: int) -> None:
-    _same_as_validated(to_ionq(random_qis_circuit(seed)[0]))
+    assert_same_as_validated(to_ionq(random_qis_circuit(seed)[0]))
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_translated_native_circuits_pass_full_validation(seed: int) -> None:
-    _same_as_validated(to_ionq(random_native_circuit(seed)[0]))
+    assert_same_as_validated(to_ionq(random_native_circuit(seed)[0]))
 
 
 def test_every_fast_emitter_passes_full_validation() -> None:
@@ -717,7 +696,7 @@ def test_every_fast_emitter_passes_full_validation() -> None:
             for _ in range(3):
                 build(qc, rng)
     qc.measure([3, 1], [0, 1])
-    _same_as_validated(to_ionq(qc))
+    assert_same_as_validated(to_ionq(qc))
     native = QuantumCircuit(3)
     for value in (-7.3, -1.0, -0.5, 0.0, 0.25, 0.26, 0.75, 1.0, 2.5):
         native.append(GPIGate(value), [0])
@@ -725,8 +704,8 @@ def test_every_fast_emitter_passes_full_validation() -> None:
         native.append(MSGate(value, -value, value), [0, 2])
         native.append(MSGate(0.1, 0.2, value), [2, 1])
         native.append(ZZGate(value), [1, 0])
-    _same_as_validated(to_ionq(native))
-    _same_as_validated(to_ionq(QuantumCircuit(2)))
+    assert_same_as_validated(to_ionq(native))
+    assert_same_as_validated(to_ionq(QuantumCircuit(2)))
 
 
 def test_an_instruction_on_one_qubit_twice_is_refused() -> None:

@@ -51,10 +51,66 @@ def _sigma(phi: float) -> NDArray[np.complex128]:
     return np.array([[0, np.exp(-1j * angle)], [np.exp(1j * angle), 0]], dtype=np.complex128)
 
 
-class _PhaseGate(cirq.Gate):
+class _NativeGate(cirq.Gate):
+    """What the IonQ native gates share: parameters in turns, stored as ``_<name>``.
+
+    Subclasses name their parameters in ``_PARAMS`` (constructor order) and their diagram and
+    ``str`` symbol in ``_SYMBOL``; parameter handling, equality, repr and JSON follow from that.
+    """
+
+    _PARAMS: tuple[str, ...] = ()
+    _SYMBOL = ""
+
+    def _values(self) -> tuple[cirq.TParamVal, ...]:
+        return tuple(getattr(self, f"_{name}") for name in self._PARAMS)
+
+    def _has_unitary_(self) -> bool:
+        return not self._is_parameterized_()
+
+    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
+        label = f"{self._SYMBOL}({','.join(args.format_real(v) for v in self._values())})"
+        return cirq.CircuitDiagramInfo(wire_symbols=(label,) * self._num_qubits_())
+
+    def _is_parameterized_(self) -> bool:
+        return any(cirq.is_parameterized(v) for v in self._values())
+
+    def _parameter_names_(self) -> AbstractSet[str]:
+        names: set[str] = set()
+        for value in self._values():
+            names |= cirq.parameter_names(value)
+        return names
+
+    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> Any:
+        return type(self)(*(resolver.value_of(v, recursive) for v in self._values()))
+
+    def _value_equality_values_(self) -> tuple[Any, ...]:
+        return self._values()
+
+    def __repr__(self) -> str:
+        args = ", ".join(
+            f"{n}={_fmt(v)}" for n, v in zip(self._PARAMS, self._values(), strict=True)
+        )
+        return f"cirq_ionq_direct.{type(self).__name__}({args})"
+
+    def __str__(self) -> str:
+        return f"{self._SYMBOL}({', '.join(str(v) for v in self._values())})"
+
+    @classmethod
+    def _json_namespace_(cls) -> str:
+        return "ionq_direct"
+
+    def _json_dict_(self) -> dict[str, Any]:
+        return dict(zip(self._PARAMS, self._values(), strict=True))
+
+    @classmethod
+    def _from_json_dict_(cls, **kwargs: Any) -> Any:
+        return cls(**{name: kwargs[name] for name in cls._PARAMS if name in kwargs})
+
+
+class _PhaseGate(_NativeGate):
     """A one-qubit IonQ gate with one phase ``phi`` in turns: what GPI and GPI2 share."""
 
-    _SYMBOL = ""
+    _PARAMS = ("phi",)
 
     def __init__(self, phi: cirq.TParamVal) -> None:
         self._phi = phi
@@ -66,43 +122,6 @@ class _PhaseGate(cirq.Gate):
 
     def _num_qubits_(self) -> int:
         return 1
-
-    def _has_unitary_(self) -> bool:
-        return not self._is_parameterized_()
-
-    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
-        return cirq.CircuitDiagramInfo(
-            wire_symbols=(f"{self._SYMBOL}({args.format_real(self._phi)})",)
-        )
-
-    def _is_parameterized_(self) -> bool:
-        return cirq.is_parameterized(self._phi)
-
-    def _parameter_names_(self) -> AbstractSet[str]:
-        return cirq.parameter_names(self._phi)
-
-    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> Any:
-        return type(self)(resolver.value_of(self._phi, recursive))
-
-    def _value_equality_values_(self) -> tuple[Any, ...]:
-        return (self._phi,)
-
-    def __repr__(self) -> str:
-        return f"cirq_ionq_direct.{type(self).__name__}(phi={_fmt(self._phi)})"
-
-    def __str__(self) -> str:
-        return f"{self._SYMBOL}({self._phi})"
-
-    @classmethod
-    def _json_namespace_(cls) -> str:
-        return "ionq_direct"
-
-    def _json_dict_(self) -> dict[str, Any]:
-        return {"phi": self._phi}
-
-    @classmethod
-    def _from_json_dict_(cls, phi: cirq.TParamVal, **kwargs: Any) -> Any:
-        return cls(phi)
 
 
 @cirq.value_equality(approximate=True)
@@ -152,12 +171,15 @@ class GPI2Gate(_PhaseGate):
 
 
 @cirq.value_equality(approximate=True)
-class MSGate(cirq.Gate):
+class MSGate(_NativeGate):
     """IonQ's Mølmer-Sørensen gate ``exp(-i pi theta sigma(phi0) (x) sigma(phi1))``.
 
     ``sigma(phi) = cos(2 pi phi) X + sin(2 pi phi) Y``; phases and ``theta`` are in turns and
     ``theta = 0.25`` (the default) is fully entangling. IonQ accepts ``theta`` in [0, 0.25].
     """
+
+    _PARAMS = ("phi0", "phi1", "theta")
+    _SYMBOL = "MS"
 
     def __init__(
         self, phi0: cirq.TParamVal, phi1: cirq.TParamVal, theta: cirq.TParamVal = 0.25
@@ -184,9 +206,6 @@ class MSGate(cirq.Gate):
     def _num_qubits_(self) -> int:
         return 2
 
-    def _has_unitary_(self) -> bool:
-        return not self._is_parameterized_()
-
     def _unitary_(self) -> NDArray[np.complex128] | None:
         if self._is_parameterized_():
             return None
@@ -204,63 +223,16 @@ class MSGate(cirq.Gate):
             return MSGate(_shift(self._phi0, 0.5), self._phi1, self._theta)
         return MSGate(self._phi0, self._phi1, self._theta * power)
 
-    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
-        phases = f"{args.format_real(self._phi0)},{args.format_real(self._phi1)}"
-        label = f"MS({phases},{args.format_real(self._theta)})"
-        return cirq.CircuitDiagramInfo(wire_symbols=(label, label))
-
-    def _is_parameterized_(self) -> bool:
-        return any(cirq.is_parameterized(v) for v in (self._phi0, self._phi1, self._theta))
-
-    def _parameter_names_(self) -> AbstractSet[str]:
-        names: set[str] = set()
-        for value in (self._phi0, self._phi1, self._theta):
-            names |= cirq.parameter_names(value)
-        return names
-
-    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> MSGate:
-        return MSGate(
-            resolver.value_of(self._phi0, recursive),
-            resolver.value_of(self._phi1, recursive),
-            resolver.value_of(self._theta, recursive),
-        )
-
-    def _value_equality_values_(self) -> tuple[Any, ...]:
-        return (self._phi0, self._phi1, self._theta)
-
-    def __repr__(self) -> str:
-        return (
-            f"cirq_ionq_direct.MSGate(phi0={_fmt(self._phi0)}, phi1={_fmt(self._phi1)}, "
-            f"theta={_fmt(self._theta)})"
-        )
-
-    def __str__(self) -> str:
-        return f"MS({self._phi0}, {self._phi1}, {self._theta})"
-
-    @classmethod
-    def _json_namespace_(cls) -> str:
-        return "ionq_direct"
-
-    def _json_dict_(self) -> dict[str, Any]:
-        return {"phi0": self._phi0, "phi1": self._phi1, "theta": self._theta}
-
-    @classmethod
-    def _from_json_dict_(
-        cls,
-        phi0: cirq.TParamVal,
-        phi1: cirq.TParamVal,
-        theta: cirq.TParamVal = 0.25,
-        **kwargs: Any,
-    ) -> MSGate:
-        return cls(phi0, phi1, theta)
-
 
 @cirq.value_equality(approximate=True)
-class ZZGate(cirq.Gate):
+class ZZGate(_NativeGate):
     """IonQ's native ZZ gate ``exp(-i pi theta Z (x) Z)``, ``theta`` in turns.
 
     Unitary ``diag(e^{-i pi theta}, e^{i pi theta}, e^{i pi theta}, e^{-i pi theta})``.
     """
+
+    _PARAMS = ("theta",)
+    _SYMBOL = "ZZ"
 
     def __init__(self, theta: cirq.TParamVal) -> None:
         self._theta = theta
@@ -272,9 +244,6 @@ class ZZGate(cirq.Gate):
 
     def _num_qubits_(self) -> int:
         return 2
-
-    def _has_unitary_(self) -> bool:
-        return not self._is_parameterized_()
 
     def _unitary_(self) -> NDArray[np.complex128] | None:
         if self._is_parameterized_():
@@ -288,39 +257,6 @@ class ZZGate(cirq.Gate):
         if power is None:
             return NotImplemented
         return ZZGate(self._theta * power)
-
-    def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
-        label = f"ZZ({args.format_real(self._theta)})"
-        return cirq.CircuitDiagramInfo(wire_symbols=(label, label))
-
-    def _is_parameterized_(self) -> bool:
-        return cirq.is_parameterized(self._theta)
-
-    def _parameter_names_(self) -> AbstractSet[str]:
-        return cirq.parameter_names(self._theta)
-
-    def _resolve_parameters_(self, resolver: cirq.ParamResolver, recursive: bool) -> ZZGate:
-        return ZZGate(resolver.value_of(self._theta, recursive))
-
-    def _value_equality_values_(self) -> tuple[Any, ...]:
-        return (self._theta,)
-
-    def __repr__(self) -> str:
-        return f"cirq_ionq_direct.ZZGate(theta={_fmt(self._theta)})"
-
-    def __str__(self) -> str:
-        return f"ZZ({self._theta})"
-
-    @classmethod
-    def _json_namespace_(cls) -> str:
-        return "ionq_direct"
-
-    def _json_dict_(self) -> dict[str, Any]:
-        return {"theta": self._theta}
-
-    @classmethod
-    def _from_json_dict_(cls, theta: cirq.TParamVal, **kwargs: Any) -> ZZGate:
-        return cls(theta)
 
 
 _JSON_TYPES: dict[str, Callable[..., Any]] = {

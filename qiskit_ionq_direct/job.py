@@ -119,17 +119,10 @@ class IonQJob(JobV1):  # type: ignore[misc]
 
     def status(self) -> JobStatus:
         """The job's status, fetched now; a multi-part job reports its least advanced part."""
-        statuses = []
         for part in self._parts:
             if not part.job.done:
                 part.job.refresh()
-            statuses.append(STATUS_MAP.get(part.job.status, JobStatus.INITIALIZING))
-        for final in (JobStatus.ERROR, JobStatus.CANCELLED):
-            if final in statuses:
-                return final
-        if all(status is JobStatus.DONE for status in statuses):
-            return JobStatus.DONE
-        return min((s for s in statuses if s is not JobStatus.DONE), key=_PROGRESS.index)
+        return self._known_status()
 
     def cancel(self) -> bool:
         """Ask IonQ to cancel every unfinished part; ``True`` if any cancel was sent."""
@@ -148,6 +141,52 @@ class IonQJob(JobV1):  # type: ignore[misc]
         Raises:
             IonQJobTimeoutError: a part was still running after ``timeout`` seconds.
         """
+        self._wait_parts(timeout, callback)
+
+    def wait_for_final_state(
+        self,
+        timeout: float | None = None,
+        wait: float = 5,
+        callback: Callable[[str, JobStatus, IonQJob], None] | None = None,
+    ) -> None:
+        """Poll adaptively until the job is in a final state (``DONE``, ``ERROR``, ``CANCELLED``).
+
+        Qiskit's ``JobV1`` version sleeps ``wait`` seconds between checks and can overrun
+        ``timeout`` by as much; this one uses the core's adaptive polling for every IonQ job
+        within one overall deadline. A failed or canceled job is a final state: this returns and
+        ``status()`` reports it.
+
+        Args:
+            timeout: seconds to wait at most; ``None`` waits as long as it takes.
+            wait: accepted for compatibility with ``JobV1``; polling is adaptive.
+            callback: called after every status check as ``callback(job_id, job_status, job)``,
+                with this job's id, its status from the checks so far and this job.
+
+        Raises:
+            IonQJobTimeoutError: (a Qiskit ``JobTimeoutError``) the job was not in a final
+                state after ``timeout`` seconds.
+        """
+        del wait
+        on_poll = None
+        if callback is not None:
+
+            def on_poll(_: Job) -> None:
+                callback(self.job_id(), self._known_status(), self)
+
+        self._wait_parts(timeout, on_poll)
+
+    def _known_status(self) -> JobStatus:
+        """The job's status from the statuses already fetched (no request)."""
+        statuses = [STATUS_MAP.get(part.job.status, JobStatus.INITIALIZING) for part in self._parts]
+        for final in (JobStatus.ERROR, JobStatus.CANCELLED):
+            if final in statuses:
+                return final
+        if all(status is JobStatus.DONE for status in statuses):
+            return JobStatus.DONE
+        return min((s for s in statuses if s is not JobStatus.DONE), key=_PROGRESS.index)
+
+    def _wait_parts(self, timeout: float | None, callback: Callable[[Job], None] | None) -> None:
+        """Wait for every part with the core's adaptive polling, within one deadline."""
         deadline = None if timeout is None else time.monotonic() + timeout
         for part in self._parts:
             left = None if deadline is None else max(deadline - time.monotonic(), 0.0)

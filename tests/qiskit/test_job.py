@@ -119,3 +119,28 @@ def test_cancel_after_completion_still_gives_the_results(
     assert handle.status == "completed"
     result = job.result()
     assert [result.get_counts(i) for i in range(count)] == [{"1": 5}] * count
+
+
+def test_wait_for_final_state_keeps_to_the_timeout(provider: IonQProvider) -> None:
+    # JobV1's version sleeps `wait` (5 s) between checks and overran a short timeout by as much.
+    job = provider.get_backend("qpu.aria-1").run(wide(2), shots=10)
+    start = time.monotonic()
+    with pytest.raises(IonQJobTimeoutError) as caught:
+        job.wait_for_final_state(timeout=0.2)
+    assert time.monotonic() - start < 1.5
+    assert isinstance(caught.value, QiskitJobTimeoutError)
+    job.cancel()
+
+
+def test_wait_for_final_state_polls_adaptively_with_qiskits_callback(
+    provider: IonQProvider,
+) -> None:
+    calls: list[tuple[str, JobStatus, object]] = []
+    job = provider.get_backend("qpu.aria-1").run(wide(2), shots=10)
+    start = time.monotonic()
+    job.wait_for_final_state(timeout=20, callback=lambda *args: calls.append(args))
+    assert time.monotonic() - start < 4.5  # the job takes about 1 s; JobV1 slept 5 s per check
+    assert job.status() is JobStatus.DONE
+    assert calls and all(jid == job.job_id() and obj is job for jid, _, obj in calls)
+    assert all(isinstance(status, JobStatus) for _, status, _ in calls)
+    assert calls[-1][1] is JobStatus.DONE

@@ -14,6 +14,7 @@ job's metadata; a sampler built with the same seed reproduces the same records.
 
 from __future__ import annotations
 
+import math
 import operator
 import re
 import time
@@ -40,7 +41,7 @@ from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.payload import PreparedJob, build_jobs
 
-__all__ = ["Sampler", "check_repetitions", "check_target"]
+__all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout"]
 
 _RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY, PARAMS_METADATA_KEY)
 #: IonQ backend names: ``simulator`` or ``qpu.<system>`` (lower case), e.g. ``qpu.aria-1``.
@@ -95,6 +96,30 @@ def check_target(target: object) -> str:
     )
 
 
+def check_timeout(timeout: object) -> float | None:
+    """``timeout`` as seconds to wait, ``None`` (or infinity) for as long as it takes.
+
+    Checked when a sampler is made, so a bad value raises before any job is sent.
+
+    Raises:
+        InvalidInputError: not a number, negative, or NaN.
+    """
+    if timeout is None:
+        return None
+    if isinstance(timeout, (bool, np.bool_)) or not isinstance(
+        timeout, (int, float, np.integer, np.floating)
+    ):
+        raise InvalidInputError(
+            f"timeout must be a non-negative number of seconds or None, got {timeout!r}"
+        )
+    value = float(timeout)
+    if math.isnan(value) or value < 0:
+        raise InvalidInputError(
+            f"timeout must be a non-negative number of seconds or None, got {timeout!r}"
+        )
+    return None if math.isinf(value) else value
+
+
 class Sampler(cirq.Sampler):
     """Run Cirq circuits, sweeps and batches on an IonQ backend.
 
@@ -104,7 +129,8 @@ class Sampler(cirq.Sampler):
         seed: seeds the sampling of records; the same seed reproduces the same records.
         noise_model: a simulator noise model such as ``"aria-1"``.
         noise_seed: the noise model's seed.
-        timeout: seconds to wait for results at most (``None``: as long as it takes).
+        timeout: seconds to wait for results at most (``None``: as long as it takes); a
+            negative or NaN value raises ``InvalidInputError`` here, before any job is sent.
         name: the job name.
         metadata: extra string metadata stored with every job.
         debiasing: turn IonQ's debiasing on or off (QPU only).
@@ -135,7 +161,7 @@ class Sampler(cirq.Sampler):
         self._client = client
         self._target = target
         self._rng = np.random.default_rng(seed)
-        self._timeout = timeout
+        self._timeout = check_timeout(timeout)
         self._options: dict[str, Any] = {
             "backend": target,
             "name": name,

@@ -190,6 +190,24 @@ def test_bad_input_raises_before_any_job(client: Client, case: str) -> None:
     assert _job_ids(client) == before
 
 
+@pytest.mark.parametrize("timeout", [-1, -0.5, math.nan, "10", True])
+def test_bad_timeout_raises_before_any_job(client: Client, timeout: object) -> None:
+    before = _job_ids(client)
+    service = Service(client=client)
+    with pytest.raises(InvalidInputError, match="timeout"):
+        Sampler(client, timeout=timeout).run(GHZ, repetitions=10)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="timeout"):
+        service.sampler(timeout=timeout)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="timeout"):
+        service.run(GHZ, repetitions=10, timeout=timeout)
+    assert _job_ids(client) == before
+
+
+def test_zero_and_infinite_timeouts_are_accepted(client: Client) -> None:
+    assert Sampler(client, timeout=math.inf).run(GHZ, repetitions=5).repetitions == 5
+    Sampler(client, timeout=0)  # checked, not rejected: a finished job still returns
+
+
 def test_bad_sweep_point_names_its_parameters(client: Client) -> None:
     circuit = cirq.Circuit(cirq.rx(THETA)(Q[0]), cirq.measure(Q[0]))
     with pytest.raises(InvalidInputError, match="unresolved"):

@@ -123,12 +123,18 @@ class Service:
             circuits: the circuits.
             repetitions: records per circuit.
             target: the backend (default: the service's default target).
-            param_resolvers: one resolver per circuit (default: none).
+            param_resolvers: one ``cirq.ParamResolver`` or dict per circuit (default: none);
+                for sweeps use ``sampler().run_batch(circuits, params_list=...)``.
             seed: seeds the sampling of records.
             **options: further :meth:`sampler` options.
+
+        Raises:
+            InvalidInputError: a ``param_resolvers`` entry is a sweep or not a resolver.
         """
         sweeps = (
-            None if param_resolvers is None else [cirq.ParamResolver(r) for r in param_resolvers]
+            None
+            if param_resolvers is None
+            else [_one_resolver(r, index) for index, r in enumerate(param_resolvers)]
         )
         sampler = self.sampler(target, seed=seed, **options)
         return [results[0] for results in sampler.run_batch(circuits, sweeps, repetitions)]
@@ -169,3 +175,19 @@ class Service:
         """
         backend = target or self._default_target
         return next(iter(self._client.list_characterizations(backend, limit=1)), None)
+
+
+def _one_resolver(resolver: object, index: int) -> cirq.ParamResolver:
+    """One circuit's resolver for :meth:`Service.run_batch`; a sweep is refused clearly."""
+    if resolver is None or isinstance(resolver, cirq.ParamResolver | Mapping):
+        return cirq.ParamResolver(resolver)
+    sweep = isinstance(resolver, cirq.Sweep) or (
+        isinstance(resolver, Sequence) and not isinstance(resolver, str)
+    )
+    kind = "a sweep" if sweep else f"a {type(resolver).__name__}"
+    raise InvalidInputError(
+        f"param_resolvers[{index}] is {kind}; Service.run_batch takes one cirq.ParamResolver or "
+        "dict per circuit (one result each). For sweeps use "
+        "service.sampler().run_batch(circuits, params_list=[...]), which returns the results "
+        "per circuit, per sweep point"
+    )

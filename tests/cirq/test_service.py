@@ -109,3 +109,26 @@ def test_get_job_keeps_each_sweep_points_parameters(service: Service) -> None:
     symbolic = cirq.ParamResolver({theta: 1, "phi": sympy.Float(0.5)})
     single = service.create_job(circuit, repetitions=5, param_resolver=symbolic, seed=1)
     assert service.get_job(single.id).results() == single.results()
+
+
+@pytest.mark.parametrize(
+    "resolver",
+    [cirq.Points("theta", [0.0, 1.0]), [{"theta": 0.0}], cirq.Linspace("theta", 0, 1, 2)],
+)
+def test_run_batch_refuses_a_sweep_per_circuit_clearly(service: Service, resolver: object) -> None:
+    circuit = cirq.Circuit(cirq.rx(sympy.Symbol("theta"))(Q[0]), cirq.measure(Q[0], key="z"))
+    with pytest.raises(InvalidInputError, match=r"param_resolvers\[1\].*params_list"):
+        service.run_batch([BELL, circuit], 10, param_resolvers=[None, resolver])  # type: ignore[list-item]
+
+
+def test_run_batch_takes_resolvers_and_dicts(service: Service) -> None:
+    theta = sympy.Symbol("theta")
+    circuit = cirq.Circuit(cirq.rx(theta)(Q[0]), cirq.measure(Q[0], key="z"))
+    results = service.run_batch(
+        [circuit, circuit],
+        10,
+        param_resolvers=[{"theta": math.pi}, cirq.ParamResolver({"theta": 0})],
+        seed=4,
+    )
+    assert results[0].measurements["z"].tolist() == [[1]] * 10
+    assert results[1].measurements["z"].tolist() == [[0]] * 10

@@ -257,7 +257,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
             return {
                 **user,
                 SEED_METADATA_KEY: str(part_seed),
-                **encode_layouts(layouts[part.start : part.stop]),
+                **encode_layouts(layouts[part.start : part.stop], self._gateset),
             }
 
         whole = range(len(circuits))

@@ -8,12 +8,15 @@ fetched when first needed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
 from qiskit_ionq_direct.backend import IonQBackend
 from qiskit_ionq_direct.job import IonQJob
+from qiskit_ionq_direct.result import decode_gateset
+from qiskit_ionq_direct.target import GATESETS
 
 __all__ = ["IonQProvider", "backend_name"]
 
@@ -97,5 +100,11 @@ class IonQProvider:
             raise InvalidInputError(f"job_id must name a job, got {job_id!r}")
         record = self._client.get_job(first)
         name = record.get("backend")
-        backend = self.get_backend(name if isinstance(name, str) and name else "simulator")
+        metadata = record.get("metadata")
+        # The gateset ``run`` stored with the layouts; older jobs ran in "qis".
+        gateset = decode_gateset(metadata if isinstance(metadata, Mapping) else None)
+        backend = self.get_backend(
+            name if isinstance(name, str) and name else "simulator",
+            gateset=gateset if gateset in GATESETS else "qis",
+        )
         return backend.retrieve_job(job_id)

@@ -32,13 +32,14 @@ __all__ = [
     "LAYOUT_METADATA_KEY",
     "CircuitLayout",
     "build_result",
+    "decode_gateset",
     "decode_layouts",
     "encode_layouts",
     "experiment_result",
     "shots_to_clbits",
 ]
 
-#: Metadata key (and prefix of continuation keys) holding the encoded circuit layouts.
+#: Metadata key (and prefix of continuation keys) holding the encoded layouts and gateset.
 LAYOUT_METADATA_KEY = "ionq_direct_qiskit"
 #: Longest metadata value IonQ documents; longer encodings continue in further keys.
 _VALUE_LIMIT = 40_000
@@ -122,26 +123,35 @@ class CircuitLayout:
         )
 
 
-def encode_layouts(layouts: Sequence[CircuitLayout]) -> dict[str, str]:
-    """Layouts as job metadata: compressed JSON in base64, split over keys if it is long.
+def encode_layouts(layouts: Sequence[CircuitLayout], gateset: str | None = None) -> dict[str, str]:
+    """Layouts (and the backend's gateset) as job metadata: compressed JSON in base64.
 
-    Returns an empty mapping when even the split encoding would exceed the documented metadata
-    limits; such a job still formats its results while the submitting ``IonQJob`` lives, and a
-    retrieved copy falls back to reading every qubit.
+    The encoding is split over keys if it is long. When even the split encoding would exceed the
+    documented metadata limits, the layouts are left out (only the gateset, if given, is kept):
+    such a job still formats its results while the submitting ``IonQJob`` lives, and a retrieved
+    copy falls back to reading every qubit.
     """
-    raw = json.dumps([layout._compact() for layout in layouts], separators=(",", ":"))
-    text = base64.b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
-    chunks = [text[i : i + _VALUE_LIMIT] for i in range(0, len(text), _VALUE_LIMIT)] or [""]
+    compact = [layout._compact() for layout in layouts]
+    payload: Any = compact if gateset is None else {"gateset": gateset, "layouts": compact}
+    chunks = _chunks(payload)
     if len(chunks) > _MAX_KEYS:
-        return {}
+        if gateset is None:
+            return {}
+        chunks = _chunks({"gateset": gateset})
     return {
         (LAYOUT_METADATA_KEY if i == 0 else f"{LAYOUT_METADATA_KEY}{i}"): chunk
         for i, chunk in enumerate(chunks)
     }
 
 
-def decode_layouts(metadata: Mapping[str, Any] | None) -> list[CircuitLayout] | None:
-    """The layouts :func:`encode_layouts` stored, or ``None`` when absent or unreadable."""
+def _chunks(payload: Any) -> list[str]:
+    raw = json.dumps(payload, separators=(",", ":"))
+    text = base64.b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
+    return [text[i : i + _VALUE_LIMIT] for i in range(0, len(text), _VALUE_LIMIT)] or [""]
+
+
+def _decode(metadata: Mapping[str, Any] | None) -> Any:
+    """The JSON :func:`encode_layouts` stored, or ``None`` when absent or unreadable."""
     if not metadata or not isinstance(metadata.get(LAYOUT_METADATA_KEY), str):
         return None
     parts = [metadata[LAYOUT_METADATA_KEY]]
@@ -150,10 +160,29 @@ def decode_layouts(metadata: Mapping[str, Any] | None) -> list[CircuitLayout] | 
         parts.append(metadata[f"{LAYOUT_METADATA_KEY}{index}"])
         index += 1
     try:
-        raw = zlib.decompress(base64.b64decode("".join(parts)))
-        return [CircuitLayout._from_compact(item) for item in json.loads(raw)]
+        return json.loads(zlib.decompress(base64.b64decode("".join(parts))))
     except (ValueError, TypeError, zlib.error):
         return None
+
+
+def decode_layouts(metadata: Mapping[str, Any] | None) -> list[CircuitLayout] | None:
+    """The layouts :func:`encode_layouts` stored, or ``None`` when absent or unreadable."""
+    payload = _decode(metadata)
+    # Jobs run before the gateset was stored hold the bare list of layouts.
+    items = payload.get("layouts") if isinstance(payload, dict) else payload
+    if not isinstance(items, list):
+        return None
+    try:
+        return [CircuitLayout._from_compact(item) for item in items]
+    except (ValueError, TypeError):
+        return None
+
+
+def decode_gateset(metadata: Mapping[str, Any] | None) -> str | None:
+    """The gateset :func:`encode_layouts` stored, or ``None`` (older jobs, other clients)."""
+    payload = _decode(metadata)
+    gateset = payload.get("gateset") if isinstance(payload, dict) else None
+    return gateset if isinstance(gateset, str) else None
 
 
 def shots_to_clbits(per_shot: ArrayLike, measurement_map: Sequence[int]) -> NDArray[Any]:

@@ -112,3 +112,18 @@ def test_retrieve_a_job_made_elsewhere(provider: IonQProvider) -> None:
     assert result.get_counts() == {"10": 40}  # no layout stored: every qubit is read
     with pytest.raises(InvalidInputError):
         provider.retrieve_job("")
+
+
+@pytest.mark.parametrize("gateset", ["native", "qis"])
+def test_retrieved_job_keeps_its_backends_gateset(provider: IonQProvider, gateset: str) -> None:
+    qc = QuantumCircuit(2)
+    qc.x(0)
+    qc.measure_all()
+    job = provider.get_backend("qpu.aria-1", gateset=gateset).run(qc, shots=20)
+    counts = job.result().get_counts()
+    metadata = provider.client.get_job(job.job_id())["metadata"]
+    assert all(isinstance(value, str) for value in metadata.values())
+    retrieved = provider.retrieve_job(job.job_id())
+    assert retrieved.backend().name == "qpu.aria-1"
+    assert retrieved.backend().gateset == gateset
+    assert retrieved.result().get_counts() == counts == {"01": 20}

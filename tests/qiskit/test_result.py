@@ -12,6 +12,7 @@ from qiskit_ionq_direct.result import (
     LAYOUT_METADATA_KEY,
     CircuitLayout,
     build_result,
+    decode_gateset,
     decode_layouts,
     encode_layouts,
     experiment_result,
@@ -64,6 +65,22 @@ def test_long_layouts_continue_in_further_keys_or_are_left_out() -> None:
     assert len(metadata) > 1 and all(len(v) <= 40_000 for v in metadata.values())
     assert decode_layouts(metadata) == many
     assert encode_layouts(many * 10) == {}
+    # Too long for the layouts, the gateset is still kept (a retrieved job reads every qubit).
+    kept = encode_layouts(many * 10, "native")
+    assert len(kept) == 1 and decode_gateset(kept) == "native" and decode_layouts(kept) is None
+
+
+def test_gateset_travels_with_the_layouts() -> None:
+    layouts = [two_register_layout()]
+    metadata = encode_layouts(layouts, "native")
+    assert set(metadata) == {LAYOUT_METADATA_KEY}
+    assert isinstance(metadata[LAYOUT_METADATA_KEY], str)
+    assert decode_layouts(metadata) == layouts
+    assert decode_gateset(metadata) == "native"
+    # Jobs run before the gateset was stored: layouts read, gateset unknown.
+    assert decode_gateset(encode_layouts(layouts)) is None
+    assert decode_gateset({}) is None
+    assert decode_gateset({LAYOUT_METADATA_KEY: "not base64 zlib"}) is None
 
 
 def test_shots_to_clbits_follows_the_measurement_map() -> None:

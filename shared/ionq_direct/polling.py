@@ -67,13 +67,15 @@ def wait_for(
     Args:
         poll: fetches the current job record.
         record: the last known record (returned at once if already terminal).
-        timeout: seconds to wait at most; ``None`` waits as long as it takes.
+        timeout: seconds to wait at most; ``None`` (or infinity) waits as long as it takes.
         on_poll: called after every check.
 
     Raises:
         JobTimeoutError: the deadline passed first.
     """
-    if timeout is not None and (not math.isfinite(timeout) or timeout < 0):
+    if timeout == math.inf:
+        timeout = None
+    if timeout is not None and (math.isnan(timeout) or timeout < 0):
         raise InvalidInputError(f"timeout must be a non-negative number of seconds, got {timeout}")
     deadline = None if timeout is None else _clock() + timeout
     base = POLL_INITIAL

@@ -142,3 +142,12 @@ def test_on_poll_runs_after_every_check(fake_time: FakeTime) -> None:
 def test_negative_timeout_is_refused() -> None:
     with pytest.raises(ValueError, match="timeout"):
         polling.wait_for(statuses("started"), {"status": "submitted"}, timeout=-1)
+
+
+def test_nan_timeout_is_refused_and_infinity_means_no_limit(fake_time: FakeTime) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        polling.wait_for(statuses("started"), {"status": "submitted"}, timeout=float("nan"))
+    final = polling.wait_for(
+        statuses("ready", "started", "completed"), {"status": "submitted"}, timeout=float("inf")
+    )
+    assert final["status"] == "completed"

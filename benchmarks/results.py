@@ -219,8 +219,8 @@ def _cirq_circuit(qubits: int) -> Any:
 
 
 def ours_qiskit(work: Workload, memory: bool = True) -> Callable[[], Any]:
-    from ionq_direct._constants import SEED_METADATA_KEY
     from ionq_direct.jobs import Job
+    from ionq_direct.metadata import SEED_METADATA_KEY
     from qiskit_ionq_direct import to_ionq
     from qiskit_ionq_direct.job import IonQJob
     from qiskit_ionq_direct.result import CircuitLayout

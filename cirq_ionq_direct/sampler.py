@@ -36,9 +36,10 @@ from cirq_ionq_direct.results import (
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
 from ionq_direct import Client
-from ionq_direct._constants import MAX_SHOTS, MAX_SIMULATOR_QUBITS, SEED_METADATA_KEY
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.limits import MAX_SHOTS, MAX_SIMULATOR_QUBITS
+from ionq_direct.metadata import SEED_METADATA_KEY
 from ionq_direct.payload import PreparedJob, build_jobs
 
 __all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout"]

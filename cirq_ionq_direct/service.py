@@ -10,7 +10,7 @@ import cirq
 from cirq_ionq_direct.job import CirqJob
 from cirq_ionq_direct.sampler import Sampler, check_target
 from ionq_direct import Client
-from ionq_direct._transport import Timeout
+from ionq_direct.client import Timeout
 from ionq_direct.errors import InvalidInputError
 
 __all__ = ["Service"]

@@ -34,10 +34,10 @@ import cirq
 
 from cirq_ionq_direct._decompose import EXACT, HINT, Prim, Reject, exact
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
-from ionq_direct._constants import MAX_CONTROLS
 from ionq_direct.circuit import Circuit, check_name
-from ionq_direct.errors import InvalidInputError
-from ionq_direct.gates import GateError, validate_circuit
+from ionq_direct.errors import GateError, InvalidInputError
+from ionq_direct.gates import validate_circuit
+from ionq_direct.limits import MAX_CONTROLS
 
 #: Circuit metadata key holding the JSON list of classical bits that ``invert_mask`` flips.
 INVERTED_BITS_KEY = "cirq_inverted_bits"

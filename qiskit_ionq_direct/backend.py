@@ -18,10 +18,11 @@ from qiskit.circuit import QuantumCircuit
 from qiskit.providers import BackendV2, Options
 from qiskit.transpiler import Target
 
-from ionq_direct._constants import MAX_CIRCUITS_PER_JOB, MAX_SHOTS, SEED_METADATA_KEY
 from ionq_direct.circuit import Circuit, check_metadata
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.limits import MAX_CIRCUITS_PER_JOB, MAX_SHOTS
+from ionq_direct.metadata import SEED_METADATA_KEY
 from ionq_direct.payload import PreparedJob, build_jobs
 from qiskit_ionq_direct.job import IonQJob
 from qiskit_ionq_direct.result import CircuitLayout, encode_layouts

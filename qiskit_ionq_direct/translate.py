@@ -27,10 +27,10 @@ from qiskit.circuit.annotated_operation import (
 )
 from qiskit.quantum_info import SparseObservable, SparsePauliOp
 
-from ionq_direct._constants import MAX_CONTROLS
 from ionq_direct.circuit import UNMEASURED, Circuit, check_name
-from ionq_direct.errors import InvalidInputError
-from ionq_direct.gates import GateError, validate_circuit
+from ionq_direct.errors import GateError, InvalidInputError
+from ionq_direct.gates import validate_circuit
+from ionq_direct.limits import MAX_CONTROLS
 
 __all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
 

@@ -17,6 +17,7 @@ from ionq_direct.errors import (
     InvalidInputError,
     IonQError,
     JobFailedError,
+    JobNotDoneError,
     JobTimeoutError,
     NotFoundError,
     PayloadTooLargeError,
@@ -24,7 +25,7 @@ from ionq_direct.errors import (
     RateLimitError,
     ServerError,
 )
-from ionq_direct.jobs import Job, JobNotDoneError
+from ionq_direct.jobs import Job
 
 __version__ = "0.1.0"
 

@@ -30,14 +30,9 @@ RETRY_AFTER_MAX = 120.0
 #: Statuses that a GET, PUT or DELETE retries.
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, *range(520, 530)})
 
-#: Metadata key carrying the client token that makes job submission exactly-once.
-CLIENT_TOKEN_KEY = "ionq_direct_token"
 #: Jobs scanned per page, and pages scanned, when reconciling an ambiguous submission.
 RECONCILE_PAGE_SIZE = 100
 RECONCILE_MAX_PAGES = 3
-#: Metadata key recording the sampling seed, so a retrieved job reproduces the same counts.
-SEED_METADATA_KEY = "ionq_direct_seed"
-
 #: First status check after submission, in seconds.
 POLL_INITIAL = 0.05
 #: Growth factor of the polling interval.
@@ -46,19 +41,3 @@ POLL_FACTOR = 1.5
 POLL_MAX_SIMULATOR = 5.0
 #: Longest polling interval for QPU jobs, in seconds.
 POLL_MAX_QPU = 30.0
-
-#: API limits (spec digest section 11).
-MAX_SHOTS = 1_000_000
-MIN_DEBIASING_SHOTS = 500
-MAX_CIRCUITS_PER_JOB = 5_000
-MAX_GATES_PER_JOB = 150_000
-MAX_BODY_BYTES = 10 * 1024 * 1024
-MAX_CONTROLS = 7
-#: Largest circuit the ideal simulator accepts.
-MAX_SIMULATOR_QUBITS = 29
-
-#: Measurement-map entry for a classical bit that no measurement writes: it always reads 0.
-UNMEASURED = -1
-
-#: Job statuses after which nothing changes.
-TERMINAL_STATUSES = frozenset({"completed", "failed", "canceled"})

@@ -20,14 +20,10 @@ from typing import Any
 import requests
 
 from ionq_direct import _json
-from ionq_direct._constants import (
-    CLIENT_TOKEN_KEY,
-    RECONCILE_MAX_PAGES,
-    RECONCILE_PAGE_SIZE,
-    RETRYABLE_STATUSES,
-)
+from ionq_direct._constants import RECONCILE_MAX_PAGES, RECONCILE_PAGE_SIZE, RETRYABLE_STATUSES
 from ionq_direct._retry import never_sent
 from ionq_direct.errors import APIConnectionError, APIError, InvalidInputError, IonQError
+from ionq_direct.metadata import CLIENT_TOKEN_KEY
 
 logger = logging.getLogger("ionq_direct")
 

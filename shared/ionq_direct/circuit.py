@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from ionq_direct._constants import UNMEASURED
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.gates import GATESETS, validate_circuit
+
+#: Measurement-map entry for a classical bit that no measurement writes: it always reads 0.
+UNMEASURED = -1
 
 __all__ = ["UNMEASURED", "Circuit", "check_metadata", "check_name"]
 

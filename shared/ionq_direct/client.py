@@ -15,10 +15,12 @@ from urllib.parse import quote
 
 from ionq_direct import _submit
 from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL, MAX_RETRIES
+from ionq_direct._pagination import iterate_cursor, iterate_pages
+
+__all__ = ["Client", "Timeout"]
 from ionq_direct._transport import Timeout, Transport
 from ionq_direct.errors import APIError, InvalidInputError
 from ionq_direct.jobs import Job
-from ionq_direct.pagination import iterate_cursor, iterate_pages
 
 #: A job payload: a mapping, or JSON bytes already carrying a client token.
 Payload = Mapping[str, Any] | bytes

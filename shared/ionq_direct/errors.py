@@ -18,6 +18,19 @@ class InvalidInputError(IonQError, ValueError):
     """Input was rejected locally, before any network call (bad gate, shots, name, ...)."""
 
 
+class GateError(InvalidInputError):
+    """A gate dict is malformed; ``key`` is the JSON path of the offending field.
+
+    ``code`` is ``"InvalidInput"`` for malformed input (an HTTP 400 on the cloud) or the cloud's
+    job failure code (such as ``"TooManyControls"``) for input the cloud accepts but cannot run.
+    """
+
+    def __init__(self, message: str, *, key: str, code: str = "InvalidInput") -> None:
+        super().__init__(message)
+        self.key = key
+        self.code = code
+
+
 class APIError(IonQError):
     """The service answered with an error status.
 
@@ -107,6 +120,10 @@ class JobFailedError(IonQError):
 
 class JobTimeoutError(IonQError, TimeoutError):
     """``Job.wait`` gave up before the job reached a terminal status."""
+
+
+class JobNotDoneError(IonQError, RuntimeError):
+    """Results were asked for before the job finished; call ``wait()`` first."""
 
 
 _STATUS_CLASSES: dict[int, type[APIError]] = {

@@ -19,27 +19,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ionq_direct._constants import MAX_CONTROLS
-from ionq_direct.errors import InvalidInputError
+from ionq_direct.errors import GateError
+from ionq_direct.limits import MAX_CONTROLS
 
 Matrix = NDArray[np.complex128]
 Params = Mapping[str, Any]
 
 GATESETS = ("qis", "native")
 _PAULI_LETTERS = frozenset("IXYZ")
-
-
-class GateError(InvalidInputError):
-    """A gate dict is malformed; ``key`` is the JSON path of the offending field.
-
-    ``code`` is ``"InvalidInput"`` for malformed input (an HTTP 400 on the cloud) or the cloud's
-    job failure code (such as ``"TooManyControls"``) for input the cloud accepts but cannot run.
-    """
-
-    def __init__(self, message: str, *, key: str, code: str = "InvalidInput") -> None:
-        super().__init__(message)
-        self.key = key
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ionq_direct import polling, results
-from ionq_direct._constants import SEED_METADATA_KEY, TERMINAL_STATUSES
-from ionq_direct.errors import InvalidInputError, IonQError, JobFailedError
+from ionq_direct import _polling, results
+from ionq_direct.errors import InvalidInputError, IonQError, JobFailedError, JobNotDoneError
+from ionq_direct.metadata import SEED_METADATA_KEY
+from ionq_direct.records import TERMINAL_STATUSES
 
 if TYPE_CHECKING:
     from ionq_direct.client import Client
@@ -24,10 +25,6 @@ if TYPE_CHECKING:
 _MULTI_CIRCUIT = "ionq.multi-circuit.v1"
 #: Prefix of the artifact format holding per-shot outcomes as decimal strings.
 _SHOTS_ARTIFACT = "ionq.result.shots.json.v1"
-
-
-class JobNotDoneError(IonQError, RuntimeError):
-    """Results were asked for before the job finished; call ``wait()`` first."""
 
 
 class Job:
@@ -105,7 +102,7 @@ class Job:
             if callback is not None:
                 callback(self)
 
-        polling.wait_for(poll, self._record, timeout=timeout, on_poll=on_poll)
+        _polling.wait_for(poll, self._record, timeout=timeout, on_poll=on_poll)
         return self
 
     def cancel(self) -> Job:

@@ -17,16 +17,16 @@ from typing import Any
 import numpy as np
 
 from ionq_direct import _json
-from ionq_direct._constants import (
-    CLIENT_TOKEN_KEY,
+from ionq_direct.circuit import Circuit, check_metadata, check_name
+from ionq_direct.errors import InvalidInputError
+from ionq_direct.limits import (
     MAX_BODY_BYTES,
     MAX_CIRCUITS_PER_JOB,
     MAX_GATES_PER_JOB,
     MAX_SHOTS,
     MIN_DEBIASING_SHOTS,
 )
-from ionq_direct.circuit import Circuit, check_metadata, check_name
-from ionq_direct.errors import InvalidInputError
+from ionq_direct.metadata import CLIENT_TOKEN_KEY
 
 SINGLE_CIRCUIT = "ionq.circuit.v1"
 MULTI_CIRCUIT = "ionq.multi-circuit.v1"

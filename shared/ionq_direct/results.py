@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ionq_direct._constants import UNMEASURED
+from ionq_direct.circuit import UNMEASURED
 from ionq_direct.errors import InvalidInputError
 
 __all__ = [

@@ -14,9 +14,9 @@ import sympy
 from cirq_ionq_direct import Sampler, Service
 from cirq_ionq_direct.gatesets import AriaNativeGateset, ForteNativeGateset
 from ionq_direct import Client
-from ionq_direct._constants import SEED_METADATA_KEY
 from ionq_direct.emulator import Emulator
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.metadata import SEED_METADATA_KEY
 
 Q = cirq.LineQubit.range(3)
 GHZ = cirq.Circuit(

@@ -16,10 +16,12 @@ from ionq_direct import (
     JobFailedError,
     JobNotDoneError,
     JobTimeoutError,
-    polling,
     results,
 )
-from ionq_direct._constants import SEED_METADATA_KEY
+from ionq_direct import (
+    _polling as polling,
+)
+from ionq_direct.metadata import SEED_METADATA_KEY
 
 PROBS = {"0": 0.3333, "1": 0.3333, "3": 0.3334}
 

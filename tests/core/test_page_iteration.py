@@ -9,7 +9,7 @@ import pytest
 import requests_mock
 from core_support import BASE, make_client, query
 
-from ionq_direct.pagination import iterate_cursor, iterate_pages
+from ionq_direct._pagination import iterate_cursor, iterate_pages
 
 
 def pages_from(answers: list[dict[str, Any]]) -> tuple[list[str | None], Any]:

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from ionq_direct import payload
-from ionq_direct._constants import CLIENT_TOKEN_KEY
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.metadata import CLIENT_TOKEN_KEY
 from ionq_direct.payload import PreparedJob, build_jobs
 
 GHZ = [

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from ionq_direct import JobTimeoutError, polling
+from ionq_direct import JobTimeoutError
+from ionq_direct import _polling as polling
 from ionq_direct._constants import POLL_FACTOR, POLL_INITIAL, POLL_MAX_QPU, POLL_MAX_SIMULATOR
 
 

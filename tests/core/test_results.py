@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ionq_direct import results
-from ionq_direct._constants import UNMEASURED
+from ionq_direct.circuit import UNMEASURED
 from ionq_direct.errors import InvalidInputError
 
 # ---------------------------------------------------------------- slow reference implementation

@@ -9,7 +9,7 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.quantum_info import Operator, Statevector
 
-from ionq_direct.gates import GateError
+from ionq_direct.errors import GateError
 from ionq_direct.simulate import probabilities, statevector
 
 

@@ -18,7 +18,8 @@ from ionq_direct import (
     Job,
     ServerError,
 )
-from ionq_direct._constants import CLIENT_TOKEN_KEY, RECONCILE_MAX_PAGES, RECONCILE_PAGE_SIZE
+from ionq_direct._constants import RECONCILE_MAX_PAGES, RECONCILE_PAGE_SIZE
+from ionq_direct.metadata import CLIENT_TOKEN_KEY
 
 PAYLOAD = {
     "type": "ionq.circuit.v1",

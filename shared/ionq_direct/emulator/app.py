@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ionq_direct._constants import MAX_BODY_BYTES
 from ionq_direct.emulator.errors import (
     NOT_FOUND_MESSAGE,
     SERVER_ERROR_MESSAGE,
@@ -20,6 +19,7 @@ from ionq_direct.emulator.errors import (
     error_body,
 )
 from ionq_direct.emulator.service import EmulatorService, Identity
+from ionq_direct.limits import MAX_BODY_BYTES
 
 API_PREFIX = "/v0.4"
 _SOURCES = {"query": "query", "path": "params", "body": "body", "header": "headers"}

@@ -34,10 +34,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ionq_direct._constants import MAX_CONTROLS
 from ionq_direct.emulator import noise
 from ionq_direct.emulator.catalog import NOISE_MODELS, NoiseModelInfo
-from ionq_direct.gates import GateError, ParsedGate, iter_parsed
+from ionq_direct.errors import GateError
+from ionq_direct.gates import ParsedGate, iter_parsed
+from ionq_direct.limits import MAX_CONTROLS
 
 #: Probabilities below this are left out of ideal results.
 ZERO_PROBABILITY = 1e-12

@@ -14,14 +14,9 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ionq_direct._constants import (
-    POLL_FACTOR,
-    POLL_INITIAL,
-    POLL_MAX_QPU,
-    POLL_MAX_SIMULATOR,
-    TERMINAL_STATUSES,
-)
+from ionq_direct._constants import POLL_FACTOR, POLL_INITIAL, POLL_MAX_QPU, POLL_MAX_SIMULATOR
 from ionq_direct.errors import InvalidInputError, JobTimeoutError
+from ionq_direct.records import TERMINAL_STATUSES
 
 #: Sleep and clock used by :func:`wait_for`; tests replace them to run without waiting.
 _sleep: Callable[[float], None] = time.sleep

@@ -1,8 +1,8 @@
 """ionq_direct: the framework-neutral core of ionq-direct.
 
 It speaks IonQ's v0.4 REST API (``Client``, ``Job``), owns the IonQ gate vocabulary and JSON
-circuit format, decodes results, and ships a local emulator of the service
-(``ionq_direct.emulator``).
+circuit format, and decodes results. The local emulator of the service is the ``ionq_emulator``
+package (``ionq_direct.emulator`` re-exports it).
 """
 
 from __future__ import annotations

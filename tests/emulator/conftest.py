@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from emulator_support import Api
 
-from ionq_direct.emulator import Emulator
+from ionq_emulator import Emulator
 
 
 @pytest.fixture(scope="session")

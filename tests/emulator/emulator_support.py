@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from ionq_direct.emulator import Emulator
+from ionq_emulator import Emulator
 
 TERMINAL = {"completed", "failed", "canceled"}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ionq_direct.emulator import catalog
+from ionq_emulator import catalog
 
 QPUS = ["qpu.aria-1", "qpu.aria-2", "qpu.forte-1", "qpu.forte-enterprise-1"]
 

@@ -8,7 +8,7 @@ from collections import Counter
 
 from emulator_support import Api, circuit_job
 
-from ionq_direct.emulator import Emulator
+from ionq_emulator import Emulator
 
 CLIENTS = 20
 PER_CLIENT = 10

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ionq_direct.emulator import Emulator, default_db_path
+from ionq_emulator import Emulator, default_db_path
 
 
 def test_emulator_exposes_url_and_key_and_leaks_no_threads() -> None:

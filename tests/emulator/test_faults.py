@@ -9,8 +9,8 @@ import pytest
 import requests
 from emulator_support import Api, circuit_job
 
-from ionq_direct.emulator import Emulator
-from ionq_direct.emulator.faults import FaultSpec
+from ionq_emulator import Emulator
+from ionq_emulator.faults import FaultSpec
 
 REQUESTS = 400
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from emulator_support import Api, circuit_job
 
-from ionq_direct.emulator import Emulator
+from ionq_emulator import Emulator
 
 DELAY = 0.4
 

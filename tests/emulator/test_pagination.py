@@ -8,7 +8,7 @@ import pytest
 import requests
 from emulator_support import Api, circuit_job
 
-from ionq_direct.emulator import Emulator
+from ionq_emulator import Emulator
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from emulator_support import GHZ_INPUT, Api, circuit_job
 
-from ionq_direct.emulator import Emulator
+from ionq_emulator import Emulator
 
 KEY = "persistent-key"
 

@@ -12,10 +12,10 @@ import pytest
 from qiskit.quantum_info import Kraus, Statevector
 
 from ionq_direct import simulate as reference
-from ionq_direct.emulator import noise, simulation
-from ionq_direct.emulator.catalog import NOISE_MODELS
-from ionq_direct.emulator.simulation import SimulationFailure, simulate
 from ionq_direct.gates import GATE_NAMES, iter_parsed
+from ionq_emulator import noise, simulation
+from ionq_emulator.catalog import NOISE_MODELS
+from ionq_emulator.simulation import SimulationFailure, simulate
 
 Gate = dict[str, Any]
 

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ionq_direct.emulator.errors import (
+from ionq_emulator.errors import (
     RATE_LIMIT_MESSAGE,
     SERVER_ERROR_MESSAGE,
     UNAVAILABLE_MESSAGE,

@@ -14,8 +14,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ionq_direct.emulator.records import now_iso
-from ionq_direct.emulator.store import ACTIVE_STATUSES, JobRow, Store
+from ionq_emulator.records import now_iso
+from ionq_emulator.store import ACTIVE_STATUSES, JobRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class WorkerPool:
         if row.record.get("dry_run"):
             self._finish(job_id, "completed", started=started)
             return
-        from ionq_direct.emulator.simulation import (
+        from ionq_emulator.simulation import (
             SimulationAbandoned,
             SimulationFailure,
             simulate,

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ionq_direct.emulator import pricing
-from ionq_direct.emulator.errors import RESULTS_NOT_FOUND_MESSAGE, ApiError, bad_request, not_found
-from ionq_direct.emulator.records import job_record, now_iso, parse_iso
-from ionq_direct.emulator.store import ACTIVE_STATUSES, JobFilter, JobRow, Store
-from ionq_direct.emulator.validation import JobPlan, is_qpu
-from ionq_direct.emulator.worker import TERMINAL_STATUSES, WorkerPool, settle_parent
+from ionq_emulator import pricing
+from ionq_emulator.errors import RESULTS_NOT_FOUND_MESSAGE, ApiError, bad_request, not_found
+from ionq_emulator.records import job_record, now_iso, parse_iso
+from ionq_emulator.store import ACTIVE_STATUSES, JobFilter, JobRow, Store
+from ionq_emulator.validation import JobPlan, is_qpu
+from ionq_emulator.worker import TERMINAL_STATUSES, WorkerPool, settle_parent
 
 _NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4b7a-9c2f-5e4d3b2a1f00")
 PROJECT_ID = str(uuid.uuid5(_NAMESPACE, "project"))

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ionq_direct.emulator import catalog
-from ionq_direct.emulator.app import read_json, require_key, service_of
-from ionq_direct.emulator.errors import bad_request, not_found
-from ionq_direct.emulator.routes_jobs import DEFAULT_PAGE_SIZE, Filters, Limit
-from ionq_direct.emulator.service import PROJECT_ID, EmulatorService, Identity
+from ionq_emulator import catalog
+from ionq_emulator.app import read_json, require_key, service_of
+from ionq_emulator.errors import bad_request, not_found
+from ionq_emulator.routes_jobs import DEFAULT_PAGE_SIZE, Filters, Limit
+from ionq_emulator.service import PROJECT_ID, EmulatorService, Identity
 
 router = APIRouter()
 Who = Annotated[Identity, Depends(require_key)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from ionq_direct.emulator.store import JobRow
+from ionq_emulator.store import JobRow
 
 API_PREFIX = "/v0.4"
 MULTI_CIRCUIT_TYPE = "ionq.multi-circuit.v1"

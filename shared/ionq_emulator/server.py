@@ -13,10 +13,10 @@ from typing import Any, TextIO
 
 import uvicorn
 
-from ionq_direct.emulator.app import API_PREFIX, create_app
-from ionq_direct.emulator.faults import FaultInjector, FaultSpec
-from ionq_direct.emulator.service import EmulatorService
-from ionq_direct.emulator.store import Store
+from ionq_emulator.app import API_PREFIX, create_app
+from ionq_emulator.faults import FaultInjector, FaultSpec
+from ionq_emulator.service import EmulatorService
+from ionq_emulator.store import Store
 
 DB_FILENAME = "emulator.sqlite3"
 _START_TIMEOUT = 20.0
@@ -200,7 +200,7 @@ def serve(
         port: port to listen on.
         db_path: the SQLite file (default :func:`default_db_path`).
         api_keys: accepted keys; one is generated and printed when none are given.
-        faults: fault-injection spec (see :mod:`ionq_direct.emulator.faults`).
+        faults: fault-injection spec (see :mod:`ionq_emulator.faults`).
         qpu_delay: seconds a QPU job spends queued and again running.
         workers: worker threads.
         fault_seed: seed of the fault draws.

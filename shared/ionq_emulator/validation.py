@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ionq_direct.emulator import catalog
-from ionq_direct.emulator.errors import ApiError, bad_request
 from ionq_direct.errors import GateError
 from ionq_direct.gates import GATESETS, count_gates, iter_parsed
 from ionq_direct.limits import (
@@ -25,6 +23,8 @@ from ionq_direct.limits import (
     MAX_SHOTS,
     MIN_DEBIASING_SHOTS,
 )
+from ionq_emulator import catalog
+from ionq_emulator.errors import ApiError, bad_request
 
 CIRCUIT_TYPE = "ionq.circuit.v1"
 MULTI_CIRCUIT_TYPE = "ionq.multi-circuit.v1"

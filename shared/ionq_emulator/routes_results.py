@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 
-from ionq_direct.emulator.app import require_key, service_of
-from ionq_direct.emulator.service import EmulatorService, Identity
+from ionq_emulator.app import require_key, service_of
+from ionq_emulator.service import EmulatorService, Identity
 
 router = APIRouter()
 Who = Annotated[Identity, Depends(require_key)]

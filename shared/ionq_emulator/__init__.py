@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ionq_direct.emulator.server import Emulator, default_db_path, serve
+    from ionq_emulator.server import Emulator, default_db_path, serve
 
 __all__ = ["Emulator", "default_db_path", "serve"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from ionq_direct.emulator import server
+        from ionq_emulator import server
 
         return getattr(server, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from itertools import pairwise, product
 from typing import Any
 
-from ionq_direct.emulator.catalog import NOISE_MODELS, NoiseModelInfo
+from ionq_emulator.catalog import NOISE_MODELS, NoiseModelInfo
 
 
 def pauli_weights(rate: float, num_qubits: int) -> dict[str, float]:

@@ -10,7 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ionq_direct.emulator.errors import (
+from ionq_direct.limits import MAX_BODY_BYTES
+from ionq_emulator.errors import (
     NOT_FOUND_MESSAGE,
     SERVER_ERROR_MESSAGE,
     TOO_LARGE_MESSAGE,
@@ -18,8 +19,7 @@ from ionq_direct.emulator.errors import (
     ApiError,
     error_body,
 )
-from ionq_direct.emulator.service import EmulatorService, Identity
-from ionq_direct.limits import MAX_BODY_BYTES
+from ionq_emulator.service import EmulatorService, Identity
 
 API_PREFIX = "/v0.4"
 _SOURCES = {"query": "query", "path": "params", "body": "body", "header": "headers"}
@@ -104,9 +104,9 @@ async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(service: EmulatorService) -> FastAPI:
     """Build the v0.4 API app around ``service`` (which the caller starts and stops)."""
-    from ionq_direct.emulator.routes_info import router as info_router
-    from ionq_direct.emulator.routes_jobs import router as jobs_router
-    from ionq_direct.emulator.routes_results import router as results_router
+    from ionq_emulator.routes_info import router as info_router
+    from ionq_emulator.routes_jobs import router as jobs_router
+    from ionq_emulator.routes_results import router as results_router
 
     app = FastAPI(
         title="ionq-direct emulator",

@@ -34,11 +34,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ionq_direct.emulator import noise
-from ionq_direct.emulator.catalog import NOISE_MODELS, NoiseModelInfo
 from ionq_direct.errors import GateError
 from ionq_direct.gates import ParsedGate, iter_parsed
 from ionq_direct.limits import MAX_CONTROLS
+from ionq_emulator import noise
+from ionq_emulator.catalog import NOISE_MODELS, NoiseModelInfo
 
 #: Probabilities below this are left out of ideal results.
 ZERO_PROBABILITY = 1e-12
@@ -398,7 +398,7 @@ def simulate(
         qubits: the register width; result keys span it.
         gateset: ``"qis"`` or ``"native"``.
         shots: shots to run with noise (ignored by the ``ideal`` model).
-        noise_model: a name from :data:`ionq_direct.emulator.catalog.NOISE_MODELS`.
+        noise_model: a name from :data:`ionq_emulator.catalog.NOISE_MODELS`.
         seed: seeds the noisy run; the same seed gives the same shots.
         max_seconds: wall-clock budget; exceeding it (or being sure to) fails the run.
         keep_going: asked between batches of noisy shots; ``False`` abandons the run, so a

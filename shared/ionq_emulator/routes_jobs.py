@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ionq_direct.emulator import catalog, pricing
-from ionq_direct.emulator.app import read_json, require_key, service_of
-from ionq_direct.emulator.errors import bad_request
-from ionq_direct.emulator.service import PROJECT_ID, EmulatorService, Identity
-from ionq_direct.emulator.store import JobFilter
-from ionq_direct.emulator.validation import validate_job
 from ionq_direct.limits import MAX_SHOTS
+from ionq_emulator import catalog, pricing
+from ionq_emulator.app import read_json, require_key, service_of
+from ionq_emulator.errors import bad_request
+from ionq_emulator.service import PROJECT_ID, EmulatorService, Identity
+from ionq_emulator.store import JobFilter
+from ionq_emulator.validation import validate_job
 
 router = APIRouter()
 Who = Annotated[Identity, Depends(require_key)]

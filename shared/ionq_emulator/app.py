@@ -1,65 +1,20 @@
-"""The FastAPI application: error handling, authentication, body limits and the router set."""
+"""The FastAPI application: IonQ-shaped error answers and the router set (dependencies in deps)."""
 
 from __future__ import annotations
-
-import json
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ionq_direct.limits import MAX_BODY_BYTES
-from ionq_emulator.errors import (
-    NOT_FOUND_MESSAGE,
-    SERVER_ERROR_MESSAGE,
-    TOO_LARGE_MESSAGE,
-    UNAUTHORIZED_MESSAGE,
-    ApiError,
-    error_body,
-)
-from ionq_emulator.service import EmulatorService, Identity
+from ionq_emulator.errors import NOT_FOUND_MESSAGE, SERVER_ERROR_MESSAGE, ApiError, error_body
+from ionq_emulator.records import API_PREFIX
+from ionq_emulator.routes_info import router as info_router
+from ionq_emulator.routes_jobs import router as jobs_router
+from ionq_emulator.routes_results import router as results_router
+from ionq_emulator.service import EmulatorService
 
-API_PREFIX = "/v0.4"
 _SOURCES = {"query": "query", "path": "params", "body": "body", "header": "headers"}
-
-
-def service_of(request: Request) -> EmulatorService:
-    """The service behind the app handling ``request``."""
-    service: EmulatorService = request.app.state.service
-    return service
-
-
-def require_key(request: Request) -> Identity:
-    """Dependency: the caller's identity from ``Authorization: apiKey <key>``, else a 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.strip().partition(" ")
-    who = service_of(request).identify(key.strip()) if scheme.lower() == "apikey" else None
-    if who is None:
-        raise ApiError(401, UNAUTHORIZED_MESSAGE)
-    return who
-
-
-async def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
-    """Read and decode a JSON body, refusing more than ``max_bytes`` before parsing (413)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
-        raise ApiError(413, TOO_LARGE_MESSAGE)
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ApiError(413, TOO_LARGE_MESSAGE)
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    if not raw.strip():
-        raise ApiError(400, "A JSON request body is required.", keys=[])
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body is not valid JSON.", keys=[]) from None
 
 
 def _error_response(exc: ApiError) -> JSONResponse:
@@ -104,10 +59,6 @@ async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(service: EmulatorService) -> FastAPI:
     """Build the v0.4 API app around ``service`` (which the caller starts and stops)."""
-    from ionq_emulator.routes_info import router as info_router
-    from ionq_emulator.routes_jobs import router as jobs_router
-    from ionq_emulator.routes_results import router as results_router
-
     app = FastAPI(
         title="ionq-direct emulator",
         version="v0.4",

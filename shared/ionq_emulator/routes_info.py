@@ -7,19 +7,16 @@ import math
 from datetime import datetime, timezone
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ionq_emulator import catalog
-from ionq_emulator.app import read_json, require_key, service_of
+from ionq_emulator.deps import DEFAULT_PAGE_SIZE, Filters, Limit, Service, Who, read_json
 from ionq_emulator.errors import bad_request, not_found
-from ionq_emulator.routes_jobs import DEFAULT_PAGE_SIZE, Filters, Limit
-from ionq_emulator.service import PROJECT_ID, EmulatorService, Identity
+from ionq_emulator.service import PROJECT_ID
 
 router = APIRouter()
-Who = Annotated[Identity, Depends(require_key)]
-Service = Annotated[EmulatorService, Depends(service_of)]
 
 
 def _known(backend: str) -> str:

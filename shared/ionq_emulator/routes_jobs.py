@@ -2,49 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ionq_direct.limits import MAX_SHOTS
 from ionq_emulator import catalog, pricing
-from ionq_emulator.app import read_json, require_key, service_of
+from ionq_emulator.deps import DEFAULT_PAGE_SIZE, Filters, Limit, Service, Who, read_json
 from ionq_emulator.errors import bad_request
-from ionq_emulator.service import PROJECT_ID, EmulatorService, Identity
-from ionq_emulator.store import JobFilter
+from ionq_emulator.service import PROJECT_ID
 from ionq_emulator.validation import validate_job
 
 router = APIRouter()
-Who = Annotated[Identity, Depends(require_key)]
-Service = Annotated[EmulatorService, Depends(service_of)]
-JobStatus = Literal["submitted", "ready", "started", "canceled", "failed", "completed"]
-DEFAULT_PAGE_SIZE = 25
-MAX_PAGE_SIZE = 1000
-
-
-def job_filter(
-    status: JobStatus | None = None,
-    target: str | None = None,
-    session_id: str | None = None,
-    parent_job_id: str | None = None,
-    ids: Annotated[list[str] | None, Query()] = None,
-) -> JobFilter:
-    """Dependency: the ``GET /jobs`` filters (``target`` and ``ids`` may be comma lists)."""
-    targets = tuple(t.strip() for t in target.split(",") if t.strip()) if target else None
-    id_list = tuple(i.strip() for v in ids for i in v.split(",") if i.strip()) if ids else None
-    return JobFilter(
-        status=status,
-        targets=targets,
-        session_id=session_id,
-        parent_job_id=parent_job_id,
-        ids=id_list,
-    )
-
-
-Filters = Annotated[JobFilter, Depends(job_filter)]
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
 
 
 async def _ids(request: Request) -> list[str]:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from ionq_emulator.app import require_key, service_of
-from ionq_emulator.service import EmulatorService, Identity
+from ionq_emulator.deps import Service, Who
 
 router = APIRouter()
-Who = Annotated[Identity, Depends(require_key)]
-Service = Annotated[EmulatorService, Depends(service_of)]
 
 
 @router.get("/jobs/{job_id}/results/probabilities")

@@ -13,8 +13,9 @@ from typing import Any, TextIO
 
 import uvicorn
 
-from ionq_emulator.app import API_PREFIX, create_app
+from ionq_emulator.app import create_app
 from ionq_emulator.faults import FaultInjector, FaultSpec
+from ionq_emulator.records import API_PREFIX
 from ionq_emulator.service import EmulatorService
 from ionq_emulator.store import Store
 

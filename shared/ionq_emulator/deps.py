@@ -1,0 +1,87 @@
+"""What the routes depend on: the service, the caller's identity, the JSON body, list filters.
+
+Every router takes these from here (never from the app module), so the app can import the
+routers at the top without an import circle.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, Query, Request
+
+from ionq_direct.limits import MAX_BODY_BYTES
+from ionq_emulator.errors import TOO_LARGE_MESSAGE, UNAUTHORIZED_MESSAGE, ApiError
+from ionq_emulator.service import EmulatorService, Identity
+from ionq_emulator.store import JobFilter
+
+JobStatus = Literal["submitted", "ready", "started", "canceled", "failed", "completed"]
+DEFAULT_PAGE_SIZE = 25
+MAX_PAGE_SIZE = 1000
+
+
+def service_of(request: Request) -> EmulatorService:
+    """The service behind the app handling ``request``."""
+    service: EmulatorService = request.app.state.service
+    return service
+
+
+def require_key(request: Request) -> Identity:
+    """Dependency: the caller's identity from ``Authorization: apiKey <key>``, else a 401."""
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.strip().partition(" ")
+    who = service_of(request).identify(key.strip()) if scheme.lower() == "apikey" else None
+    if who is None:
+        raise ApiError(401, UNAUTHORIZED_MESSAGE)
+    return who
+
+
+async def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
+    """Read and decode a JSON body, refusing more than ``max_bytes`` before parsing (413)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise ApiError(413, TOO_LARGE_MESSAGE)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ApiError(413, TOO_LARGE_MESSAGE)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise ApiError(400, "A JSON request body is required.", keys=[])
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not valid JSON.", keys=[]) from None
+
+
+def job_filter(
+    status: JobStatus | None = None,
+    target: str | None = None,
+    session_id: str | None = None,
+    parent_job_id: str | None = None,
+    ids: Annotated[list[str] | None, Query()] = None,
+) -> JobFilter:
+    """Dependency: the ``GET /jobs`` filters (``target`` and ``ids`` may be comma lists)."""
+    targets = tuple(t.strip() for t in target.split(",") if t.strip()) if target else None
+    id_list = tuple(i.strip() for v in ids for i in v.split(",") if i.strip()) if ids else None
+    return JobFilter(
+        status=status,
+        targets=targets,
+        session_id=session_id,
+        parent_job_id=parent_job_id,
+        ids=id_list,
+    )
+
+
+#: The calling key's identity (a 401 without a valid key).
+Who = Annotated[Identity, Depends(require_key)]
+#: The emulator service behind the app.
+Service = Annotated[EmulatorService, Depends(service_of)]
+#: The ``GET /jobs`` filters.
+Filters = Annotated[JobFilter, Depends(job_filter)]
+#: A page size.
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]

@@ -14,8 +14,15 @@ from typing import Any
 
 from ionq_direct.gates import GATE_NAMES
 
+#: The one backend that is not a QPU.
+SIMULATOR = "simulator"
 #: Namespace of every id this module mints.
 _NAMESPACE = uuid.UUID("6f1c2d9e-4b7a-5e3c-9d21-0a8b7c6e5f40")
+
+
+def is_qpu(backend: str) -> bool:
+    """Whether ``backend`` names a QPU rather than the simulator."""
+    return backend != SIMULATOR
 
 
 @dataclass(frozen=True)
@@ -120,7 +127,7 @@ class BackendInfo:
     @property
     def is_qpu(self) -> bool:
         """Whether this is a QPU rather than the simulator."""
-        return self.name != "simulator"
+        return is_qpu(self.name)
 
     @property
     def native_gates(self) -> tuple[str, ...]:
@@ -142,7 +149,7 @@ _DEBIASING = ("debiasing",)
 BACKENDS: dict[str, BackendInfo] = {
     b.name: b
     for b in (
-        BackendInfo("simulator", 29, None, "ideal", "available", _COLLEGE_PARK, 0),
+        BackendInfo(SIMULATOR, 29, None, "ideal", "available", _COLLEGE_PARK, 0),
         BackendInfo(
             "qpu.aria-1", 25, "ms", "aria-1", "available", _COLLEGE_PARK, 1181215,
             0.9959, _ARIA_TIMING, _DEBIASING,

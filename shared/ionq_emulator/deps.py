@@ -7,6 +7,7 @@ routers at the top without an import circle.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request
@@ -77,11 +78,27 @@ def job_filter(
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """Which page of a listing: at most ``limit`` items after the cursor ``after``."""
+
+    limit: int
+    after: str | None
+
+
+def page(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
+    next: str | None = None,
+) -> Page:
+    """Dependency: the ``limit`` and ``next`` query parameters of a cursor-paginated list."""
+    return Page(limit=limit, after=next or None)
+
+
 #: The calling key's identity (a 401 without a valid key).
 Who = Annotated[Identity, Depends(require_key)]
 #: The emulator service behind the app.
 Service = Annotated[EmulatorService, Depends(service_of)]
 #: The ``GET /jobs`` filters.
 Filters = Annotated[JobFilter, Depends(job_filter)]
-#: A page size.
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
+#: The page a listing asks for.
+Paging = Annotated[Page, Depends(page)]

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from ionq_emulator.catalog import is_qpu
+
 UNIT = "usd"
 ORGANIZATION = "ionq-direct-emulator"
 
@@ -75,7 +77,7 @@ def execution_seconds(
     backend: str, shots: int, one_qubit: int, two_qubit: int, circuits: int = 1
 ) -> float:
     """The emulated run time of a job, in seconds."""
-    if backend == "simulator":
+    if not is_qpu(backend):
         return _SIMULATOR_SECONDS_PER_CIRCUIT * circuits
     r = rates(backend)
     per_shot = r.time_per_shot * circuits + one_qubit * r.time_1q_gate + two_qubit * r.time_2q_gate

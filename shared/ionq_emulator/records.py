@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from ionq_direct.payload import MULTI_CIRCUIT
 from ionq_emulator.store import JobRow
 
+#: The path prefix of every route and of every result URL the emulator hands out.
 API_PREFIX = "/v0.4"
-MULTI_CIRCUIT_TYPE = "ionq.multi-circuit.v1"
 #: Legacy result kind -> (artifact format id, artifact id).
 ARTIFACTS = {
     "probabilities": ("ionq.result.probabilities.json.v1", "probabilities"),
     "histogram": ("ionq.result.histogram.json.v1", "histogram"),
     "shots": ("ionq.result.shots.json.v1", "shots"),
 }
+#: Artifact id -> the legacy result kind it serves.
+ARTIFACT_KINDS = {artifact_id: kind for kind, (_, artifact_id) in ARTIFACTS.items()}
 AGGREGATE_FORMAT = "ionq.result.probabilities-aggregate.json.v1"
 AGGREGATE_ARTIFACT = "probabilities-aggregate"
 
@@ -38,7 +41,7 @@ def results_block(row: JobRow) -> dict[str, Any] | None:
     if row.status != "completed" or row.record.get("dry_run"):
         return None
     base = f"{API_PREFIX}/jobs/{row.id}/results"
-    if row.type == MULTI_CIRCUIT_TYPE:
+    if row.type == MULTI_CIRCUIT:
         return {
             "probabilities": {"url": f"{base}/probabilities/aggregated"},
             AGGREGATE_FORMAT: _descriptor(AGGREGATE_FORMAT, AGGREGATE_ARTIFACT),

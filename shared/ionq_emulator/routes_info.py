@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ionq_emulator import catalog
-from ionq_emulator.deps import DEFAULT_PAGE_SIZE, Filters, Limit, Service, Who, read_json
+from ionq_emulator.deps import Filters, Paging, Service, Who, read_json
 from ionq_emulator.errors import bad_request, not_found
 from ionq_emulator.service import PROJECT_ID
 
@@ -154,14 +154,9 @@ def end_session(session_id: str, who: Who, service: Service) -> dict[str, Any]:
 
 @router.get("/sessions/{session_id}/jobs")
 def session_jobs(
-    session_id: str,
-    who: Who,
-    service: Service,
-    filters: Filters,
-    limit: Limit = DEFAULT_PAGE_SIZE,
-    next: str | None = None,
+    session_id: str, who: Who, service: Service, page: Paging, filters: Filters
 ) -> dict[str, Any]:
     """A session's jobs, with the filters and pagination of ``GET /jobs``."""
     service.get_session(session_id)
     scoped = dataclasses.replace(filters, session_id=session_id)
-    return service.list_jobs(scoped, limit=limit, after=next or None)
+    return service.list_jobs(scoped, limit=page.limit, after=page.after)

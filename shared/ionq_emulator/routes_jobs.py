@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -9,13 +10,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ionq_direct.limits import MAX_SHOTS
+from ionq_direct.payload import SINGLE_CIRCUIT
 from ionq_emulator import catalog, pricing
-from ionq_emulator.deps import DEFAULT_PAGE_SIZE, Filters, Limit, Service, Who, read_json
+from ionq_emulator.deps import Filters, Paging, Service, Who, read_json
 from ionq_emulator.errors import bad_request
-from ionq_emulator.service import PROJECT_ID
+from ionq_emulator.service import PROJECT_ID, EmulatorService
 from ionq_emulator.validation import validate_job
 
 router = APIRouter()
+JobAction = Callable[[EmulatorService, str], dict[str, Any]]
 
 
 async def _ids(request: Request) -> list[str]:
@@ -38,15 +41,9 @@ async def create_job(request: Request, who: Who, service: Service) -> JSONRespon
 
 
 @router.get("/jobs")
-def list_jobs(
-    who: Who,
-    service: Service,
-    filters: Filters,
-    limit: Limit = DEFAULT_PAGE_SIZE,
-    next: str | None = None,
-) -> dict[str, Any]:
+def list_jobs(who: Who, service: Service, page: Paging, filters: Filters) -> dict[str, Any]:
     """List jobs, newest first, with cursor pagination."""
-    return service.list_jobs(filters, limit=limit, after=next or None)
+    return service.list_jobs(filters, limit=page.limit, after=page.after)
 
 
 @router.delete("/jobs")
@@ -68,7 +65,7 @@ def estimate_job(
     who: Who,
     service: Service,
     backend: str,
-    type: str = "ionq.circuit.v1",
+    type: str = SINGLE_CIRCUIT,
     qubits: Annotated[int, Query(ge=1)] = 25,
     shots: Annotated[int, Query(ge=1, le=MAX_SHOTS)] = 1000,
     one_qubit: Annotated[int, Query(alias="1q_gates", ge=0)] = 0,
@@ -80,7 +77,7 @@ def estimate_job(
         raise bad_request(
             "backend", f'"backend" {backend!r} is not a known backend.', source="query"
         )
-    queue_seconds = service.qpu_delay if backend != "simulator" else 0.0
+    queue_seconds = service.qpu_delay if catalog.is_qpu(backend) else 0.0
     return pricing.estimate(
         backend=backend,
         job_type=type,
@@ -94,25 +91,36 @@ def estimate_job(
     )
 
 
-@router.get("/jobs/{job_id}")
-def get_job(job_id: str, who: Who, service: Service) -> dict[str, Any]:
-    """One job."""
-    return service.get_job(job_id)
+#: The routes that act on one job by id and answer what the service returns:
+#: (route name, method, path, service action, summary).
+_ONE_JOB: tuple[tuple[str, str, str, JobAction, str], ...] = (
+    ("get_job", "GET", "/jobs/{job_id}", EmulatorService.get_job, "One job."),
+    ("delete_job", "DELETE", "/jobs/{job_id}", EmulatorService.delete, "Delete one job."),
+    (
+        "cancel_job",
+        "PUT",
+        "/jobs/{job_id}/status/cancel",
+        EmulatorService.cancel,
+        "Cancel one job (a finished job keeps its status).",
+    ),
+    (
+        "job_cost",
+        "GET",
+        "/jobs/{job_id}/cost",
+        EmulatorService.cost,
+        "A job's estimated and (once ended) actual cost.",
+    ),
+)
 
 
-@router.delete("/jobs/{job_id}")
-def delete_job(job_id: str, who: Who, service: Service) -> dict[str, Any]:
-    """Delete one job."""
-    return service.delete(job_id)
+def _one_job(action: JobAction, summary: str) -> Callable[..., dict[str, Any]]:
+    def endpoint(job_id: str, who: Who, service: Service) -> dict[str, Any]:
+        return action(service, job_id)
+
+    endpoint.__doc__ = summary
+    return endpoint
 
 
-@router.put("/jobs/{job_id}/status/cancel")
-def cancel_job(job_id: str, who: Who, service: Service) -> dict[str, Any]:
-    """Cancel one job (a finished job keeps its status)."""
-    return service.cancel(job_id)
-
-
-@router.get("/jobs/{job_id}/cost")
-def job_cost(job_id: str, who: Who, service: Service) -> dict[str, Any]:
-    """A job's estimated and (once ended) actual cost."""
-    return service.cost(job_id)
+# Registered after ``/jobs/estimate`` so that path is not read as a job id.
+for _name, _method, _path, _action, _summary in _ONE_JOB:
+    router.add_api_route(_path, _one_job(_action, _summary), methods=[_method], name=_name)

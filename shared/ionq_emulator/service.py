@@ -12,29 +12,26 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from ionq_direct.payload import MULTI_CIRCUIT, SINGLE_CIRCUIT
+from ionq_direct.records import TERMINAL_STATUSES
 from ionq_emulator import pricing
+from ionq_emulator.catalog import is_qpu
 from ionq_emulator.errors import RESULTS_NOT_FOUND_MESSAGE, ApiError, bad_request, not_found
-from ionq_emulator.records import job_record, now_iso, parse_iso
+from ionq_emulator.records import (
+    AGGREGATE_ARTIFACT,
+    ARTIFACT_KINDS,
+    job_record,
+    now_iso,
+    parse_iso,
+)
+from ionq_emulator.rows import job_rows
 from ionq_emulator.store import ACTIVE_STATUSES, JobFilter, JobRow, Store
-from ionq_emulator.validation import JobPlan, is_qpu
-from ionq_emulator.worker import TERMINAL_STATUSES, WorkerPool, settle_parent
+from ionq_emulator.validation import JobPlan
+from ionq_emulator.worker import WorkerPool, settle_parent
 
 _NAMESPACE = uuid.UUID("6f1c8a52-3d0e-4b7a-9c2f-5e4d3b2a1f00")
 PROJECT_ID = str(uuid.uuid5(_NAMESPACE, "project"))
 ORGANIZATION_ID = str(uuid.uuid5(_NAMESPACE, "organization"))
-_INT32 = 2**31
-
-
-def child_seed(seed: int, index: int) -> int:
-    """The noise seed of circuit ``index`` of a job seeded with ``seed``.
-
-    Circuit 0 keeps the job's seed; the others get well-mixed seeds, because simulators derive
-    per-shot seeds by counting up from the seed, so neighbouring seeds share trajectories.
-    """
-    if index == 0:
-        return seed
-    digest = hashlib.sha256(f"{seed}/{index}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") % _INT32
 
 
 @dataclass(frozen=True)
@@ -99,13 +96,18 @@ class EmulatorService:
         """Store a validated job (and its children) and queue it; returns the 201 body."""
         if plan.session_id is not None:
             self._join_session(plan.session_id, plan.backend)
-        now = now_iso()
         job_id = str(uuid.uuid4())
-        model = plan.noise_model
-        ideal = model == "ideal" and not is_qpu(plan.backend)
-        seed = plan.noise.get("seed") if plan.noise else None
+        rows = job_rows(plan, job_id, submitted_at=now_iso(), common=self._common_record(plan, who))
+        self.store.insert_jobs(rows)
+        for row in rows:
+            if row.type == SINGLE_CIRCUIT:  # a multi-circuit parent follows its children
+                self.pool.enqueue(row.id)
+        return {"id": job_id, "status": "submitted", "session_id": plan.session_id}
+
+    def _common_record(self, plan: JobPlan, who: Identity) -> dict[str, Any]:
+        """The record fields a job and each of its children share."""
         queue_ms = int(self.qpu_delay * 1000) if is_qpu(plan.backend) else 0
-        common = {
+        return {
             "dry_run": plan.dry_run,
             "cost_model": "2QGE_operations",
             "submitter_id": who.user_id,
@@ -116,88 +118,6 @@ class EmulatorService:
             "settings": plan.settings,
             "predicted_wait_time_ms": queue_ms,
         }
-        rows: list[JobRow] = []
-        child_ids = [str(uuid.uuid4()) for _ in plan.circuits] if plan.is_multi else []
-        for index, circuit in enumerate(plan.circuits):
-            run_seconds = pricing.execution_seconds(
-                plan.backend, plan.shots, circuit.one_qubit, circuit.two_qubit
-            )
-            record = {
-                **common,
-                "name": circuit.name if plan.is_multi else plan.name,
-                "child_job_ids": None,
-                "predicted_execution_duration_ms": int(run_seconds * 1000),
-                "stats": {
-                    "qubits": circuit.qubits,
-                    "circuits": 1,
-                    "gate_counts": {"1q": circuit.one_qubit, "2q": circuit.two_qubit},
-                },
-                "cost": pricing.job_cost(
-                    plan.backend,
-                    plan.shots,
-                    circuit.one_qubit,
-                    circuit.two_qubit,
-                    minimum=not plan.is_multi,
-                ),
-            }
-            spec = {
-                "circuit": circuit.circuit,
-                "qubits": circuit.qubits,
-                "gateset": circuit.gateset,
-                "shots": plan.shots,
-                "noise_model": model,
-                "seed": None if seed is None else child_seed(seed, index),
-                "failure": list(circuit.failure) if circuit.failure else None,
-                "result_kinds": ["probabilities"]
-                if ideal
-                else ["probabilities", "histogram", "shots"],
-            }
-            rows.append(
-                JobRow(
-                    id=child_ids[index] if plan.is_multi else job_id,
-                    type="ionq.circuit.v1",
-                    status="submitted",
-                    backend=plan.backend,
-                    session_id=plan.session_id,
-                    parent_id=job_id if plan.is_multi else None,
-                    submitted_at=now,
-                    record=record,
-                    spec=spec,
-                )
-            )
-        if plan.is_multi:
-            one = sum(c.one_qubit for c in plan.circuits)
-            two = sum(c.two_qubit for c in plan.circuits)
-            parent = JobRow(
-                id=job_id,
-                type=plan.type,
-                status="submitted",
-                backend=plan.backend,
-                session_id=plan.session_id,
-                parent_id=None,
-                submitted_at=now,
-                record={
-                    **common,
-                    "name": plan.name,
-                    "child_job_ids": child_ids,
-                    "predicted_execution_duration_ms": sum(
-                        r.record["predicted_execution_duration_ms"] for r in rows
-                    ),
-                    "stats": {
-                        "qubits": max(c.qubits for c in plan.circuits),
-                        "circuits": len(plan.circuits),
-                        "gate_counts": {"1q": one, "2q": two},
-                    },
-                    "cost": pricing.job_cost(plan.backend, plan.shots, one, two),
-                },
-                spec={},
-            )
-            rows.insert(0, parent)
-        self.store.insert_jobs(rows)
-        for row in rows:
-            if not (plan.is_multi and row.id == job_id):
-                self.pool.enqueue(row.id)
-        return {"id": job_id, "status": "submitted", "session_id": plan.session_id}
 
     def get_job(self, job_id: str) -> dict[str, Any]:
         """The job object."""
@@ -215,7 +135,7 @@ class EmulatorService:
         """Cancel a job (a no-op on a finished job); returns ``{"id", "status"}``."""
         row = self._row(job_id)
         fields = {"completed_at": now_iso()}
-        if row.type == "ionq.multi-circuit.v1":
+        if row.type == MULTI_CIRCUIT:
             for child in self.store.children(job_id):
                 self.store.set_status(
                     child.id, "canceled", only_from=ACTIVE_STATUSES, fields=fields
@@ -280,7 +200,7 @@ class EmulatorService:
     def result(self, job_id: str, kind: str) -> Any:
         """A stored result (``probabilities``, ``histogram`` or ``shots``)."""
         row = self._completed(job_id)
-        if row.type == "ionq.multi-circuit.v1" and kind == "probabilities":
+        if row.type == MULTI_CIRCUIT and kind == "probabilities":
             return self.aggregated(job_id)
         body = self.store.get_result(job_id, kind)
         if body is None:
@@ -290,7 +210,7 @@ class EmulatorService:
     def aggregated(self, job_id: str) -> dict[str, Any]:
         """Child id -> probabilities, in input order (a single job maps its own id)."""
         row = self._completed(job_id)
-        if row.type != "ionq.multi-circuit.v1":
+        if row.type != MULTI_CIRCUIT:
             return {job_id: self.store.get_result(job_id, "probabilities")}
         results = {
             child_id: self.store.get_result(child_id, "probabilities")
@@ -300,11 +220,12 @@ class EmulatorService:
 
     def artifact(self, job_id: str, artifact_id: str) -> Any:
         """An artifact payload by id."""
-        if artifact_id == "probabilities-aggregate":
+        if artifact_id == AGGREGATE_ARTIFACT:
             return self.aggregated(job_id)
-        if artifact_id not in ("probabilities", "histogram", "shots"):
+        kind = ARTIFACT_KINDS.get(artifact_id)
+        if kind is None:
             raise not_found("Job or artifact not found.")
-        return self.result(job_id, artifact_id)
+        return self.result(job_id, kind)
 
     # Sessions -----------------------------------------------------------------------------
 

@@ -208,80 +208,119 @@ class _Builder:
             self.unitary(gate, targets)
 
     def _qis(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
-        qc, name, c = self.qc, gate.spec.name, len(controls)
-        t = targets[0]
-        theta = float(gate.params.get("rotation", 0.0))
-        if name in ("x", "not", "cnot"):
+        rule = _QIS_RULES.get(gate.spec.name)
+        if rule is None:  # pragma: no cover - the gate table and _QIS_RULES are tested together
+            raise SimulationFailure(
+                "SimulationError", f"no simulation for qis gate {gate.spec.name!r}"
+            )
+        rule(self, gate, targets, controls)
+
+    # -- one rule per qis gate family: (gate, targets, controls) on mapped qubits ------------
+
+    def _x(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        self.mcx(controls, targets[0])
+
+    def _y(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        qc, t = self.qc, targets[0]
+        if not controls:
+            qc.y(t)
+        elif len(controls) == 1:
+            qc.cy(controls[0], t)
+        else:
+            qc.sdg(t)
             self.mcx(controls, t)
-        elif name == "y":
-            if c == 0:
-                qc.y(t)
-            elif c == 1:
-                qc.cy(controls[0], t)
-            else:
-                qc.sdg(t)
-                self.mcx(controls, t)
-                qc.s(t)
-        elif name == "z":
-            if c:
-                self.phase(math.pi, [*controls, t])
-            else:
-                qc.z(t)
-        elif name in _PHASES:
-            if c:
-                self.phase(_PHASES[name], [*controls, t])
-            else:
-                getattr(qc, _PHASE_METHODS[name])(t)
-        elif name == "h":
-            if c:
-                qc.ry(-math.pi / 4, t)
-                self.phase(math.pi, [*controls, t])
-                qc.ry(math.pi / 4, t)
-            else:
-                qc.h(t)
-        elif name in ("v", "vi"):
-            if not c:
-                getattr(qc, "sx" if name == "v" else "sxdg")(t)
-            elif c == 1 and name == "v":
-                qc.csx(controls[0], t)
-            else:
-                qc.h(t)
-                self.phase(math.pi / 2 if name == "v" else -math.pi / 2, [*controls, t])
-                qc.h(t)
-        elif name in ("rx", "ry", "rz"):
-            if c == 0:
-                getattr(qc, name)(theta, t)
-            elif c == 1:
-                getattr(qc, "c" + name)(theta, controls[0], t)
-            else:
-                self.pauli_rotation(name[1].upper(), [t], controls, theta / 2)
-        elif name == "swap":
-            a, b = targets
-            if c == 0:
-                qc.swap(a, b)
-            elif c == 1:
-                qc.cswap(controls[0], a, b)
-            else:
-                qc.cx(a, b)
-                self.mcx([*controls, b], a)
-                qc.cx(a, b)
-        elif name in ("xx", "yy", "zz"):
-            if c == 0:
-                getattr(qc, "r" + name)(theta, targets[0], targets[1])
-            else:
-                self.pauli_rotation(name.upper(), targets, controls, theta / 2)
-        elif name == "pauliexp":
-            time_ = float(gate.params["time"])
-            for term, coefficient in zip(
-                gate.params["terms"], gate.params["coefficients"], strict=True
-            ):
-                self.pauli_rotation(term, targets, controls, float(coefficient) * time_)
-        else:  # pragma: no cover - the gate table and this mapping are tested together
-            raise SimulationFailure("SimulationError", f"no simulation for qis gate {name!r}")
+            qc.s(t)
+
+    def _diagonal(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        """``z``, ``s``, ``si``, ``t``, ``ti``: a phase on ``|1>``, controlled as a multi-phase."""
+        name, t = gate.spec.name, targets[0]
+        if controls:
+            self.phase(_PHASES[name], [*controls, t])
+        else:
+            getattr(self.qc, _PHASE_METHODS[name])(t)
+
+    def _h(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        qc, t = self.qc, targets[0]
+        if controls:
+            qc.ry(-math.pi / 4, t)
+            self.phase(math.pi, [*controls, t])
+            qc.ry(math.pi / 4, t)
+        else:
+            qc.h(t)
+
+    def _sqrt_x(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        """``v`` and ``vi``: ``sx``/``sxdg``, ``csx``, else ``H`` around a controlled phase."""
+        qc, t, inverse = self.qc, targets[0], gate.spec.name == "vi"
+        if not controls:
+            (qc.sxdg if inverse else qc.sx)(t)
+        elif len(controls) == 1 and not inverse:
+            qc.csx(controls[0], t)
+        else:
+            qc.h(t)
+            self.phase(-math.pi / 2 if inverse else math.pi / 2, [*controls, t])
+            qc.h(t)
+
+    def _rotation(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        """``rx``, ``ry``, ``rz``."""
+        name, t, theta = gate.spec.name, targets[0], _rotation_angle(gate)
+        if not controls:
+            getattr(self.qc, name)(theta, t)
+        elif len(controls) == 1:
+            getattr(self.qc, "c" + name)(theta, controls[0], t)
+        else:
+            self.pauli_rotation(name[1].upper(), [t], controls, theta / 2)
+
+    def _swap(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        qc, (a, b) = self.qc, targets
+        if not controls:
+            qc.swap(a, b)
+        elif len(controls) == 1:
+            qc.cswap(controls[0], a, b)
+        else:
+            qc.cx(a, b)
+            self.mcx([*controls, b], a)
+            qc.cx(a, b)
+
+    def _ising(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        """``xx``, ``yy``, ``zz``: ``rxx``/``ryy``/``rzz``, else a controlled Pauli rotation."""
+        name, theta = gate.spec.name, _rotation_angle(gate)
+        if not controls:
+            getattr(self.qc, "r" + name)(theta, targets[0], targets[1])
+        else:
+            self.pauli_rotation(name.upper(), targets, controls, theta / 2)
+
+    def _pauliexp(self, gate: ParsedGate, targets: list[int], controls: list[int]) -> None:
+        time_ = float(gate.params["time"])
+        terms, coefficients = gate.params["terms"], gate.params["coefficients"]
+        for term, coefficient in zip(terms, coefficients, strict=True):
+            self.pauli_rotation(term, targets, controls, float(coefficient) * time_)
 
 
-_PHASES = {"s": math.pi / 2, "si": -math.pi / 2, "t": math.pi / 4, "ti": -math.pi / 4}
-_PHASE_METHODS = {"s": "s", "si": "sdg", "t": "t", "ti": "tdg"}
+def _rotation_angle(gate: ParsedGate) -> float:
+    return float(gate.params.get("rotation", 0.0))
+
+
+_PHASES = {
+    "z": math.pi,
+    "s": math.pi / 2,
+    "si": -math.pi / 2,
+    "t": math.pi / 4,
+    "ti": -math.pi / 4,
+}
+_PHASE_METHODS = {"z": "z", "s": "s", "si": "sdg", "t": "t", "ti": "tdg"}
+_QisRule = Callable[[_Builder, ParsedGate, list[int], list[int]], None]
+#: qis gate name -> the rule that builds it (every qis gate in the core gate table has one).
+_QIS_RULES: dict[str, _QisRule] = {
+    **dict.fromkeys(("x", "not", "cnot"), _Builder._x),
+    "y": _Builder._y,
+    **dict.fromkeys(_PHASES, _Builder._diagonal),
+    "h": _Builder._h,
+    **dict.fromkeys(("v", "vi"), _Builder._sqrt_x),
+    **dict.fromkeys(("rx", "ry", "rz"), _Builder._rotation),
+    "swap": _Builder._swap,
+    **dict.fromkeys(("xx", "yy", "zz"), _Builder._ising),
+    "pauliexp": _Builder._pauliexp,
+}
 
 
 def _spread(indices: NDArray[np.int64], used: Sequence[int] | None) -> NDArray[np.int64]:

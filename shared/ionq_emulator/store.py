@@ -225,21 +225,19 @@ class Store:
                 return None
             where.append("seq < ?")
             params.append(found[0][0])
-        if filters.status is not None:
-            where.append("status = ?")
-            params.append(filters.status)
-        if filters.targets is not None:
-            where.append(f"backend IN ({','.join('?' * len(filters.targets))})")
-            params.extend(filters.targets)
-        if filters.session_id is not None:
-            where.append("session_id = ?")
-            params.append(filters.session_id)
-        if filters.parent_job_id is not None:
-            where.append("parent_id = ?")
-            params.append(filters.parent_job_id)
-        if filters.ids is not None:
-            where.append(f"id IN ({','.join('?' * len(filters.ids))})")
-            params.extend(filters.ids)
+        equal = {
+            "status": filters.status,
+            "session_id": filters.session_id,
+            "parent_id": filters.parent_job_id,
+        }
+        for column, value in equal.items():
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        for column, values in (("backend", filters.targets), ("id", filters.ids)):
+            if values is not None:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
         rows = self._read(
             f"SELECT {_COLUMNS} FROM jobs WHERE {' AND '.join(where)} ORDER BY seq DESC LIMIT ?",
             (*params, limit + 1),

@@ -8,6 +8,7 @@ IonQ's failure code, as on the cloud.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -23,12 +24,12 @@ from ionq_direct.limits import (
     MAX_SHOTS,
     MIN_DEBIASING_SHOTS,
 )
+from ionq_direct.payload import MULTI_CIRCUIT, SINGLE_CIRCUIT
 from ionq_emulator import catalog
+from ionq_emulator.catalog import is_qpu
 from ionq_emulator.errors import ApiError, bad_request
 
-CIRCUIT_TYPE = "ionq.circuit.v1"
-MULTI_CIRCUIT_TYPE = "ionq.multi-circuit.v1"
-JOB_TYPES = (CIRCUIT_TYPE, MULTI_CIRCUIT_TYPE)
+JOB_TYPES = (SINGLE_CIRCUIT, MULTI_CIRCUIT)
 DEFAULT_SHOTS = 100
 _NAME_RE = re.compile(r"^[A-Za-z0-9 _-]*$")
 # "lang" is v0.3's format field; cirq-ionq still sends "lang": "json" and the live service takes
@@ -94,7 +95,7 @@ class JobPlan:
     @property
     def is_multi(self) -> bool:
         """Whether this is a multi-circuit (parent + children) job."""
-        return self.type == MULTI_CIRCUIT_TYPE
+        return self.type == MULTI_CIRCUIT
 
     @property
     def noise_model(self) -> str:
@@ -102,11 +103,6 @@ class JobPlan:
         if self.noise is not None:
             return str(self.noise["model"])
         return catalog.BACKENDS[self.backend].noise_model
-
-
-def is_qpu(backend: str) -> bool:
-    """Whether ``backend`` names a QPU rather than the simulator."""
-    return backend != "simulator"
 
 
 def _is_int(value: object) -> bool:
@@ -212,20 +208,12 @@ def _circuits(
     inp = _check_object(body.get("input"), "input")
     gateset = _check_gateset(inp.get("gateset"), "input.gateset")
     qubits = _check_qubits(inp.get("qubits"), "input.qubits")
-    if job_type == CIRCUIT_TYPE:
+    plan = functools.partial(_plan_circuit, backend=backend, noise_model=noise_model)
+    if job_type == SINGLE_CIRCUIT:
         _check_unknown(inp, frozenset({"qubits", "circuit", "gateset"}), "input")
         if "circuit" not in inp:
             raise bad_request("input.circuit", '"input.circuit" is required.')
-        plan = _plan_circuit(
-            inp,
-            gateset=gateset,
-            qubits=qubits,
-            name=None,
-            path="input.circuit",
-            backend=backend,
-            noise_model=noise_model,
-        )
-        return [plan]
+        return [plan(inp, gateset=gateset, qubits=qubits, name=None, path="input.circuit")]
     _check_unknown(inp, frozenset({"qubits", "circuits", "gateset"}), "input")
     raw_circuits = inp.get("circuits")
     if not isinstance(raw_circuits, list) or not raw_circuits:
@@ -249,17 +237,9 @@ def _circuits(
         if "gateset" in entry:
             own_gateset = _check_gateset(entry["gateset"], f"{where}.gateset")
         own_qubits = _check_qubits(entry.get("qubits"), f"{where}.qubits")
-        plans.append(
-            _plan_circuit(
-                entry,
-                gateset=own_gateset,
-                qubits=own_qubits if own_qubits is not None else qubits,
-                name=name,
-                path=f"{where}.circuit",
-                backend=backend,
-                noise_model=noise_model,
-            )
-        )
+        own_qubits = qubits if own_qubits is None else own_qubits
+        path = f"{where}.circuit"
+        plans.append(plan(entry, gateset=own_gateset, qubits=own_qubits, name=name, path=path))
     total = sum(len(p.circuit) for p in plans)
     if total > MAX_GATES_PER_JOB:
         raise bad_request(

@@ -7,6 +7,7 @@ run itself; it follows its children and ends when the last child ends.
 
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import threading
@@ -14,12 +15,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ionq_direct.payload import MULTI_CIRCUIT
+from ionq_direct.records import TERMINAL_STATUSES
+from ionq_emulator.catalog import is_qpu
 from ionq_emulator.records import now_iso
 from ionq_emulator.store import ACTIVE_STATUSES, JobRow, Store
 
 log = logging.getLogger(__name__)
 
-TERMINAL_STATUSES = ("completed", "failed", "canceled")
 _STOP = object()
 #: Wall-clock seconds one circuit may simulate before its job fails with ``SimulationTimeout``.
 SIMULATION_BUDGET_SECONDS = 120.0
@@ -118,7 +121,7 @@ class WorkerPool:
         """Reset and re-queue every job left in submitted/ready/started."""
         parents: list[str] = []
         for row in self.store.active_jobs():
-            if row.type == "ionq.multi-circuit.v1":
+            if row.type == MULTI_CIRCUIT:
                 parents.append(row.id)
                 continue
             self.store.set_status(
@@ -144,7 +147,7 @@ class WorkerPool:
 
     def _wait(self, row: JobRow) -> bool:
         """Sleep the QPU delay; False if the pool is stopping."""
-        if row.backend != "simulator" and self.qpu_delay > 0:
+        if is_qpu(row.backend) and self.qpu_delay > 0:
             return not self._stopping.wait(self.qpu_delay)
         return not self._stopping.is_set()
 
@@ -152,74 +155,76 @@ class WorkerPool:
         row = self.store.get_job(job_id)
         if row is None or row.status in TERMINAL_STATUSES:
             return
-        spec = row.spec
-        if spec.get("failure"):
-            code, message = spec["failure"]
+        if row.spec.get("failure"):
+            code, message = row.spec["failure"]
             self._finish(job_id, "failed", failure=(code, message))
             return
-        if not self.store.set_status(job_id, "ready", only_from=("submitted",)):
-            return
-        if row.parent_id:
-            self.store.set_status(row.parent_id, "ready", only_from=("submitted",))
-        if not self._wait(row):
+        if not self._advance(row, "ready"):
             return
         started = time.monotonic()
-        fields = {"started_at": now_iso()}
-        if not self.store.set_status(job_id, "started", only_from=("ready",), fields=fields):
-            return
-        if row.parent_id:
-            self.store.set_status(
-                row.parent_id, "started", only_from=("submitted", "ready"), fields=fields
-            )
-        if not self._wait(row):
+        if not self._advance(row, "started", fields={"started_at": now_iso()}):
             return
         if row.record.get("dry_run"):
             self._finish(job_id, "completed", started=started)
-            return
-        from ionq_emulator.simulation import (
-            SimulationAbandoned,
-            SimulationFailure,
+        else:
+            self._simulate(row, started)
+
+    def _advance(self, row: JobRow, status: str, fields: dict[str, Any] | None = None) -> bool:
+        """Move ``row`` one status on (its parent along, if behind), then sleep the QPU delay.
+
+        Returns:
+            False when the job is no longer where it was (canceled or deleted meanwhile) or the
+            pool is stopping: the run ends there.
+        """
+        step = ACTIVE_STATUSES.index(status)
+        previous = ACTIVE_STATUSES[step - 1 : step]
+        if not self.store.set_status(row.id, status, only_from=previous, fields=fields):
+            return False
+        if row.parent_id:
+            behind = ACTIVE_STATUSES[:step]
+            self.store.set_status(row.parent_id, status, only_from=behind, fields=fields)
+        return self._wait(row)
+
+    def _wanted(self, job_id: str) -> bool:
+        """Whether a running job should go on (not when canceled, deleted or the pool stops)."""
+        if self._stopping.is_set():
+            return False
+        current = self.store.get_job(job_id)
+        return current is not None and current.status == "started"
+
+    def _simulate(self, row: JobRow, started: float) -> None:
+        """Simulate a started job on the one simulator thread and finish it with the outcome."""
+        from ionq_emulator.simulation import SimulationAbandoned, SimulationFailure, simulate
+
+        spec = row.spec
+        run = functools.partial(
             simulate,
+            spec["circuit"],
+            qubits=spec["qubits"],
+            gateset=spec["gateset"],
+            shots=spec["shots"],
+            noise_model=spec["noise_model"],
+            seed=spec.get("seed"),
+            max_seconds=SIMULATION_BUDGET_SECONDS,
+            keep_going=functools.partial(self._wanted, row.id),
         )
-
-        def keep_going() -> bool:
-            # A canceled or deleted job, or a stopping pool, gives the simulator thread back.
-            if self._stopping.is_set():
-                return False
-            current = self.store.get_job(job_id)
-            return current is not None and current.status == "started"
-
         try:
-            result = (
-                _simulator()
-                .submit(
-                    simulate,
-                    spec["circuit"],
-                    qubits=spec["qubits"],
-                    gateset=spec["gateset"],
-                    shots=spec["shots"],
-                    noise_model=spec["noise_model"],
-                    seed=spec.get("seed"),
-                    max_seconds=SIMULATION_BUDGET_SECONDS,
-                    keep_going=keep_going,
-                )
-                .result()
-            )
+            result = _simulator().submit(run).result()
         except SimulationAbandoned:
             return
         except SimulationFailure as exc:
-            self._finish(job_id, "failed", failure=(exc.code, exc.message), started=started)
+            self._finish(row.id, "failed", failure=(exc.code, exc.message), started=started)
             return
         except Exception as exc:
-            log.exception("simulation of job %s failed", job_id)
-            self._finish(job_id, "failed", failure=("SimulationError", str(exc)), started=started)
+            log.exception("simulation of job %s failed", row.id)
+            self._finish(row.id, "failed", failure=("SimulationError", str(exc)), started=started)
             return
         results: dict[str, Any] = {"probabilities": result.probabilities}
         if result.histogram is not None:
             results["histogram"] = result.histogram
         if result.shots is not None:
             results["shots"] = result.shots
-        self._finish(job_id, "completed", results=results, started=started)
+        self._finish(row.id, "completed", results=results, started=started)
 
     def _finish(
         self,

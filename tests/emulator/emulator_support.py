@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 
@@ -20,6 +21,13 @@ GHZ_INPUT: dict[str, Any] = {
         {"gate": "cnot", "controls": [0], "targets": [2]},
     ],
 }
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def circuit_job(circuit: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:

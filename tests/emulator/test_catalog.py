@@ -13,18 +13,15 @@ from ionq_emulator import catalog
 QPUS = ["qpu.aria-1", "qpu.aria-2", "qpu.forte-1", "qpu.forte-enterprise-1"]
 
 
-def test_backends_and_widths() -> None:
-    widths = {name: info.qubits for name, info in catalog.BACKENDS.items()}
-    assert widths == {
-        "simulator": 29,
-        "qpu.aria-1": 25,
-        "qpu.aria-2": 25,
-        "qpu.forte-1": 36,
-        "qpu.forte-enterprise-1": 36,
+def test_backends_widths_and_two_qubit_gates() -> None:
+    found = {b.name: (b.qubits, b.native_two_qubit_gate) for b in catalog.BACKENDS.values()}
+    assert found == {
+        "simulator": (29, None),
+        "qpu.aria-1": (25, "ms"),
+        "qpu.aria-2": (25, "ms"),
+        "qpu.forte-1": (36, "zz"),
+        "qpu.forte-enterprise-1": (36, "zz"),
     }
-    assert catalog.BACKENDS["qpu.aria-2"].native_two_qubit_gate == "ms"
-    assert catalog.BACKENDS["qpu.forte-1"].native_two_qubit_gate == "zz"
-    assert catalog.BACKENDS["simulator"].native_two_qubit_gate is None
 
 
 def test_every_backend_is_emulated_by_a_known_noise_model() -> None:

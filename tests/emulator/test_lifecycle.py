@@ -102,6 +102,15 @@ def test_delete_a_running_job(slow: Api) -> None:
     assert slow.get(f"/jobs/{job_id}").status_code == 404
 
 
+#: A multi-circuit job of three one-gate circuits on an emulated QPU (slow enough to catch).
+THREE_CHILD_QPU_JOB = {
+    "type": "ionq.multi-circuit.v1",
+    "backend": "qpu.forte-1",
+    "shots": 20,
+    "input": {"gateset": "qis", "circuits": [{"circuit": [{"gate": "x", "targets": [0]}]}] * 3},
+}
+
+
 def test_bulk_delete(slow: Api) -> None:
     ids = [
         slow.submit(circuit_job([{"gate": "x", "targets": [0]}], dry_run=True)) for _ in range(2)
@@ -112,13 +121,7 @@ def test_bulk_delete(slow: Api) -> None:
 
 
 def test_cancel_a_multi_circuit_parent_cancels_its_children(slow: Api) -> None:
-    body = {
-        "type": "ionq.multi-circuit.v1",
-        "backend": "qpu.forte-1",
-        "shots": 20,
-        "input": {"gateset": "qis", "circuits": [{"circuit": [{"gate": "x", "targets": [0]}]}] * 3},
-    }
-    parent_id = slow.submit(body)
+    parent_id = slow.submit(THREE_CHILD_QPU_JOB)
     assert slow.put(f"/jobs/{parent_id}/status/cancel").json()["status"] == "canceled"
     parent = slow.get(f"/jobs/{parent_id}").json()
     for child_id in parent["child_job_ids"]:
@@ -126,13 +129,7 @@ def test_cancel_a_multi_circuit_parent_cancels_its_children(slow: Api) -> None:
 
 
 def test_deleting_the_last_running_child_lets_its_parent_end(slow: Api) -> None:
-    body = {
-        "type": "ionq.multi-circuit.v1",
-        "backend": "qpu.forte-1",
-        "shots": 20,
-        "input": {"gateset": "qis", "circuits": [{"circuit": [{"gate": "x", "targets": [0]}]}] * 3},
-    }
-    parent_id = slow.submit(body)
+    parent_id = slow.submit(THREE_CHILD_QPU_JOB)
     children = slow.get(f"/jobs/{parent_id}").json()["child_job_ids"]
     for child_id in children[:2]:  # two workers: the third child waits for one of these
         slow.wait(child_id)

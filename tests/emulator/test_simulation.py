@@ -125,6 +125,10 @@ def test_each_qis_gate_is_exact_including_global_phase(name: str, ncontrols: int
         assert np.allclose(ours, reference.statevector(circuit, qubits=n), atol=1e-10), gate
 
 
+def test_the_qis_rule_table_names_exactly_the_gate_tables_qis_gates() -> None:
+    assert set(simulation._QIS_RULES) == set(GATE_NAMES["qis"])
+
+
 @pytest.mark.parametrize("name", sorted(GATE_NAMES["native"]))
 def test_each_native_gate_is_exact(name: str) -> None:
     rng = random.Random(name)

@@ -2,7 +2,7 @@
 
 It speaks IonQ's v0.4 REST API (``Client``, ``Job``), owns the IonQ gate vocabulary and JSON
 circuit format, and decodes results. The local emulator of the service is the ``ionq_emulator``
-package (``ionq_direct.emulator`` re-exports it).
+package (``ionq_direct.emulator`` re-exports it); the command line is ``ionq_direct_cli``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+import types
 from typing import Any
 
 import requests
@@ -21,6 +22,17 @@ GHZ_INPUT: dict[str, Any] = {
         {"gate": "cnot", "controls": [0], "targets": [2]},
     ],
 }
+
+
+def public_names(module: types.ModuleType, *packages: str) -> list[str]:
+    """Names without an underscore that ``module`` holds and that ``packages`` define."""
+    return sorted(
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_")
+        and not isinstance(value, types.ModuleType)
+        and getattr(value, "__module__", "").startswith(packages)
+    )
 
 
 def free_port() -> int:

@@ -28,13 +28,13 @@ def _print_json(data: Any, out: TextIO) -> None:
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_direct.demo import run_demo
+    from ionq_direct_cli.demo import run_demo
 
     return run_demo(out, shots=args.shots, seed=args.seed)
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_direct.emulator import serve
+    from ionq_emulator import serve
 
     serve(
         host=args.host,
@@ -48,7 +48,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_submit(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_direct.display import print_results, watch
+    from ionq_direct_cli.display import print_results, watch
 
     try:
         payload = json.loads(Path(args.file).read_text(encoding="utf-8"))
@@ -86,7 +86,7 @@ def _cmd_job(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_results(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_direct.display import print_results
+    from ionq_direct_cli.display import print_results
 
     job = _client(args).job(args.job_id)
     print_results(job, out, shots=args.shots)
@@ -182,7 +182,3 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

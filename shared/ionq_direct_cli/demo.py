@@ -9,10 +9,12 @@ probabilities, counts and cost — no account or network needed.
 from __future__ import annotations
 
 import copy
+import importlib.util
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from ionq_direct.client import Client
-from ionq_direct.display import print_results, watch
+from ionq_direct_cli.display import histogram, print_results, watch
 
 #: The direct-submission guide's job: a three-qubit GHZ state on the ideal simulator.
 GUIDE_JOB: dict[str, Any] = {
@@ -48,23 +50,11 @@ def _run(
     out.write(f"cost: {estimated.get('value')} {estimated.get('unit')} (emulated price model)\n")
 
 
-def _histogram_of(counts: dict[str, int], out: TextIO) -> None:
-    top = max(counts.values())
-    for key in sorted(counts):
-        bar = "#" * max(1, round(40 * counts[key] / top))
-        out.write(f"  {key:>7}  {counts[key]:>8}  {bar}\n")
-
-
 def _qiskit_demo(client: Client, out: TextIO, shots: int, seed: int) -> None:
-    title = "the same circuit in Qiskit: backend.run(transpile(qc, backend))"
-    try:
-        from qiskit import QuantumCircuit, transpile
+    from qiskit import QuantumCircuit, transpile
 
-        from qiskit_ionq_direct import IonQProvider
-    except ImportError:
-        out.write(f"\n== {title}: skipped (install ionq-direct[qiskit])\n")
-        return
-    out.write(f"\n== {title}\n")
+    from qiskit_ionq_direct import IonQProvider
+
     qc = QuantumCircuit(3, 3)
     qc.h(0)
     qc.cx(0, 1)
@@ -75,33 +65,44 @@ def _qiskit_demo(client: Client, out: TextIO, shots: int, seed: int) -> None:
     counts = job.result(timeout=_WAIT_SECONDS).get_counts()
     out.write(f"job {job.job_id()}: {job.status().name}\n")
     out.write(f"counts ({sum(counts.values())} shots, Qiskit keys: clbit 0 rightmost):\n")
-    _histogram_of(counts, out)
+    histogram({int(key, 2): n for key, n in counts.items()}, qc.num_clbits, out, label="count")
 
 
 def _cirq_demo(client: Client, out: TextIO, shots: int, seed: int) -> None:
-    title = "the same circuit in Cirq: Service().sampler().run(circuit)"
-    try:
-        import cirq
+    import cirq
 
-        from cirq_ionq_direct import Service
-    except ImportError:
-        out.write(f"\n== {title}: skipped (install ionq-direct[cirq])\n")
-        return
-    out.write(f"\n== {title}\n")
+    from cirq_ionq_direct import Service
+
     q = cirq.LineQubit.range(3)
     circuit = cirq.Circuit(
         [cirq.H(q[0]), cirq.CNOT(q[0], q[1]), cirq.CNOT(q[0], q[2]), cirq.measure(*q, key="ghz")]
     )
     sampler = Service(client=client).sampler(seed=seed)
     result = sampler.run(circuit, repetitions=shots)
-    histogram = result.histogram(key="ghz", fold_func=lambda bits: "".join(map(str, bits)))
-    out.write(f"counts ({sum(histogram.values())} repetitions, Cirq keys: q0 leftmost):\n")
-    _histogram_of(dict(histogram), out)
+    counts = result.histogram(key="ghz")  # big-endian integers: q0 is the leftmost bit
+    out.write(f"counts ({sum(counts.values())} repetitions, Cirq keys: q0 leftmost):\n")
+    histogram(dict(counts), len(q), out, label="count")
+
+
+#: The same circuit through each framework: (title, the framework's module and extra, runner).
+_FRAMEWORK_DEMOS: tuple[tuple[str, str, Callable[[Client, TextIO, int, int], None]], ...] = (
+    ("the same circuit in Qiskit: backend.run(transpile(qc, backend))", "qiskit", _qiskit_demo),
+    ("the same circuit in Cirq: Service().sampler().run(circuit)", "cirq", _cirq_demo),
+)
+
+
+def _framework_demos(client: Client, out: TextIO, shots: int, seed: int) -> None:
+    for title, framework, run in _FRAMEWORK_DEMOS:
+        if importlib.util.find_spec(framework) is None:
+            out.write(f"\n== {title}: skipped (install ionq-direct[{framework}])\n")
+            continue
+        out.write(f"\n== {title}\n")
+        run(client, out, shots, seed)
 
 
 def run_demo(out: TextIO, *, shots: int = 1000, seed: int = 7) -> int:
     """Run the demo against a fresh embedded emulator; returns an exit status."""
-    from ionq_direct.emulator import Emulator
+    from ionq_emulator import Emulator
 
     with Emulator(qpu_delay=_QPU_DELAY) as emulator:
         out.write(f"IonQ v0.4 emulator listening at {emulator.url}\n")
@@ -117,7 +118,6 @@ def run_demo(out: TextIO, *, shots: int = 1000, seed: int = 7) -> int:
         qpu["backend"] = "qpu.aria-1"
         qpu["name"] = "Hello many worlds on emulated Aria"
         _run(client, "the same job on an emulated qpu.aria-1", qpu, out, shots, seed)
-        _qiskit_demo(client, out, shots, seed)
-        _cirq_demo(client, out, shots, seed)
+        _framework_demos(client, out, shots, seed)
     out.write("\nResult keys are decimal integers with qubit 0 as the least significant bit.\n")
     return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,10 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from emulator_support import free_port
 
-from ionq_direct.cli import main
-from ionq_direct.demo import GUIDE_JOB
-from ionq_direct.emulator import Emulator
+from ionq_direct_cli.cli import main
+from ionq_direct_cli.demo import GUIDE_JOB
+from ionq_emulator import Emulator
 
 
 @pytest.fixture(scope="module")
@@ -160,16 +160,10 @@ def test_demo_runs_raw_json_qiskit_and_cirq_on_the_embedded_emulator() -> None:
         assert keys == {"000", "111"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_answers_over_http_with_the_given_key(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     db = tmp_path / "served.sqlite3"
-    command = [sys.executable, "-m", "ionq_direct.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "ionq_direct_cli", "serve", "--port", str(port)]
     command += ["--db", str(db), "--api-key", "served-key"]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)

@@ -44,7 +44,11 @@ def _width(job: Job) -> int:
 
 
 def histogram(values: Mapping[int, float], width: int, out: TextIO, *, label: str) -> None:
-    """Print ``{outcome: value}`` as bars, outcomes as bitstrings with qubit 0 rightmost."""
+    """Print ``{outcome: value}`` as bars, each outcome as a ``width``-bit binary numeral.
+
+    The numeral reads most significant bit first: for IonQ keys (qubit 0 least significant)
+    qubit 0 is the rightmost bit; for Cirq's big-endian keys the first qubit is the leftmost.
+    """
     if not values:
         out.write("  (empty)\n")
         return

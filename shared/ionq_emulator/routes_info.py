@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ionq_emulator import catalog
+from ionq_emulator.bodies import SESSION_MESSAGES, CreateSessionRequest, parse
 from ionq_emulator.deps import Filters, Paging, Service, Who, read_json
 from ionq_emulator.errors import bad_request, not_found
 from ionq_emulator.service import PROJECT_ID
@@ -85,52 +86,14 @@ def whoami(who: Who) -> dict[str, Any]:
     return {"key_id": who.key_id, "key_name": who.key_name, "project_id": PROJECT_ID}
 
 
-def _int_setting(settings: dict[str, Any], key: str) -> None:
-    value = settings.get(key)
-    if key in settings and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-        raise bad_request(f"settings.{key}", f'"settings.{key}" must be a positive integer.')
-
-
-def _session_settings(raw: object) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise bad_request("settings", '"settings" must be an object.')
-    for key in raw:
-        if key not in ("job_count_limit", "duration_limit_min", "cost_limit"):
-            raise bad_request(f"settings.{key}", f'"settings.{key}" is not allowed.')
-    _int_setting(raw, "job_count_limit")
-    _int_setting(raw, "duration_limit_min")
-    if "cost_limit" in raw:
-        limit = raw["cost_limit"]
-        if (
-            not isinstance(limit, dict)
-            or not isinstance(limit.get("unit"), str)
-            or not isinstance(limit.get("value"), (int, float))
-            or isinstance(limit.get("value"), bool)
-            or set(limit) - {"unit", "value"}
-        ):
-            raise bad_request(
-                "settings.cost_limit",
-                '"settings.cost_limit" must be {"unit": str, "value": number}.',
-            )
-    return dict(raw)
-
-
 @router.post("/sessions", status_code=201)
 async def create_session(request: Request, who: Who, service: Service) -> JSONResponse:
     """Open a session (201)."""
     body = await read_json(request)
-    if not isinstance(body, dict):
-        raise bad_request("body", "The request body must be a JSON object.")
-    for key in body:
-        if key not in ("backend", "settings"):
-            raise bad_request(key, f'"{key}" is not allowed.')
-    backend = body.get("backend")
-    if not isinstance(backend, str) or backend not in catalog.BACKENDS:
-        raise bad_request("backend", '"backend" must name a known backend.')
-    settings = _session_settings(body.get("settings"))
-    record = await run_in_threadpool(service.create_session, backend, settings, who)
+    parsed = parse(CreateSessionRequest, body, SESSION_MESSAGES, root_key="body")
+    # The settings are stored as sent (key order and number types kept), as before the model.
+    settings = dict(body.get("settings") or {})
+    record = await run_in_threadpool(service.create_session, parsed.backend, settings, who)
     return JSONResponse(record, status_code=201)
 
 

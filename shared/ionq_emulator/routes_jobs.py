@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ionq_direct.limits import MAX_SHOTS
 from ionq_direct.payload import SINGLE_CIRCUIT
 from ionq_emulator import catalog, pricing
+from ionq_emulator.bodies import IDS_MESSAGES, JobsBulkOperationRequest, parse
 from ionq_emulator.deps import Filters, Paging, Service, Who, read_json
 from ionq_emulator.errors import bad_request
 from ionq_emulator.service import PROJECT_ID, EmulatorService
@@ -23,10 +24,7 @@ JobAction = Callable[[EmulatorService, str], dict[str, Any]]
 
 async def _ids(request: Request) -> list[str]:
     body = await read_json(request)
-    ids = body.get("ids") if isinstance(body, dict) else None
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise bad_request("ids", '"ids" must be a list of job ids.')
-    return ids
+    return parse(JobsBulkOperationRequest, body, IDS_MESSAGES, root_key="ids").ids
 
 
 @router.post("/jobs", status_code=201)

@@ -9,7 +9,6 @@ harness points the environment at the emulator the way each peer reads it: ``ION
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,12 +25,6 @@ PEER_ENV = (
     "CIRQ_IONQ_REMOTE_HOST",
     "IONQ_REMOTE_HOST",
 )
-
-
-def host_of(url: str) -> str:
-    """``scheme://host:port`` of a base URL, as cirq-ionq users give ``remote_host``."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,8 @@ from ionq_direct.emulator import Emulator
 from qiskit_ionq_direct import IonQProvider
 
 SHOTS = 1000
+#: A loopback port nothing listens on: a URL that must not be the one used.
+DEAD_URL = "http://127.0.0.1:9/v0.4"
 
 
 def bell() -> QuantumCircuit:
@@ -136,7 +138,7 @@ def test_env_url_precedence(clean_env: pytest.MonkeyPatch, emulator: Emulator) -
     # qiskit-ionq's order: QISKIT_IONQ_API_URL, then IONQ_API_URL.
     clean_env.setenv("IONQ_API_KEY", emulator.api_key)
     clean_env.setenv("QISKIT_IONQ_API_URL", emulator.url)
-    clean_env.setenv("IONQ_API_URL", "http://127.0.0.1:9/v0.4")
+    clean_env.setenv("IONQ_API_URL", DEAD_URL)
     provider = IonQProvider()
     counts = provider.get_backend("ionq_simulator").run(bell(), shots=SHOTS).result().get_counts()
     assert_bell_counts(counts)

@@ -1,0 +1,180 @@
+"""Third-party Qiskit tools that drive any ``BackendV2``, run on our backend and the emulator.
+
+qiskit-experiments, ``plot_gate_map`` and ``AerSimulator.from_backend`` take a backend and
+expect Qiskit's conventions of it: the standard run options (``meas_level`` ...), a coupling map,
+a Target whose instructions carry errors and durations, and a width the backend can really run.
+Calls that fail today are ``xfail(strict=True)`` with their cause.
+"""
+
+from __future__ import annotations
+
+import pytest
+from qiskit import QuantumCircuit
+from qiskit.providers import BackendV2
+from qiskit.quantum_info import Statevector, state_fidelity
+
+from ionq_direct.emulator import Emulator
+from qiskit_ionq_direct import IonQProvider
+
+
+@pytest.fixture
+def provider(clean_env: pytest.MonkeyPatch, emulator: Emulator) -> IonQProvider:
+    return IonQProvider(emulator.api_key, emulator.url)
+
+
+@pytest.fixture(params=["ideal", "aria-1"])
+def backend(request: pytest.FixtureRequest, provider: IonQProvider) -> BackendV2:
+    """The ideal simulator, and the simulator with the aria-1 noise model."""
+    if request.param == "ideal":
+        return provider.get_backend("ionq_simulator")
+    return provider.get_backend("ionq_simulator", noise_model=request.param)
+
+
+def one_x() -> QuantumCircuit:
+    qc = QuantumCircuit(1, 1)
+    qc.x(0)
+    qc.measure(0, 0)
+    return qc
+
+
+# Qiskit's standard run options -----------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="unknown run option 'meas_level' (classified is IonQ's only)"
+)
+def test_meas_level_classified_accepted(provider: IonQProvider) -> None:
+    backend = provider.get_backend("ionq_simulator")
+    counts = backend.run(one_x(), shots=10, meas_level=2).result().get_counts()
+    assert counts == {"1": 10}
+
+
+def test_meas_level_kerneled_refused_clearly(provider: IonQProvider) -> None:
+    backend = provider.get_backend("ionq_simulator")
+    with pytest.raises(ValueError, match="meas_level"):
+        backend.run(one_x(), shots=10, meas_level=1)
+
+
+@pytest.mark.xfail(strict=True, reason="unknown run option 'meas_return'")
+def test_meas_return_with_classified_accepted(provider: IonQProvider) -> None:
+    backend = provider.get_backend("ionq_simulator")
+    counts = backend.run(one_x(), shots=10, meas_level=2, meas_return="single").result()
+    assert counts.get_counts() == {"1": 10}
+
+
+@pytest.mark.xfail(strict=True, reason="unknown run option 'init_qubits' (IonQ always resets)")
+def test_init_qubits_true_accepted(provider: IonQProvider) -> None:
+    backend = provider.get_backend("ionq_simulator")
+    assert backend.run(one_x(), shots=10, init_qubits=True).result().get_counts() == {"1": 10}
+
+
+def test_job_error_carries_a_message(provider: IonQProvider) -> None:
+    # A job the service fails (too wide for the noise model) must say why.
+    qc = QuantumCircuit(28, 1)
+    qc.x(27)
+    qc.measure(27, 0)
+    job = provider.get_backend("ionq_simulator", noise_model="aria-1").run(qc, shots=10)
+    with pytest.raises(Exception) as info:
+        job.result()
+    assert str(info.value).strip()
+
+
+# Backend shape: width, coupling map, characterization ------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a noise-model backend reports 29 qubits; the aria-1 model stops at 25"
+)
+def test_noise_model_backend_width(provider: IonQProvider) -> None:
+    assert provider.get_backend("ionq_simulator", noise_model="aria-1").num_qubits == 25
+
+
+@pytest.mark.xfail(strict=True, reason="coupling_map is None (Target has global instructions)")
+def test_plot_gate_map(provider: IonQProvider) -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from qiskit.visualization import plot_gate_map
+
+    figure = plot_gate_map(provider.get_backend("ionq_qpu.aria-1"))
+    assert figure is not None
+
+
+@pytest.mark.xfail(strict=True, reason="coupling_map is None, so from_backend cannot list edges")
+def test_aer_from_backend_is_noisy(provider: IonQProvider) -> None:
+    from qiskit import transpile
+    from qiskit_aer import AerSimulator
+
+    simulator = AerSimulator.from_backend(provider.get_backend("ionq_qpu.aria-1"))
+    qc = QuantumCircuit(2, 2)
+    for _ in range(40):
+        qc.cx(0, 1)
+    qc.measure([0, 1], [0, 1])
+    counts = simulator.run(transpile(qc, simulator), shots=2000, seed_simulator=1).result()
+    # 40 CNOTs at aria-1's two-qubit error flip a visible share of the shots.
+    assert counts.get_counts().get("00", 0) < 1900
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the Target carries no error/duration from the latest characterization"
+)
+def test_target_carries_characterization(provider: IonQProvider) -> None:
+    target = provider.get_backend("ionq_qpu.aria-1").target
+    two_qubit = next(name for name in ("cx", "rzz", "ms", "zz") if name in target)
+    props = target[two_qubit][(0, 1)]
+    assert props is not None and props.error is not None and 0 < props.error < 0.1
+    assert props.duration is not None and props.duration > 0
+
+
+# qiskit-experiments ----------------------------------------------------------------------
+
+EXPERIMENTS_REASON = (
+    "qiskit-experiments sends meas_level=2, which the backend refuses (the job then ends in ERROR "
+    "with qiskit-ibm-runtime's empty local message); on aria-1 the 29-qubit width also fails"
+)
+
+
+def _run(experiment, backend: BackendV2):  # type: ignore[no-untyped-def]
+    data = experiment.run(backend, shots=400, seed_simulator=1).block_for_results(timeout=300)
+    assert data.status().name == "DONE", data.errors()
+    return data
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
+def test_standard_rb(backend: BackendV2) -> None:
+    library = pytest.importorskip("qiskit_experiments.library")
+    data = _run(library.StandardRB([0], lengths=[1, 50, 200], num_samples=3, seed=1), backend)
+    epc = data.analysis_results("EPC", dataframe=True).iloc[0].value.nominal_value
+    assert 0 <= epc < 0.01
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
+def test_state_tomography(backend: BackendV2) -> None:
+    library = pytest.importorskip("qiskit_experiments.library")
+    prep = QuantumCircuit(1)
+    prep.h(0)
+    data = _run(library.StateTomography(prep), backend)
+    state = data.analysis_results("state", dataframe=True).iloc[0].value
+    assert state_fidelity(state, Statevector(prep)) > 0.95
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
+def test_local_readout_error(backend: BackendV2) -> None:
+    library = pytest.importorskip("qiskit_experiments.library")
+    data = _run(library.LocalReadoutError([0]), backend)
+    mitigator = data.analysis_results("Local Readout Mitigator", dataframe=True).iloc[0].value
+    matrix = mitigator.assignment_matrix(0)
+    assert matrix[0, 0] > 0.95 and matrix[1, 1] > 0.95
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
+def test_t1(backend: BackendV2) -> None:
+    library = pytest.importorskip("qiskit_experiments.library")
+    data = _run(library.T1([0], delays=[1e-6, 1e-5, 1e-4]), backend)
+    # Neither simulator relaxes qubits while idle, so no decay is fitted; the run completes.
+    assert len(data.data()) == 3

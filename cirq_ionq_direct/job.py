@@ -6,7 +6,7 @@ seed), so a job fetched later by id reads back the same records as the run that 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import cirq
 
@@ -63,8 +63,7 @@ class CirqJob:
         Raises:
             InvalidInputError: the job carries no Cirq measurement layout.
         """
-        metadata = job.record.get("metadata")
-        metadata = metadata if isinstance(metadata, Mapping) else {}
+        metadata = job.info.metadata
         text = metadata.get(LAYOUT_METADATA_KEY)
         if not isinstance(text, str):
             raise InvalidInputError(
@@ -153,7 +152,7 @@ class CirqJob:
     def _shots(self) -> int:
         if self._repetitions is not None:
             return self._repetitions
-        shots = self._job.record.get("shots")
-        if not isinstance(shots, int) or isinstance(shots, bool):
+        shots = self._job.info.shots
+        if shots is None:
             raise InvalidInputError(f"job {self.id} does not record its shots")
         return shots

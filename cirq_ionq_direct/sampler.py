@@ -41,6 +41,7 @@ from ionq_direct.errors import InvalidInputError
 from ionq_direct.limits import MAX_SHOTS, MAX_SIMULATOR_QUBITS
 from ionq_direct.metadata import SEED_METADATA_KEY
 from ionq_direct.payload import PreparedJob, build_jobs
+from ionq_direct.records import is_simulator
 
 __all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout"]
 
@@ -256,8 +257,7 @@ class Sampler(cirq.Sampler):
             # cirq's normalization knows only Python ints; numpy integers are common too.
             repetitions = [repetitions] * len(programs)
         sweeps, counts = self._normalize_batch_args(programs, params_list, repetitions)
-        simulator = self._target == "simulator" or self._target.startswith("simulator.")
-        max_qubits = MAX_SIMULATOR_QUBITS if simulator else None
+        max_qubits = MAX_SIMULATOR_QUBITS if is_simulator(self._target) else None
         circuits: list[Circuit] = []
         layouts: list[Layout] = []
         resolvers: list[cirq.ParamResolver] = []

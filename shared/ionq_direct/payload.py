@@ -27,9 +27,10 @@ from ionq_direct.limits import (
     MIN_DEBIASING_SHOTS,
 )
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.records import CIRCUIT_TYPE, MULTI_CIRCUIT_TYPE, is_simulator
 
-SINGLE_CIRCUIT = "ionq.circuit.v1"
-MULTI_CIRCUIT = "ionq.multi-circuit.v1"
+SINGLE_CIRCUIT = CIRCUIT_TYPE
+MULTI_CIRCUIT = MULTI_CIRCUIT_TYPE
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _TOKEN_LENGTH = len(uuid.uuid4().hex)
@@ -56,10 +57,6 @@ class PreparedJob:
 def _dumps(value: object) -> bytes:
     # Bodies are built from trees we validated (numbers finite), so the fast encoder is safe.
     return _json.dumps(value)
-
-
-def _is_simulator(backend: str) -> bool:
-    return backend == "simulator" or backend.startswith("simulator.")
 
 
 def _integer(value: object) -> object:
@@ -111,7 +108,7 @@ def _check_settings(
         mitigation["debiasing"] = debiasing
     effective = mitigation.get("debiasing") if mitigation else None
     if effective is not None and effective is not False:
-        if _is_simulator(backend):
+        if is_simulator(backend):
             raise InvalidInputError(
                 f"debiasing is not available on the {backend!r} backend; drop debiasing= or "
                 "choose a QPU backend"
@@ -165,7 +162,7 @@ def _envelope(
             raise InvalidInputError(
                 f"noise_model must be a model name such as 'aria-1' or 'ideal', got {noise_model!r}"
             )
-        if not _is_simulator(backend):
+        if not is_simulator(backend):
             raise InvalidInputError(
                 f"noise models run only on the simulator, not {backend!r}; use "
                 "backend='simulator' or drop noise_model"

@@ -14,8 +14,6 @@ job's metadata; a sampler built with the same seed reproduces the same records.
 
 from __future__ import annotations
 
-import math
-import operator
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -35,10 +33,10 @@ from cirq_ionq_direct.results import (
     encode_params,
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
-from ionq_direct import Client
+from ionq_direct import Client, options
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.limits import MAX_SHOTS, MAX_SIMULATOR_QUBITS
+from ionq_direct.limits import MAX_SIMULATOR_QUBITS
 from ionq_direct.metadata import SEED_METADATA_KEY
 from ionq_direct.payload import PreparedJob, build_jobs
 from ionq_direct.records import is_simulator
@@ -63,22 +61,12 @@ class _Part:
 
 
 def check_repetitions(repetitions: object) -> int:
-    """``repetitions`` as an int in 1..1,000,000.
+    """``repetitions`` as an int in 1..1,000,000 (the core's shots check).
 
     Raises:
         InvalidInputError: not an integer, or out of range.
     """
-    if isinstance(repetitions, (bool, np.bool_)):
-        raise InvalidInputError("repetitions must be an integer, got a bool")
-    try:
-        value = operator.index(repetitions)  # type: ignore[arg-type]
-    except TypeError:
-        raise InvalidInputError(f"repetitions must be an integer, got {repetitions!r}") from None
-    if not 1 <= value <= MAX_SHOTS:
-        raise InvalidInputError(
-            f"repetitions must be from 1 to {MAX_SHOTS:,} (IonQ's shot limit), got {value}"
-        )
-    return value
+    return options.check_shots(repetitions, "repetitions")
 
 
 def check_target(target: object) -> str:
@@ -101,25 +89,13 @@ def check_target(target: object) -> str:
 def check_timeout(timeout: object) -> float | None:
     """``timeout`` as seconds to wait, ``None`` (or infinity) for as long as it takes.
 
-    Checked when a sampler is made, so a bad value raises before any job is sent.
+    Checked when a sampler is made (with the core's timeout check), so a bad value raises
+    before any job is sent.
 
     Raises:
         InvalidInputError: not a number, negative, or NaN.
     """
-    if timeout is None:
-        return None
-    if isinstance(timeout, (bool, np.bool_)) or not isinstance(
-        timeout, (int, float, np.integer, np.floating)
-    ):
-        raise InvalidInputError(
-            f"timeout must be a non-negative number of seconds or None, got {timeout!r}"
-        )
-    value = float(timeout)
-    if math.isnan(value) or value < 0:
-        raise InvalidInputError(
-            f"timeout must be a non-negative number of seconds or None, got {timeout!r}"
-        )
-    return None if math.isinf(value) else value
+    return options.check_timeout(timeout)
 
 
 class Sampler(cirq.Sampler):

@@ -8,7 +8,6 @@ seed and the circuits' layouts in the job metadata, and returns an :class:`IonQJ
 from __future__ import annotations
 
 import functools
-import math
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,8 +20,9 @@ from qiskit.transpiler import Target
 from ionq_direct.circuit import Circuit, check_metadata
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.limits import MAX_CIRCUITS_PER_JOB, MAX_SHOTS
+from ionq_direct.limits import MAX_CIRCUITS_PER_JOB
 from ionq_direct.metadata import SEED_METADATA_KEY
+from ionq_direct.options import check_seed, check_shots, check_timeout
 from ionq_direct.payload import PreparedJob, build_jobs
 from qiskit_ionq_direct.job import IonQJob
 from qiskit_ionq_direct.result import CircuitLayout, encode_layouts
@@ -291,28 +291,13 @@ def _check_options(options: Mapping[str, Any]) -> None:
     _check_values(options)
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-
 def _check_values(options: Mapping[str, Any]) -> None:
     """Check the values whose meaning is the backend's own (the payload checks the rest)."""
-    shots = options.get("shots")
-    if shots is not None and not (_is_int(shots) and 1 <= shots <= MAX_SHOTS):
-        raise InvalidInputError(f"shots must be an integer from 1 to {MAX_SHOTS:,}, got {shots!r}")
-    seed = options.get("seed_simulator")
-    if seed is not None and not (_is_int(seed) and seed >= 0):
-        raise InvalidInputError(f"seed_simulator must be a non-negative int, got {seed!r}")
-    timeout = options.get("timeout")
-    if timeout is not None and not (
-        isinstance(timeout, int | float | np.integer | np.floating)
-        and not isinstance(timeout, bool)
-        and timeout >= 0
-        and not math.isnan(timeout)
-    ):
-        raise InvalidInputError(
-            f"timeout must be a non-negative number of seconds, got {timeout!r}"
-        )
+    if options.get("shots") is not None:
+        check_shots(options["shots"])
+    if options.get("seed_simulator") is not None:
+        check_seed(options["seed_simulator"], "seed_simulator")
+    check_timeout(options.get("timeout"))
     memory = options.get("memory", False)
     if not isinstance(memory, bool | np.bool_):
         raise InvalidInputError(f"memory must be True or False, got {memory!r}")

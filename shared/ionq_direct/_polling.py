@@ -9,13 +9,13 @@ sleep ever runs past the deadline, so ``wait(timeout=...)`` always ends on time.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ionq_direct._constants import POLL_FACTOR, POLL_INITIAL, POLL_MAX_QPU, POLL_MAX_SIMULATOR
-from ionq_direct.errors import InvalidInputError, JobTimeoutError
+from ionq_direct.errors import JobTimeoutError
+from ionq_direct.options import check_timeout
 from ionq_direct.records import JobRecord, is_simulator, predicted_wait_seconds
 
 #: Sleep and clock used by :func:`wait_for`; tests replace them to run without waiting.
@@ -64,10 +64,7 @@ def wait_for(
     Raises:
         JobTimeoutError: the deadline passed first.
     """
-    if timeout == math.inf:
-        timeout = None
-    if timeout is not None and (math.isnan(timeout) or timeout < 0):
-        raise InvalidInputError(f"timeout must be a non-negative number of seconds, got {timeout}")
+    timeout = check_timeout(timeout)
     deadline = None if timeout is None else _clock() + timeout
     base = POLL_INITIAL
     delay = POLL_INITIAL

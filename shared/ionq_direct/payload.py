@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from ionq_direct import _json
 from ionq_direct.circuit import Circuit, check_metadata, check_name
 from ionq_direct.errors import InvalidInputError
@@ -23,16 +21,15 @@ from ionq_direct.limits import (
     MAX_BODY_BYTES,
     MAX_CIRCUITS_PER_JOB,
     MAX_GATES_PER_JOB,
-    MAX_SHOTS,
     MIN_DEBIASING_SHOTS,
 )
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.options import check_flag, check_noise, check_shots
 from ionq_direct.records import CIRCUIT_TYPE, MULTI_CIRCUIT_TYPE, is_simulator
 
 SINGLE_CIRCUIT = CIRCUIT_TYPE
 MULTI_CIRCUIT = MULTI_CIRCUIT_TYPE
 
-_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _TOKEN_LENGTH = len(uuid.uuid4().hex)
 
 
@@ -57,17 +54,6 @@ class PreparedJob:
 def _dumps(value: object) -> bytes:
     # Bodies are built from trees we validated (numbers finite), so the fast encoder is safe.
     return _json.dumps(value)
-
-
-def _integer(value: object) -> object:
-    """A NumPy integer as a Python int (a plain JSON number); anything else unchanged."""
-    return int(value) if isinstance(value, np.integer) else value
-
-
-def _check_bool(value: object, what: str) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidInputError(f"{what} must be True, False or None, got {value!r}")
-    return value
 
 
 def _check_settings(
@@ -142,14 +128,8 @@ def _envelope(
             f"got {backend!r}"
         )
     fields: dict[str, Any] = {"backend": backend}
-    shots = _integer(shots)  # type: ignore[assignment]
-    noise_seed = _integer(noise_seed)  # type: ignore[assignment]
     if shots is not None:
-        if not isinstance(shots, int) or isinstance(shots, bool) or not 1 <= shots <= MAX_SHOTS:
-            raise InvalidInputError(
-                f"shots must be an integer from 1 to {MAX_SHOTS:,}, got {shots!r}"
-            )
-        fields["shots"] = shots
+        shots = fields["shots"] = check_shots(shots)
     if name is not None:
         fields["name"] = check_name(name, "job name")
     user_metadata = {} if metadata is None else check_metadata(metadata, "metadata")
@@ -157,38 +137,15 @@ def _envelope(
         raise InvalidInputError(
             f"metadata key {CLIENT_TOKEN_KEY!r} is reserved for the client token; rename it"
         )
-    if noise_model is not None:
-        if not isinstance(noise_model, str) or not noise_model:
-            raise InvalidInputError(
-                f"noise_model must be a model name such as 'aria-1' or 'ideal', got {noise_model!r}"
-            )
-        if not is_simulator(backend):
-            raise InvalidInputError(
-                f"noise models run only on the simulator, not {backend!r}; use "
-                "backend='simulator' or drop noise_model"
-            )
-        noise: dict[str, Any] = {"model": noise_model}
-        if noise_seed is not None:
-            if (
-                not isinstance(noise_seed, int)
-                or isinstance(noise_seed, bool)
-                or not _INT32_MIN <= noise_seed <= _INT32_MAX
-            ):
-                raise InvalidInputError(
-                    f"noise_seed must be a 32-bit signed integer, got {noise_seed!r}"
-                )
-            noise["seed"] = noise_seed
+    noise = check_noise(backend, noise_model, noise_seed)
+    if noise is not None:
         fields["noise"] = noise
-    elif noise_seed is not None:
-        raise InvalidInputError(
-            "noise_seed needs noise_model; pass noise_model='aria-1' (or another model) too"
-        )
     settings = _check_settings(
-        extra_settings, _check_bool(debiasing, "debiasing"), backend=backend, shots=shots
+        extra_settings, check_flag(debiasing, "debiasing"), backend=backend, shots=shots
     )
     if settings is not None:
         fields["settings"] = settings
-    if _check_bool(dry_run, "dry_run") is not None:
+    if check_flag(dry_run, "dry_run") is not None:
         fields["dry_run"] = dry_run
     if session_id is not None:
         if not isinstance(session_id, str) or not session_id:
@@ -518,7 +475,7 @@ def build_jobs(
         extra_settings=extra_settings,
     )
     _check_circuits(circuits)
-    multi = _check_bool(multi_circuit, "multi_circuit")
+    multi = check_flag(multi_circuit, "multi_circuit")
     if multi is None:
         multi = len(circuits) > 1
     if multi:

@@ -26,24 +26,27 @@ import numpy as np
 from cirq_ionq_direct.job import CirqJob
 from cirq_ionq_direct.results import (
     LAYOUT_METADATA_KEY,
-    MAX_METADATA_VALUE,
     PARAMS_METADATA_KEY,
     Layout,
-    encode_layouts,
-    encode_params,
+    layouts_metadata,
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
 from ionq_direct import Client, options
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.limits import MAX_SIMULATOR_QUBITS
-from ionq_direct.metadata import SEED_METADATA_KEY
-from ionq_direct.payload import PreparedJob, build_jobs
+from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
+from ionq_direct.payload import JobPart, PreparedJob, build_jobs
 from ionq_direct.records import is_simulator
 
 __all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout"]
 
-_RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY, PARAMS_METADATA_KEY)
+#: Metadata keys a run writes itself; the ``metadata`` option may not use them.
+_RESERVED = {
+    **RESERVED_KEYS,
+    LAYOUT_METADATA_KEY: "the circuits' measurement layouts",
+    PARAMS_METADATA_KEY: "the circuits' parameter values",
+}
 #: IonQ backend names: ``simulator`` or ``qpu.<system>`` (lower case), e.g. ``qpu.aria-1``.
 _TARGET = re.compile(r"(simulator|qpu)(\.[a-z0-9][a-z0-9._-]*)?")
 
@@ -132,9 +135,7 @@ class Sampler(cirq.Sampler):
         session_id: str | None = None,
     ) -> None:
         if metadata is not None:
-            reserved = [key for key in _RESERVED if key in metadata]
-            if reserved:
-                raise InvalidInputError(f"metadata keys {reserved} are reserved; rename them")
+            check_reserved(metadata, "metadata", _RESERVED)
         target = check_target(target)
         self._client = client
         self._target = target
@@ -263,8 +264,6 @@ class Sampler(cirq.Sampler):
                     [layouts[p] for p in positions],
                     [resolvers[p] for p in positions],
                     positions,
-                    0,
-                    len(positions),
                     count,
                     seed,
                 )
@@ -277,35 +276,39 @@ class Sampler(cirq.Sampler):
         layouts: list[Layout],
         params: list[cirq.ParamResolver],
         positions: list[int],
-        start: int,
-        stop: int,
         repetitions: int,
         seed: int,
     ) -> list[_Part]:
-        """Job bodies for ``circuits[start:stop]``, each carrying its own circuits' layouts."""
-        metadata = {**self._metadata, SEED_METADATA_KEY: str(seed)}
-        text = encode_layouts(layouts[start:stop], start)
-        if len(text) <= MAX_METADATA_VALUE:
-            metadata[LAYOUT_METADATA_KEY] = text
-        values = encode_params(params[start:stop])
-        if values is not None and len(values) <= MAX_METADATA_VALUE:
-            metadata[PARAMS_METADATA_KEY] = values
+        """Job bodies for ``circuits``, each carrying its own circuits' layouts and values."""
+        max_keys = keys_left(len(self._metadata) + 1)  # beside the caller's keys and the seed
+
+        def part_metadata(part: JobPart) -> dict[str, str]:
+            first, last = part.circuits.start, part.circuits.stop
+            return {
+                SEED_METADATA_KEY: str(seed),
+                **layouts_metadata(
+                    layouts[first:last], first, params[first:last], max_keys=max_keys
+                ),
+            }
+
         jobs = build_jobs(
-            circuits[start:stop], shots=repetitions, metadata=metadata, **self._options
+            circuits,
+            shots=repetitions,
+            metadata=self._metadata,
+            part_metadata=part_metadata,
+            **self._options,
         )
-        if len(jobs) == 1:
-            part = _Part(
-                jobs[0], positions[start:stop], layouts[start:stop], repetitions, seed, start
+        return [
+            _Part(
+                job,
+                positions[job.circuits.start : job.circuits.stop],
+                layouts[job.circuits.start : job.circuits.stop],
+                repetitions,
+                seed,
+                job.circuits.start,
             )
-            return [part]
-        # Split at the API limits: rebuild each part so its metadata names only its circuits.
-        parts: list[_Part] = []
-        for job in jobs:
-            first, last = start + job.circuits.start, start + job.circuits.stop
-            parts.extend(
-                self._prepare(circuits, layouts, params, positions, first, last, repetitions, seed)
-            )
-        return parts
+            for job in jobs
+        ]
 
     def _send(
         self, parts: list[_Part], resolvers: list[cirq.ParamResolver]

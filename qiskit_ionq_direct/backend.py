@@ -21,11 +21,11 @@ from ionq_direct.circuit import Circuit, check_metadata
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.limits import MAX_CIRCUITS_PER_JOB
-from ionq_direct.metadata import SEED_METADATA_KEY
+from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
 from ionq_direct.options import check_seed, check_shots, check_timeout
-from ionq_direct.payload import PreparedJob, build_jobs
+from ionq_direct.payload import JobPart, PreparedJob, build_jobs
 from qiskit_ionq_direct.job import IonQJob
-from qiskit_ionq_direct.result import CircuitLayout, encode_layouts
+from qiskit_ionq_direct.result import LAYOUT_METADATA_KEY, CircuitLayout, encode_layouts
 from qiskit_ionq_direct.target import GATESETS, NATIVE_TWO_QUBIT_GATES, build_target
 from qiskit_ionq_direct.translate import to_ionq
 from qiskit_ionq_direct.transpiler import TRANSLATION_PLUGIN, add_equivalences, native_pass_manager
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["IonQBackend"]
 
 _INT32_MAX = 2**31 - 1
+#: Metadata keys a run writes itself; the ``metadata`` option may not use them.
+_RESERVED = {**RESERVED_KEYS, LAYOUT_METADATA_KEY: "the circuits' result layouts"}
 
 
 @functools.cache
@@ -236,48 +238,39 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
     ) -> list[tuple[PreparedJob, list[CircuitLayout]]]:
         """The job bodies, each with the layouts (and seed) of the circuits it carries."""
         user = {} if opts["metadata"] is None else check_metadata(opts["metadata"])
+        check_reserved(user, "metadata", _RESERVED)
         seed = opts["seed_simulator"]
         seed = secrets.randbits(62) if seed is None else int(seed)
         noise_model = opts["noise_model"]
         noise_seed = opts["noise_seed"]
         if noise_seed is None and noise_model not in (None, "ideal"):
             noise_seed = seed % _INT32_MAX
-        common: dict[str, Any] = {
-            "backend": self.name,
-            "shots": opts["shots"],
-            "name": opts["job_name"],
-            "noise_model": noise_model,
-            "noise_seed": noise_seed,
-            "debiasing": opts["debiasing"],
-            "dry_run": opts["dry_run"] or None,
-            "session_id": opts["session_id"],
-            "extra_settings": opts["extra_settings"],
-        }
+        max_keys = keys_left(len(user) + 1)  # beside the caller's keys and the seed
 
-        def metadata(part: range, part_seed: int) -> dict[str, str]:
+        def part_metadata(part: JobPart) -> dict[str, str]:
+            # Split parts sample with consecutive seeds; a single job with the seed itself.
+            part_seed = seed if part.number == 0 else (seed + part.number) % 2**62
+            carried = layouts[part.circuits.start : part.circuits.stop]
             return {
-                **user,
                 SEED_METADATA_KEY: str(part_seed),
-                **encode_layouts(layouts[part.start : part.stop], self._gateset),
+                **encode_layouts(carried, self._gateset, max_keys=max_keys),
             }
 
-        whole = range(len(circuits))
-        first = build_jobs(circuits, metadata=metadata(whole, seed), **common)
-        if len(first) == 1:
-            return [(first[0], layouts)]
-        out: list[tuple[PreparedJob, list[CircuitLayout]]] = []
-        for number, job in enumerate(first):
-            part = job.circuits
-            part_seed = (seed + number) % 2**62
-            for sub in build_jobs(
-                circuits[part.start : part.stop],
-                metadata=metadata(part, part_seed),
-                multi_circuit=job.type != "ionq.circuit.v1",
-                **common,
-            ):
-                offset = range(part.start + sub.circuits.start, part.start + sub.circuits.stop)
-                out.append((sub, layouts[offset.start : offset.stop]))
-        return out
+        jobs = build_jobs(
+            circuits,
+            backend=self.name,
+            shots=opts["shots"],
+            name=opts["job_name"],
+            metadata=user,
+            noise_model=noise_model,
+            noise_seed=noise_seed,
+            debiasing=opts["debiasing"],
+            dry_run=opts["dry_run"] or None,
+            session_id=opts["session_id"],
+            extra_settings=opts["extra_settings"],
+            part_metadata=part_metadata,
+        )
+        return [(job, layouts[job.circuits.start : job.circuits.stop]) for job in jobs]
 
 
 def _check_options(options: Mapping[str, Any]) -> None:

@@ -23,12 +23,14 @@ import ionq_direct.errors as core_errors
 from ionq_direct import results
 from ionq_direct.errors import IonQError
 from ionq_direct.jobs import Job
+from ionq_direct.metadata import MAX_METADATA_KEYS, MAX_METADATA_VALUE
 from ionq_direct.records import failure_error
 from qiskit_ionq_direct.result import (
     CircuitLayout,
     build_result,
     decode_layouts,
     experiment_result,
+    omitted_layouts,
 )
 
 if TYPE_CHECKING:
@@ -248,6 +250,13 @@ class IonQJob(JobV1):  # type: ignore[misc]
         multi = job.is_multi_circuit
         dists = job.aggregated_distributions() if multi else [job.distribution()]
         layouts = part.layouts or decode_layouts(info.metadata)
+        if layouts is None and omitted_layouts(info.metadata) is not None:
+            raise IonQJobError(
+                f"job {job.id} ran {len(dists)} circuits whose layouts were too large to store "
+                f"in its metadata ({MAX_METADATA_KEYS} keys of {MAX_METADATA_VALUE:,} "
+                "characters), so only the IonQJob that submitted it can format its counts; "
+                "IonQJob.ionq_jobs[i].aggregated_probabilities() gives the raw distributions"
+            )
         if layouts is None or len(layouts) != len(dists):
             layouts = _fallback_layouts(job, len(dists))
         exact = job.is_exact

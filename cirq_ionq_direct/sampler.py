@@ -315,7 +315,7 @@ class Sampler(cirq.Sampler):
     ) -> list[tuple[CirqJob, list[int]]]:
         sent = []
         for part in parts:
-            job = self._client.submit(part.prepared.body, client_token=part.prepared.client_token)
+            job = self._client.submit(part.prepared)
             cirq_job = CirqJob(
                 job,
                 part.layouts,

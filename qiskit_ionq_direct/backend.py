@@ -200,7 +200,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         translated = [self._translate(qc, index) for index, qc in enumerate(circuits)]
         layouts = [CircuitLayout.of(qc, ic) for qc, ic in zip(circuits, translated, strict=True)]
         prepared = self._prepare(translated, layouts, opts)
-        jobs = [self._client.submit(p.body, client_token=p.client_token) for p, _ in prepared]
+        jobs = [self._client.submit(job) for job, _ in prepared]
         return IonQJob(
             self,
             jobs,

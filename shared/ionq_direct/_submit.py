@@ -24,6 +24,7 @@ from ionq_direct._constants import RECONCILE_MAX_PAGES, RECONCILE_PAGE_SIZE, RET
 from ionq_direct._retry import never_sent
 from ionq_direct.errors import APIConnectionError, APIError, InvalidInputError, IonQError
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.payload import PreparedJob
 
 logger = logging.getLogger("ionq_direct")
 
@@ -40,12 +41,15 @@ class Submission:
     backend: str | None
 
 
-def prepare(payload: Mapping[str, Any] | bytes, client_token: str | None = None) -> Submission:
+def prepare(
+    payload: Mapping[str, Any] | bytes | PreparedJob, client_token: str | None = None
+) -> Submission:
     """Attach a client token to a payload (on a copy) and serialize it.
 
     Args:
-        payload: a job payload mapping, or already-serialized JSON bytes whose metadata
-            already carries ``client_token``.
+        payload: a job payload mapping; a :class:`~ionq_direct.payload.PreparedJob`, whose
+            builder wrote its token (it is taken as it is, the body never searched); or
+            already-serialized JSON bytes whose metadata already carries ``client_token``.
         client_token: the token to use; generated (uuid4 hex) for mappings when omitted.
 
     Raises:
@@ -54,6 +58,13 @@ def prepare(payload: Mapping[str, Any] | bytes, client_token: str | None = None)
     """
     if client_token is not None and (not isinstance(client_token, str) or not client_token):
         raise InvalidInputError("client_token must be a non-empty string")
+    if isinstance(payload, PreparedJob):
+        if client_token is not None and client_token != payload.client_token:
+            raise InvalidInputError(
+                f"client_token {client_token!r} differs from the prepared job's "
+                f"{payload.client_token!r}"
+            )
+        return Submission(payload.body, payload.client_token, None)
     if isinstance(payload, (bytes, bytearray)):
         return _prepare_bytes(bytes(payload), client_token)
     if not isinstance(payload, Mapping):

@@ -16,14 +16,16 @@ from urllib.parse import quote
 from ionq_direct import _submit
 from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL, MAX_RETRIES
 from ionq_direct._pagination import iterate_cursor, iterate_pages
-
-__all__ = ["Client", "Timeout"]
 from ionq_direct._transport import Timeout, Transport
 from ionq_direct.errors import APIError, InvalidInputError
 from ionq_direct.jobs import Job
+from ionq_direct.payload import PreparedJob
 
-#: A job payload: a mapping, or JSON bytes already carrying a client token.
-Payload = Mapping[str, Any] | bytes
+__all__ = ["Client", "Payload", "Timeout"]
+
+#: A job payload: a mapping, a prepared job from ``build_jobs``, or JSON bytes already
+#: carrying a client token.
+Payload = Mapping[str, Any] | bytes | PreparedJob
 
 
 def _segment(value: str, what: str) -> str:
@@ -107,7 +109,8 @@ class Client:
         token is looked up before anything is resent, so one call creates at most one job.
 
         Args:
-            payload: the job payload, or JSON bytes that already carry ``client_token``.
+            payload: the job payload; a :class:`~ionq_direct.payload.PreparedJob` (its own
+                token is used); or JSON bytes that already carry ``client_token``.
             client_token: the token to use (generated when omitted; required for bytes).
         """
         submission = _submit.prepare(payload, client_token)

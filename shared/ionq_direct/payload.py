@@ -40,7 +40,8 @@ class PreparedJob:
     Attributes:
         body: the JSON request body for ``POST /jobs``.
         client_token: the job's idempotency token, also in the body as
-            ``metadata[CLIENT_TOKEN_KEY]``.
+            ``metadata[CLIENT_TOKEN_KEY]``; ``Client.submit(prepared)`` takes it from here,
+            so the body is never searched for it.
         circuits: which of the input circuits this job carries, in order.
         type: ``"ionq.circuit.v1"`` or ``"ionq.multi-circuit.v1"``.
     """

@@ -231,13 +231,7 @@ def experiment_result(
         raise ValueError("give per_shot or distribution")
     data = ExperimentResultData(counts=counts, memory=hex_memory)
     return ExperimentResult(
-        shots=shots,
-        success=True,
-        data=data,
-        status="DONE",
-        seed=seed,
-        seed_simulator=seed,
-        header=layout.header(),
+        shots, True, data, status="DONE", seed=seed, seed_simulator=seed, header=layout.header()
     )
 
 

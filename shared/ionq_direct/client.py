@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
@@ -46,6 +45,14 @@ def _object(value: Any, what: str) -> dict[str, Any]:
     return value
 
 
+def _listed(value: Any, items: str) -> list[dict[str, Any]]:
+    """The list ``GET /<items>`` answered, bare or wrapped as ``{"<items>": [...]}``."""
+    found = value.get(items) if isinstance(value, dict) else value
+    if not isinstance(found, list):
+        raise APIError(f"GET /{items} did not answer with a list of {items}", status_code=200)
+    return found
+
+
 class Client:
     """A connection to IonQ's v0.4 REST API (or anything that speaks it, like the emulator).
 
@@ -80,12 +87,7 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     @property
@@ -285,12 +287,7 @@ class Client:
 
     def list_backends(self) -> list[dict[str, Any]]:
         """``GET /backends``: every backend with its status and size."""
-        found = self._get("/backends", authenticated=False)
-        if isinstance(found, dict):
-            found = found.get("backends")
-        if not isinstance(found, list):
-            raise APIError("GET /backends did not answer with a list of backends", status_code=200)
-        return found
+        return _listed(self._get("/backends", authenticated=False), "backends")
 
     def get_backend(self, backend: str) -> dict[str, Any]:
         """``GET /backends/{backend}``: one backend."""
@@ -349,12 +346,7 @@ class Client:
 
     def list_sessions(self, active: bool | None = None) -> list[dict[str, Any]]:
         """``GET /sessions``: all sessions (not paginated), optionally only (in)active ones."""
-        found = self._get("/sessions", {"active": active})
-        if isinstance(found, dict):
-            found = found.get("sessions")
-        if not isinstance(found, list):
-            raise APIError("GET /sessions did not answer with a list of sessions", status_code=200)
-        return found
+        return _listed(self._get("/sessions", {"active": active}), "sessions")
 
     def end_session(self, session_id: str) -> dict[str, Any]:
         """``POST /sessions/{id}/end``: end a session."""

@@ -6,17 +6,11 @@ seed), so a job fetched later by id reads back the same records as the run that 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import cirq
 
-from cirq_ionq_direct.results import (
-    LAYOUT_METADATA_KEY,
-    PARAMS_METADATA_KEY,
-    Layout,
-    decode_layouts,
-    decode_params,
-)
+from cirq_ionq_direct.results import Layout, read_metadata
 from ionq_direct import Job
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.results import derive_seed
@@ -61,22 +55,10 @@ class CirqJob:
         """Wrap a job submitted by this package, reading its layouts and seed from metadata.
 
         Raises:
-            InvalidInputError: the job carries no Cirq measurement layout.
+            InvalidInputError: the job carries no Cirq measurement layout (or it was too large
+                to store).
         """
-        metadata = job.record.get("metadata")
-        metadata = metadata if isinstance(metadata, Mapping) else {}
-        text = metadata.get(LAYOUT_METADATA_KEY)
-        if not isinstance(text, str):
-            raise InvalidInputError(
-                f"job {job.id} has no {LAYOUT_METADATA_KEY!r} metadata, so its measurement keys "
-                "are unknown; only jobs submitted through cirq_ionq_direct can be read as "
-                "cirq results (use ionq_direct.Client().job(id) for the raw distribution)"
-            )
-        layouts, offset = decode_layouts(text)
-        values = metadata.get(PARAMS_METADATA_KEY)
-        params = decode_params(values) if isinstance(values, str) else None
-        if params is not None and len(params) != len(layouts):
-            params = None
+        layouts, offset, params = read_metadata(job.info.metadata, job.id)
         return cls(job, layouts, seed=job.recorded_seed, offset=offset, params=params)
 
     def __repr__(self) -> str:
@@ -153,7 +135,7 @@ class CirqJob:
     def _shots(self) -> int:
         if self._repetitions is not None:
             return self._repetitions
-        shots = self._job.record.get("shots")
-        if not isinstance(shots, int) or isinstance(shots, bool):
+        shots = self._job.info.shots
+        if shots is None:
             raise InvalidInputError(f"job {self.id} does not record its shots")
         return shots

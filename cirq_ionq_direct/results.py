@@ -15,7 +15,8 @@ simulators produce.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ import sympy
 from numpy.typing import ArrayLike
 
 from cirq_ionq_direct.translate import inverted_bits
+from ionq_direct import metadata as core_metadata
 from ionq_direct import results
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
@@ -37,14 +39,17 @@ __all__ = [
     "decode_params",
     "encode_layouts",
     "encode_params",
+    "layouts_metadata",
+    "read_metadata",
 ]
 
-#: Job metadata key holding the JSON measurement layouts of a job's circuits.
+#: Job metadata key (and prefix of continuation keys) holding a job's measurement layouts.
 LAYOUT_METADATA_KEY = "cirq_layout"
-#: Job metadata key holding the JSON parameter values each circuit was resolved with.
+#: Job metadata key (and prefix of continuation keys) holding each circuit's parameter values.
 PARAMS_METADATA_KEY = "cirq_params"
-#: Longest metadata value IonQ documents (40,000 characters); longer layouts are not stored.
-MAX_METADATA_VALUE = 40_000
+#: Longest metadata value IonQ documents (40,000 characters); longer values continue in further
+#: keys (see :func:`ionq_direct.metadata.encode_value`).
+MAX_METADATA_VALUE = core_metadata.MAX_METADATA_VALUE
 
 
 @dataclass(frozen=True)
@@ -100,12 +105,16 @@ class Layout:
 
 
 def encode_layouts(layouts: Sequence[Layout], offset: int = 0) -> str:
-    """The compact JSON stored in job metadata: distinct layouts, then runs of layout indices.
+    """The compact JSON of a job's layouts: distinct layouts, then runs of layout indices.
 
     Args:
         layouts: one layout per circuit of the job, in order.
         offset: the input index of the job's first circuit (seeds depend on it).
     """
+    return json.dumps(_layout_tree(layouts, offset), separators=(",", ":"))
+
+
+def _layout_tree(layouts: Sequence[Layout], offset: int) -> dict[str, Any]:
     distinct: dict[Layout, int] = {}
     runs: list[list[int]] = []
     for layout in layouts:
@@ -118,7 +127,7 @@ def encode_layouts(layouts: Sequence[Layout], offset: int = 0) -> str:
         [[list(register) for register in layout.registers], layout.measurement_map, layout.inverted]
         for layout in distinct
     ]
-    return json.dumps({"l": table, "r": runs, "o": offset}, separators=(",", ":"))
+    return {"l": table, "r": runs, "o": offset}
 
 
 def decode_layouts(text: str) -> tuple[list[Layout], int]:
@@ -129,6 +138,17 @@ def decode_layouts(text: str) -> tuple[list[Layout], int]:
     """
     try:
         data = json.loads(text)
+    except ValueError as exc:
+        raise _unreadable(exc) from exc
+    return _read_tree(data)
+
+
+def _unreadable(exc: Exception) -> InvalidInputError:
+    return InvalidInputError(f"job metadata {LAYOUT_METADATA_KEY!r} is not readable: {exc}")
+
+
+def _read_tree(data: Any) -> tuple[list[Layout], int]:
+    try:
         table = [
             Layout(
                 tuple((str(key), int(size)) for key, size in registers),
@@ -140,9 +160,7 @@ def decode_layouts(text: str) -> tuple[list[Layout], int]:
         layouts = [table[number] for number, count in data["r"] for _ in range(int(count))]
         return layouts, int(data["o"])
     except (ValueError, TypeError, KeyError, IndexError) as exc:
-        raise InvalidInputError(
-            f"job metadata {LAYOUT_METADATA_KEY!r} is not readable: {exc}"
-        ) from exc
+        raise _unreadable(exc) from exc
 
 
 def _real(value: Any) -> int | float | None:
@@ -157,11 +175,16 @@ def _real(value: Any) -> int | float | None:
 
 
 def encode_params(params: Sequence[cirq.ParamResolver]) -> str | None:
-    """The JSON stored in job metadata: ``[name, is_symbol, value]`` triples per circuit.
+    """The JSON of each circuit's parameters: ``[name, is_symbol, value]`` triples per circuit.
 
     Returns ``None`` when there are no parameters, or a value is not a plain real number (it is
     then not stored).
     """
+    rows = _param_rows(params)
+    return None if rows is None else json.dumps(rows, separators=(",", ":"))
+
+
+def _param_rows(params: Sequence[cirq.ParamResolver]) -> list[list[list[Any]]] | None:
     rows: list[list[list[Any]]] = []
     for resolver in params:
         row: list[list[Any]] = []
@@ -176,11 +199,18 @@ def encode_params(params: Sequence[cirq.ParamResolver]) -> str | None:
         rows.append(row)
     if not any(rows):
         return None
-    return json.dumps(rows, separators=(",", ":"))
+    return rows
 
 
 def decode_params(text: str) -> list[cirq.ParamResolver] | None:
     """Read :func:`encode_params` back (``None`` when the text is not readable)."""
+    try:
+        return _read_rows(json.loads(text))
+    except ValueError:
+        return None
+
+
+def _read_rows(rows: Any) -> list[cirq.ParamResolver] | None:
     try:
         return [
             cirq.ParamResolver(
@@ -189,7 +219,104 @@ def decode_params(text: str) -> list[cirq.ParamResolver] | None:
                     for name, symbol, value in row
                 }
             )
-            for row in json.loads(text)
+            for row in rows
         ]
     except (ValueError, TypeError):
         return None
+
+
+def layouts_metadata(
+    layouts: Sequence[Layout],
+    offset: int,
+    params: Sequence[cirq.ParamResolver],
+    *,
+    max_keys: int,
+) -> dict[str, str]:
+    """A job's layouts and parameter values as metadata, with the core metadata codec.
+
+    Layouts come first: they are what reading results needs; parameter values use the keys
+    left. Either one that cannot fit is replaced by a summary saying it was left out (see
+    :func:`read_metadata`), never dropped silently.
+
+    Args:
+        layouts: one layout per circuit of the job, in order.
+        offset: the input index of the job's first circuit.
+        params: the resolver of each circuit.
+        max_keys: metadata keys both may use together.
+    """
+    rows = _param_rows(params)
+    summary = {"omitted": len(layouts)}
+    entries = core_metadata.encode_value(
+        LAYOUT_METADATA_KEY,
+        _layout_tree(layouts, offset),
+        max_keys=max(1, max_keys - (rows is not None)),
+        fallback=summary,
+    )
+    if rows is not None:
+        entries.update(
+            core_metadata.encode_value(
+                PARAMS_METADATA_KEY,
+                rows,
+                max_keys=max(1, max_keys - len(entries)),
+                fallback=summary,
+            )
+        )
+    return entries
+
+
+def read_metadata(
+    metadata: Mapping[str, Any], job_id: str
+) -> tuple[list[Layout], int, list[cirq.ParamResolver] | None]:
+    """The layouts, offset and resolvers :func:`layouts_metadata` stored in a job's metadata.
+
+    Jobs stored before the codec (plain JSON under the same keys) read too. Parameter values
+    that were left out as too large give ``None`` with a warning: the records are whole, only
+    their ``params`` are empty.
+
+    Raises:
+        InvalidInputError: no layouts (not a Cirq job), layouts left out as too large, or not
+            readable.
+    """
+    text = metadata.get(LAYOUT_METADATA_KEY)
+    if not isinstance(text, str):
+        raise InvalidInputError(
+            f"job {job_id} has no {LAYOUT_METADATA_KEY!r} metadata, so its measurement keys "
+            "are unknown; only jobs submitted through cirq_ionq_direct can be read as "
+            "cirq results (use ionq_direct.Client().job(id) for the raw distribution)"
+        )
+    if text.startswith("{"):  # stored before the codec: plain JSON
+        layouts, offset = decode_layouts(text)
+    else:
+        tree = core_metadata.decode_value(metadata, LAYOUT_METADATA_KEY)
+        if isinstance(tree, dict) and "omitted" in tree:
+            raise InvalidInputError(
+                f"job {job_id} ran {tree['omitted']} circuits whose measurement layouts were too "
+                f"large to store in its metadata ({core_metadata.MAX_METADATA_KEYS} keys of "
+                f"{MAX_METADATA_VALUE:,} characters); only the CirqJob returned when it was "
+                "submitted can read them as cirq results (ionq_direct.Client().job(id) gives "
+                "the raw distributions)"
+            )
+        if tree is None:
+            raise _unreadable(ValueError("not the metadata codec's base64"))
+        layouts, offset = _read_tree(tree)
+    params = _read_params(metadata, job_id)
+    if params is not None and len(params) != len(layouts):
+        params = None
+    return layouts, offset, params
+
+
+def _read_params(metadata: Mapping[str, Any], job_id: str) -> list[cirq.ParamResolver] | None:
+    text = metadata.get(PARAMS_METADATA_KEY)
+    if not isinstance(text, str):
+        return None
+    if text.startswith("["):  # stored before the codec: plain JSON
+        return decode_params(text)
+    rows = core_metadata.decode_value(metadata, PARAMS_METADATA_KEY)
+    if isinstance(rows, dict) and "omitted" in rows:
+        warnings.warn(
+            f"job {job_id}'s parameter values were too large to store in its metadata; its "
+            "results carry empty parameter resolvers",
+            stacklevel=3,
+        )
+        return None
+    return _read_rows(rows)

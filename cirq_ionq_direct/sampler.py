@@ -14,8 +14,6 @@ job's metadata; a sampler built with the same seed reproduces the same records.
 
 from __future__ import annotations
 
-import math
-import operator
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -28,23 +26,27 @@ import numpy as np
 from cirq_ionq_direct.job import CirqJob
 from cirq_ionq_direct.results import (
     LAYOUT_METADATA_KEY,
-    MAX_METADATA_VALUE,
     PARAMS_METADATA_KEY,
     Layout,
-    encode_layouts,
-    encode_params,
+    layouts_metadata,
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
-from ionq_direct import Client
+from ionq_direct import Client, options
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.limits import MAX_SHOTS, MAX_SIMULATOR_QUBITS
-from ionq_direct.metadata import SEED_METADATA_KEY
-from ionq_direct.payload import PreparedJob, build_jobs
+from ionq_direct.limits import MAX_SIMULATOR_QUBITS
+from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
+from ionq_direct.payload import JobPart, PreparedJob, build_jobs
+from ionq_direct.records import is_simulator
 
 __all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout"]
 
-_RESERVED = (SEED_METADATA_KEY, LAYOUT_METADATA_KEY, PARAMS_METADATA_KEY)
+#: Metadata keys a run writes itself; the ``metadata`` option may not use them.
+_RESERVED = {
+    **RESERVED_KEYS,
+    LAYOUT_METADATA_KEY: "the circuits' measurement layouts",
+    PARAMS_METADATA_KEY: "the circuits' parameter values",
+}
 #: IonQ backend names: ``simulator`` or ``qpu.<system>`` (lower case), e.g. ``qpu.aria-1``.
 _TARGET = re.compile(r"(simulator|qpu)(\.[a-z0-9][a-z0-9._-]*)?")
 
@@ -62,22 +64,12 @@ class _Part:
 
 
 def check_repetitions(repetitions: object) -> int:
-    """``repetitions`` as an int in 1..1,000,000.
+    """``repetitions`` as an int in 1..1,000,000 (the core's shots check).
 
     Raises:
         InvalidInputError: not an integer, or out of range.
     """
-    if isinstance(repetitions, (bool, np.bool_)):
-        raise InvalidInputError("repetitions must be an integer, got a bool")
-    try:
-        value = operator.index(repetitions)  # type: ignore[arg-type]
-    except TypeError:
-        raise InvalidInputError(f"repetitions must be an integer, got {repetitions!r}") from None
-    if not 1 <= value <= MAX_SHOTS:
-        raise InvalidInputError(
-            f"repetitions must be from 1 to {MAX_SHOTS:,} (IonQ's shot limit), got {value}"
-        )
-    return value
+    return options.check_shots(repetitions, "repetitions")
 
 
 def check_target(target: object) -> str:
@@ -100,25 +92,13 @@ def check_target(target: object) -> str:
 def check_timeout(timeout: object) -> float | None:
     """``timeout`` as seconds to wait, ``None`` (or infinity) for as long as it takes.
 
-    Checked when a sampler is made, so a bad value raises before any job is sent.
+    Checked when a sampler is made (with the core's timeout check), so a bad value raises
+    before any job is sent.
 
     Raises:
         InvalidInputError: not a number, negative, or NaN.
     """
-    if timeout is None:
-        return None
-    if isinstance(timeout, (bool, np.bool_)) or not isinstance(
-        timeout, (int, float, np.integer, np.floating)
-    ):
-        raise InvalidInputError(
-            f"timeout must be a non-negative number of seconds or None, got {timeout!r}"
-        )
-    value = float(timeout)
-    if math.isnan(value) or value < 0:
-        raise InvalidInputError(
-            f"timeout must be a non-negative number of seconds or None, got {timeout!r}"
-        )
-    return None if math.isinf(value) else value
+    return options.check_timeout(timeout)
 
 
 class Sampler(cirq.Sampler):
@@ -155,9 +135,7 @@ class Sampler(cirq.Sampler):
         session_id: str | None = None,
     ) -> None:
         if metadata is not None:
-            reserved = [key for key in _RESERVED if key in metadata]
-            if reserved:
-                raise InvalidInputError(f"metadata keys {reserved} are reserved; rename them")
+            check_reserved(metadata, "metadata", _RESERVED)
         target = check_target(target)
         self._client = client
         self._target = target
@@ -256,8 +234,7 @@ class Sampler(cirq.Sampler):
             # cirq's normalization knows only Python ints; numpy integers are common too.
             repetitions = [repetitions] * len(programs)
         sweeps, counts = self._normalize_batch_args(programs, params_list, repetitions)
-        simulator = self._target == "simulator" or self._target.startswith("simulator.")
-        max_qubits = MAX_SIMULATOR_QUBITS if simulator else None
+        max_qubits = MAX_SIMULATOR_QUBITS if is_simulator(self._target) else None
         circuits: list[Circuit] = []
         layouts: list[Layout] = []
         resolvers: list[cirq.ParamResolver] = []
@@ -287,8 +264,6 @@ class Sampler(cirq.Sampler):
                     [layouts[p] for p in positions],
                     [resolvers[p] for p in positions],
                     positions,
-                    0,
-                    len(positions),
                     count,
                     seed,
                 )
@@ -301,42 +276,46 @@ class Sampler(cirq.Sampler):
         layouts: list[Layout],
         params: list[cirq.ParamResolver],
         positions: list[int],
-        start: int,
-        stop: int,
         repetitions: int,
         seed: int,
     ) -> list[_Part]:
-        """Job bodies for ``circuits[start:stop]``, each carrying its own circuits' layouts."""
-        metadata = {**self._metadata, SEED_METADATA_KEY: str(seed)}
-        text = encode_layouts(layouts[start:stop], start)
-        if len(text) <= MAX_METADATA_VALUE:
-            metadata[LAYOUT_METADATA_KEY] = text
-        values = encode_params(params[start:stop])
-        if values is not None and len(values) <= MAX_METADATA_VALUE:
-            metadata[PARAMS_METADATA_KEY] = values
+        """Job bodies for ``circuits``, each carrying its own circuits' layouts and values."""
+        max_keys = keys_left(len(self._metadata) + 1)  # beside the caller's keys and the seed
+
+        def part_metadata(part: JobPart) -> dict[str, str]:
+            first, last = part.circuits.start, part.circuits.stop
+            return {
+                SEED_METADATA_KEY: str(seed),
+                **layouts_metadata(
+                    layouts[first:last], first, params[first:last], max_keys=max_keys
+                ),
+            }
+
         jobs = build_jobs(
-            circuits[start:stop], shots=repetitions, metadata=metadata, **self._options
+            circuits,
+            shots=repetitions,
+            metadata=self._metadata,
+            part_metadata=part_metadata,
+            **self._options,
         )
-        if len(jobs) == 1:
-            part = _Part(
-                jobs[0], positions[start:stop], layouts[start:stop], repetitions, seed, start
+        return [
+            _Part(
+                job,
+                positions[job.circuits.start : job.circuits.stop],
+                layouts[job.circuits.start : job.circuits.stop],
+                repetitions,
+                seed,
+                job.circuits.start,
             )
-            return [part]
-        # Split at the API limits: rebuild each part so its metadata names only its circuits.
-        parts: list[_Part] = []
-        for job in jobs:
-            first, last = start + job.circuits.start, start + job.circuits.stop
-            parts.extend(
-                self._prepare(circuits, layouts, params, positions, first, last, repetitions, seed)
-            )
-        return parts
+            for job in jobs
+        ]
 
     def _send(
         self, parts: list[_Part], resolvers: list[cirq.ParamResolver]
     ) -> list[tuple[CirqJob, list[int]]]:
         sent = []
         for part in parts:
-            job = self._client.submit(part.prepared.body, client_token=part.prepared.client_token)
+            job = self._client.submit(part.prepared)
             cirq_job = CirqJob(
                 job,
                 part.layouts,

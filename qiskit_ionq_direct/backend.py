@@ -8,7 +8,6 @@ seed and the circuits' layouts in the job metadata, and returns an :class:`IonQJ
 from __future__ import annotations
 
 import functools
-import math
 import secrets
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -21,11 +20,12 @@ from qiskit.transpiler import Target
 from ionq_direct.circuit import Circuit, check_metadata
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.limits import MAX_CIRCUITS_PER_JOB, MAX_SHOTS
-from ionq_direct.metadata import SEED_METADATA_KEY
-from ionq_direct.payload import PreparedJob, build_jobs
+from ionq_direct.limits import MAX_CIRCUITS_PER_JOB
+from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
+from ionq_direct.options import check_seed, check_shots, check_timeout
+from ionq_direct.payload import JobPart, PreparedJob, build_jobs
 from qiskit_ionq_direct.job import IonQJob
-from qiskit_ionq_direct.result import CircuitLayout, encode_layouts
+from qiskit_ionq_direct.result import LAYOUT_METADATA_KEY, CircuitLayout, encode_layouts
 from qiskit_ionq_direct.target import GATESETS, NATIVE_TWO_QUBIT_GATES, build_target
 from qiskit_ionq_direct.translate import to_ionq
 from qiskit_ionq_direct.transpiler import TRANSLATION_PLUGIN, add_equivalences, native_pass_manager
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["IonQBackend"]
 
 _INT32_MAX = 2**31 - 1
+#: Metadata keys a run writes itself; the ``metadata`` option may not use them.
+_RESERVED = {**RESERVED_KEYS, LAYOUT_METADATA_KEY: "the circuits' result layouts"}
 
 
 @functools.cache
@@ -198,7 +200,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         translated = [self._translate(qc, index) for index, qc in enumerate(circuits)]
         layouts = [CircuitLayout.of(qc, ic) for qc, ic in zip(circuits, translated, strict=True)]
         prepared = self._prepare(translated, layouts, opts)
-        jobs = [self._client.submit(p.body, client_token=p.client_token) for p, _ in prepared]
+        jobs = [self._client.submit(job) for job, _ in prepared]
         return IonQJob(
             self,
             jobs,
@@ -236,48 +238,39 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
     ) -> list[tuple[PreparedJob, list[CircuitLayout]]]:
         """The job bodies, each with the layouts (and seed) of the circuits it carries."""
         user = {} if opts["metadata"] is None else check_metadata(opts["metadata"])
+        check_reserved(user, "metadata", _RESERVED)
         seed = opts["seed_simulator"]
         seed = secrets.randbits(62) if seed is None else int(seed)
         noise_model = opts["noise_model"]
         noise_seed = opts["noise_seed"]
         if noise_seed is None and noise_model not in (None, "ideal"):
             noise_seed = seed % _INT32_MAX
-        common: dict[str, Any] = {
-            "backend": self.name,
-            "shots": opts["shots"],
-            "name": opts["job_name"],
-            "noise_model": noise_model,
-            "noise_seed": noise_seed,
-            "debiasing": opts["debiasing"],
-            "dry_run": opts["dry_run"] or None,
-            "session_id": opts["session_id"],
-            "extra_settings": opts["extra_settings"],
-        }
+        max_keys = keys_left(len(user) + 1)  # beside the caller's keys and the seed
 
-        def metadata(part: range, part_seed: int) -> dict[str, str]:
+        def part_metadata(part: JobPart) -> dict[str, str]:
+            # Split parts sample with consecutive seeds; a single job with the seed itself.
+            part_seed = seed if part.number == 0 else (seed + part.number) % 2**62
+            carried = layouts[part.circuits.start : part.circuits.stop]
             return {
-                **user,
                 SEED_METADATA_KEY: str(part_seed),
-                **encode_layouts(layouts[part.start : part.stop], self._gateset),
+                **encode_layouts(carried, self._gateset, max_keys=max_keys),
             }
 
-        whole = range(len(circuits))
-        first = build_jobs(circuits, metadata=metadata(whole, seed), **common)
-        if len(first) == 1:
-            return [(first[0], layouts)]
-        out: list[tuple[PreparedJob, list[CircuitLayout]]] = []
-        for number, job in enumerate(first):
-            part = job.circuits
-            part_seed = (seed + number) % 2**62
-            for sub in build_jobs(
-                circuits[part.start : part.stop],
-                metadata=metadata(part, part_seed),
-                multi_circuit=job.type != "ionq.circuit.v1",
-                **common,
-            ):
-                offset = range(part.start + sub.circuits.start, part.start + sub.circuits.stop)
-                out.append((sub, layouts[offset.start : offset.stop]))
-        return out
+        jobs = build_jobs(
+            circuits,
+            backend=self.name,
+            shots=opts["shots"],
+            name=opts["job_name"],
+            metadata=user,
+            noise_model=noise_model,
+            noise_seed=noise_seed,
+            debiasing=opts["debiasing"],
+            dry_run=opts["dry_run"] or None,
+            session_id=opts["session_id"],
+            extra_settings=opts["extra_settings"],
+            part_metadata=part_metadata,
+        )
+        return [(job, layouts[job.circuits.start : job.circuits.stop]) for job in jobs]
 
 
 def _check_options(options: Mapping[str, Any]) -> None:
@@ -291,28 +284,13 @@ def _check_options(options: Mapping[str, Any]) -> None:
     _check_values(options)
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int | np.integer) and not isinstance(value, bool)
-
-
 def _check_values(options: Mapping[str, Any]) -> None:
     """Check the values whose meaning is the backend's own (the payload checks the rest)."""
-    shots = options.get("shots")
-    if shots is not None and not (_is_int(shots) and 1 <= shots <= MAX_SHOTS):
-        raise InvalidInputError(f"shots must be an integer from 1 to {MAX_SHOTS:,}, got {shots!r}")
-    seed = options.get("seed_simulator")
-    if seed is not None and not (_is_int(seed) and seed >= 0):
-        raise InvalidInputError(f"seed_simulator must be a non-negative int, got {seed!r}")
-    timeout = options.get("timeout")
-    if timeout is not None and not (
-        isinstance(timeout, int | float | np.integer | np.floating)
-        and not isinstance(timeout, bool)
-        and timeout >= 0
-        and not math.isnan(timeout)
-    ):
-        raise InvalidInputError(
-            f"timeout must be a non-negative number of seconds, got {timeout!r}"
-        )
+    if options.get("shots") is not None:
+        check_shots(options["shots"])
+    if options.get("seed_simulator") is not None:
+        check_seed(options["seed_simulator"], "seed_simulator")
+    check_timeout(options.get("timeout"))
     memory = options.get("memory", False)
     if not isinstance(memory, bool | np.bool_):
         raise InvalidInputError(f"memory must be True or False, got {memory!r}")

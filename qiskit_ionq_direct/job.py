@@ -9,7 +9,7 @@ formats every circuit's counts and memory (see :mod:`qiskit_ionq_direct.result`)
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,11 +23,14 @@ import ionq_direct.errors as core_errors
 from ionq_direct import results
 from ionq_direct.errors import IonQError
 from ionq_direct.jobs import Job
+from ionq_direct.metadata import MAX_METADATA_KEYS, MAX_METADATA_VALUE
+from ionq_direct.records import failure_error
 from qiskit_ionq_direct.result import (
     CircuitLayout,
     build_result,
     decode_layouts,
     experiment_result,
+    omitted_layouts,
 )
 
 if TYPE_CHECKING:
@@ -227,7 +230,7 @@ class IonQJob(JobV1):  # type: ignore[misc]
                 backend_name=self._backend.name,
                 backend_version=str(self._backend.backend_version),
                 job_id=self.job_id(),
-                date=self._parts[-1].job.record.get("completed_at"),
+                date=self._parts[-1].job.info.completed_at,
             )
         return self._result
 
@@ -235,18 +238,25 @@ class IonQJob(JobV1):  # type: ignore[misc]
 
     def _experiments(self, part: _Part) -> list[ExperimentResult]:
         job = part.job
-        if "backend" not in job.record:
+        if not job.info.is_full:
             # A creation or cancel answer (id and status only) can already be terminal; the
             # shots, type and seed read below are in the full record.
             job.refresh()
-        record = job.record
-        if job.status != "completed":
-            _raise_failure(job)
-        shots = int(record.get("shots") or 0)
+        info = job.info
+        if info.status != "completed":
+            raise failure_error(job.id, info, IonQJobFailedError)
+        shots = info.shots or 0
         seed = job.recorded_seed
         multi = job.is_multi_circuit
         dists = job.aggregated_distributions() if multi else [job.distribution()]
-        layouts = part.layouts or decode_layouts(record.get("metadata"))
+        layouts = part.layouts or decode_layouts(info.metadata)
+        if layouts is None and omitted_layouts(info.metadata) is not None:
+            raise IonQJobError(
+                f"job {job.id} ran {len(dists)} circuits whose layouts were too large to store "
+                f"in its metadata ({MAX_METADATA_KEYS} keys of {MAX_METADATA_VALUE:,} "
+                "characters), so only the IonQJob that submitted it can format its counts; "
+                "IonQJob.ionq_jobs[i].aggregated_probabilities() gives the raw distributions"
+            )
         if layouts is None or len(layouts) != len(dists):
             layouts = _fallback_layouts(job, len(dists))
         exact = job.is_exact
@@ -280,18 +290,7 @@ class IonQJob(JobV1):  # type: ignore[misc]
         return out
 
 
-def _raise_failure(job: Job) -> None:
-    failure = job.record.get("failure")
-    failure = failure if isinstance(failure, Mapping) else {}
-    code = failure.get("code")
-    message = failure.get("message") or failure.get("error")
-    if job.status == "canceled" and not (code or message):
-        code, message = "Canceled", "the job was canceled before it finished"
-    raise IonQJobFailedError(job.id, str(code) if code else None, str(message) if message else None)
-
-
 def _fallback_layouts(job: Job, count: int) -> list[CircuitLayout]:
-    stats = job.record.get("stats")
-    qubits = stats.get("qubits") if isinstance(stats, Mapping) else None
-    width = int(qubits) if isinstance(qubits, int) and qubits > 0 else 1
+    qubits = job.info.qubits
+    width = qubits if qubits is not None and qubits > 0 else 1
     return [CircuitLayout.measure_all(f"{job.id}-{i}", width) for i in range(count)]

@@ -8,11 +8,11 @@ fetched when first needed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.records import JobRecord
 from qiskit_ionq_direct.backend import IonQBackend
 from qiskit_ionq_direct.job import IonQJob
 from qiskit_ionq_direct.result import decode_gateset
@@ -98,13 +98,11 @@ class IonQProvider:
         first = job_id.split(",")[0].strip() if isinstance(job_id, str) else ""
         if not first:
             raise InvalidInputError(f"job_id must name a job, got {job_id!r}")
-        record = self._client.get_job(first)
-        name = record.get("backend")
-        metadata = record.get("metadata")
+        record = JobRecord.parse(self._client.get_job(first))
         # The gateset ``run`` stored with the layouts; older jobs ran in "qis".
-        gateset = decode_gateset(metadata if isinstance(metadata, Mapping) else None)
+        gateset = decode_gateset(record.metadata)
         backend = self.get_backend(
-            name if isinstance(name, str) and name else "simulator",
+            record.backend or "simulator",
             gateset=gateset if gateset in GATESETS else "qis",
         )
         return backend.retrieve_job(job_id)

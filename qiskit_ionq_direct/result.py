@@ -1,7 +1,7 @@
 """Build Qiskit ``Result`` objects from IonQ outcomes, and carry circuit layouts through jobs.
 
 A :class:`CircuitLayout` is what formatting needs from a circuit: its name, registers and
-measurement map. Layouts travel in the IonQ job's metadata (compressed JSON, see
+measurement map. Layouts travel in the IonQ job's metadata (the core metadata codec, see
 :func:`encode_layouts`) so a job retrieved by id formats its results exactly as the job that
 submitted it.
 
@@ -12,9 +12,6 @@ Counts and memory always come from the same per-shot outcomes, so they agree: th
 
 from __future__ import annotations
 
-import base64
-import json
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +24,7 @@ from qiskit.result.models import ExperimentResult, ExperimentResultData
 
 from ionq_direct import results
 from ionq_direct.circuit import Circuit
+from ionq_direct.metadata import decode_value, encode_value, keys_left
 
 __all__ = [
     "LAYOUT_METADATA_KEY",
@@ -36,15 +34,12 @@ __all__ = [
     "decode_layouts",
     "encode_layouts",
     "experiment_result",
+    "omitted_layouts",
     "shots_to_clbits",
 ]
 
 #: Metadata key (and prefix of continuation keys) holding the encoded layouts and gateset.
 LAYOUT_METADATA_KEY = "ionq_direct_qiskit"
-#: Longest metadata value IonQ documents; longer encodings continue in further keys.
-_VALUE_LIMIT = 40_000
-#: Metadata keys the layouts may use at most (IonQ documents 10 keys per job).
-_MAX_KEYS = 6
 
 
 @dataclass(frozen=True)
@@ -123,51 +118,37 @@ class CircuitLayout:
         )
 
 
-def encode_layouts(layouts: Sequence[CircuitLayout], gateset: str | None = None) -> dict[str, str]:
-    """Layouts (and the backend's gateset) as job metadata: compressed JSON in base64.
+def encode_layouts(
+    layouts: Sequence[CircuitLayout],
+    gateset: str | None = None,
+    *,
+    max_keys: int = keys_left(1),
+) -> dict[str, str]:
+    """Layouts (and the backend's gateset) as job metadata, with the core metadata codec.
 
-    The encoding is split over keys if it is long. When even the split encoding would exceed the
-    documented metadata limits, the layouts are left out (only the gateset, if given, is kept):
-    such a job still formats its results while the submitting ``IonQJob`` lives, and a retrieved
-    copy falls back to reading every qubit.
+    The encoding is split over keys (``ionq_direct_qiskit``, ``ionq_direct_qiskit1``, ...) if
+    it is long. When even the split encoding would need more than ``max_keys`` keys, the
+    gateset and the number of circuits are stored instead, saying the layouts were left out:
+    the submitting ``IonQJob`` still formats its results from the layouts it holds, and a
+    retrieved copy raises a clear error instead of guessing.
+
+    Args:
+        layouts: one layout per circuit of the job, in order.
+        gateset: the backend's gateset, so a retrieved job rebuilds the same backend.
+        max_keys: metadata keys the layouts may use (default: all but the seed's and the
+            client token's of IonQ's documented ten).
     """
     compact = [layout._compact() for layout in layouts]
     payload: Any = compact if gateset is None else {"gateset": gateset, "layouts": compact}
-    chunks = _chunks(payload)
-    if len(chunks) > _MAX_KEYS:
-        if gateset is None:
-            return {}
-        chunks = _chunks({"gateset": gateset})
-    return {
-        (LAYOUT_METADATA_KEY if i == 0 else f"{LAYOUT_METADATA_KEY}{i}"): chunk
-        for i, chunk in enumerate(chunks)
-    }
-
-
-def _chunks(payload: Any) -> list[str]:
-    raw = json.dumps(payload, separators=(",", ":"))
-    text = base64.b64encode(zlib.compress(raw.encode("utf-8"), 9)).decode("ascii")
-    return [text[i : i + _VALUE_LIMIT] for i in range(0, len(text), _VALUE_LIMIT)] or [""]
-
-
-def _decode(metadata: Mapping[str, Any] | None) -> Any:
-    """The JSON :func:`encode_layouts` stored, or ``None`` when absent or unreadable."""
-    if not metadata or not isinstance(metadata.get(LAYOUT_METADATA_KEY), str):
-        return None
-    parts = [metadata[LAYOUT_METADATA_KEY]]
-    index = 1
-    while isinstance(metadata.get(f"{LAYOUT_METADATA_KEY}{index}"), str):
-        parts.append(metadata[f"{LAYOUT_METADATA_KEY}{index}"])
-        index += 1
-    try:
-        return json.loads(zlib.decompress(base64.b64decode("".join(parts))))
-    except (ValueError, TypeError, zlib.error):
-        return None
+    summary: dict[str, Any] = {"omitted": len(layouts)}
+    if gateset is not None:
+        summary["gateset"] = gateset
+    return encode_value(LAYOUT_METADATA_KEY, payload, max_keys=max_keys, fallback=summary)
 
 
 def decode_layouts(metadata: Mapping[str, Any] | None) -> list[CircuitLayout] | None:
-    """The layouts :func:`encode_layouts` stored, or ``None`` when absent or unreadable."""
-    payload = _decode(metadata)
+    """The layouts :func:`encode_layouts` stored; ``None`` if absent, unreadable or left out."""
+    payload = decode_value(metadata, LAYOUT_METADATA_KEY)
     # Jobs run before the gateset was stored hold the bare list of layouts.
     items = payload.get("layouts") if isinstance(payload, dict) else payload
     if not isinstance(items, list):
@@ -178,9 +159,16 @@ def decode_layouts(metadata: Mapping[str, Any] | None) -> list[CircuitLayout] | 
         return None
 
 
+def omitted_layouts(metadata: Mapping[str, Any] | None) -> int | None:
+    """How many circuits' layouts :func:`encode_layouts` left out as too large, else ``None``."""
+    payload = decode_value(metadata, LAYOUT_METADATA_KEY)
+    count = payload.get("omitted") if isinstance(payload, dict) else None
+    return count if isinstance(count, int) else None
+
+
 def decode_gateset(metadata: Mapping[str, Any] | None) -> str | None:
     """The gateset :func:`encode_layouts` stored, or ``None`` (older jobs, other clients)."""
-    payload = _decode(metadata)
+    payload = decode_value(metadata, LAYOUT_METADATA_KEY)
     gateset = payload.get("gateset") if isinstance(payload, dict) else None
     return gateset if isinstance(gateset, str) else None
 
@@ -243,13 +231,7 @@ def experiment_result(
         raise ValueError("give per_shot or distribution")
     data = ExperimentResultData(counts=counts, memory=hex_memory)
     return ExperimentResult(
-        shots=shots,
-        success=True,
-        data=data,
-        status="DONE",
-        seed=seed,
-        seed_simulator=seed,
-        header=layout.header(),
+        shots, True, data, status="DONE", seed=seed, seed_simulator=seed, header=layout.header()
     )
 
 

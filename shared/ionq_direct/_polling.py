@@ -9,14 +9,14 @@ sleep ever runs past the deadline, so ``wait(timeout=...)`` always ends on time.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from ionq_direct._constants import POLL_FACTOR, POLL_INITIAL, POLL_MAX_QPU, POLL_MAX_SIMULATOR
-from ionq_direct.errors import InvalidInputError, JobTimeoutError
-from ionq_direct.records import TERMINAL_STATUSES
+from ionq_direct.errors import JobTimeoutError
+from ionq_direct.options import check_timeout
+from ionq_direct.records import JobRecord, is_simulator, predicted_wait_seconds
 
 #: Sleep and clock used by :func:`wait_for`; tests replace them to run without waiting.
 _sleep: Callable[[float], None] = time.sleep
@@ -25,7 +25,7 @@ _clock: Callable[[], float] = time.monotonic
 
 def interval_cap(backend: str | None) -> float:
     """The longest pause between checks for a job on ``backend``."""
-    return POLL_MAX_SIMULATOR if backend == "simulator" else POLL_MAX_QPU
+    return POLL_MAX_SIMULATOR if is_simulator(backend) else POLL_MAX_QPU
 
 
 def next_delay(base: float, predicted_wait_s: float | None, cap: float) -> float:
@@ -43,11 +43,7 @@ def next_delay(base: float, predicted_wait_s: float | None, cap: float) -> float
 
 def predicted_wait(record: Mapping[str, Any]) -> float | None:
     """``predicted_wait_time_ms`` of a job record, in seconds, when usable."""
-    value = record.get("predicted_wait_time_ms")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    seconds = float(value) / 1000.0
-    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    return predicted_wait_seconds(record.get("predicted_wait_time_ms"))
 
 
 def wait_for(
@@ -68,30 +64,29 @@ def wait_for(
     Raises:
         JobTimeoutError: the deadline passed first.
     """
-    if timeout == math.inf:
-        timeout = None
-    if timeout is not None and (math.isnan(timeout) or timeout < 0):
-        raise InvalidInputError(f"timeout must be a non-negative number of seconds, got {timeout}")
+    timeout = check_timeout(timeout)
     deadline = None if timeout is None else _clock() + timeout
     base = POLL_INITIAL
     delay = POLL_INITIAL
     pulled_forward = False
-    while record.get("status") not in TERMINAL_STATUSES:
+    job = JobRecord.parse(record)
+    while not job.done:
         if deadline is not None:
             remaining = deadline - _clock()
             if remaining <= 0:
                 raise JobTimeoutError(
-                    f"job {record.get('id')} is still {record.get('status')!r} "
+                    f"job {job.id} is still {job.status!r} "
                     f"after {timeout:g} s; call wait() again or raise the timeout"
                 )
             delay = min(delay, remaining)
         _sleep(delay)
         record = poll()
+        job = JobRecord.parse(record)
         if on_poll is not None:
             on_poll()
-        cap = interval_cap(record.get("backend"))
+        cap = interval_cap(job.backend)
         base = min(base * POLL_FACTOR, cap)
-        predicted = predicted_wait(record)
+        predicted = job.predicted_wait_s
         if predicted is not None and predicted <= base:
             # A short prediction pulls one check forward; if the job is still not done after
             # it, the prediction is stale (the emulator says 0 for a whole simulator run).

@@ -24,6 +24,8 @@ from ionq_direct._constants import RECONCILE_MAX_PAGES, RECONCILE_PAGE_SIZE, RET
 from ionq_direct._retry import never_sent
 from ionq_direct.errors import APIConnectionError, APIError, InvalidInputError, IonQError
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.payload import PreparedJob
+from ionq_direct.records import JobRecord
 
 logger = logging.getLogger("ionq_direct")
 
@@ -40,12 +42,15 @@ class Submission:
     backend: str | None
 
 
-def prepare(payload: Mapping[str, Any] | bytes, client_token: str | None = None) -> Submission:
+def prepare(
+    payload: Mapping[str, Any] | bytes | PreparedJob, client_token: str | None = None
+) -> Submission:
     """Attach a client token to a payload (on a copy) and serialize it.
 
     Args:
-        payload: a job payload mapping, or already-serialized JSON bytes whose metadata
-            already carries ``client_token``.
+        payload: a job payload mapping; a :class:`~ionq_direct.payload.PreparedJob`, whose
+            builder wrote its token (it is taken as it is, the body never searched); or
+            already-serialized JSON bytes whose metadata already carries ``client_token``.
         client_token: the token to use; generated (uuid4 hex) for mappings when omitted.
 
     Raises:
@@ -54,6 +59,13 @@ def prepare(payload: Mapping[str, Any] | bytes, client_token: str | None = None)
     """
     if client_token is not None and (not isinstance(client_token, str) or not client_token):
         raise InvalidInputError("client_token must be a non-empty string")
+    if isinstance(payload, PreparedJob):
+        if client_token is not None and client_token != payload.client_token:
+            raise InvalidInputError(
+                f"client_token {client_token!r} differs from the prepared job's "
+                f"{payload.client_token!r}"
+            )
+        return Submission(payload.body, payload.client_token, None)
     if isinstance(payload, (bytes, bytearray)):
         return _prepare_bytes(bytes(payload), client_token)
     if not isinstance(payload, Mapping):
@@ -125,16 +137,16 @@ def find_by_token(list_jobs: JobLister, token: str, backend: str | None) -> dict
     """
     recent = list_jobs(backend=backend, limit=RECONCILE_PAGE_SIZE)
     for job in itertools.islice(recent, RECONCILE_PAGE_SIZE * RECONCILE_MAX_PAGES):
-        metadata = job.get("metadata")
-        if not (isinstance(metadata, Mapping) and metadata.get(CLIENT_TOKEN_KEY) == token):
+        info = JobRecord.parse(job)
+        if info.metadata.get(CLIENT_TOKEN_KEY) != token:
             continue
-        parent_id = job.get("parent_job_id")
-        if not parent_id:
+        parent_id = info.parent_job_id
+        if parent_id is None:
             return job
-        for parent in list_jobs(ids=[str(parent_id)]):
-            if parent.get("id") == parent_id:
+        for parent in list_jobs(ids=[parent_id]):
+            if JobRecord.parse(parent).id == parent_id:
                 return parent
-        return {"id": parent_id, "status": None, "session_id": job.get("session_id")}
+        return {"id": parent_id, "status": None, "session_id": info.session_id}
     return None
 
 
@@ -172,11 +184,8 @@ def submit_once(
                 raise _unknown_outcome(exc, submission.token) from lookup_exc
             if found is not None:
                 logger.debug("the failed POST had created job %s", found.get("id"))
-                return {
-                    "id": found.get("id"),
-                    "status": found.get("status"),
-                    "session_id": found.get("session_id"),
-                }
+                # The creation answer's three fields, as the service stated them.
+                return {key: found.get(key) for key in ("id", "status", "session_id")}
             if resubmits >= max_resubmits:
                 raise _unknown_outcome(exc, submission.token) from exc
             resubmits += 1

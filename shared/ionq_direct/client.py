@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 from ionq_direct import _submit
 from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL, MAX_RETRIES
 from ionq_direct._pagination import iterate_cursor, iterate_pages
-
-__all__ = ["Client", "Timeout"]
 from ionq_direct._transport import Timeout, Transport
 from ionq_direct.errors import APIError, InvalidInputError
 from ionq_direct.jobs import Job
+from ionq_direct.payload import PreparedJob
 
-#: A job payload: a mapping, or JSON bytes already carrying a client token.
-Payload = Mapping[str, Any] | bytes
+__all__ = ["Client", "Payload", "Timeout"]
+
+#: A job payload: a mapping, a prepared job from ``build_jobs``, or JSON bytes already
+#: carrying a client token.
+Payload = Mapping[str, Any] | bytes | PreparedJob
 
 
 def _segment(value: str, what: str) -> str:
@@ -42,6 +43,14 @@ def _object(value: Any, what: str) -> dict[str, Any]:
             body=value,
         )
     return value
+
+
+def _listed(value: Any, items: str) -> list[dict[str, Any]]:
+    """The list ``GET /<items>`` answered, bare or wrapped as ``{"<items>": [...]}``."""
+    found = value.get(items) if isinstance(value, dict) else value
+    if not isinstance(found, list):
+        raise APIError(f"GET /{items} did not answer with a list of {items}", status_code=200)
+    return found
 
 
 class Client:
@@ -78,12 +87,7 @@ class Client:
     def __enter__(self) -> Client:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     @property
@@ -107,7 +111,8 @@ class Client:
         token is looked up before anything is resent, so one call creates at most one job.
 
         Args:
-            payload: the job payload, or JSON bytes that already carry ``client_token``.
+            payload: the job payload; a :class:`~ionq_direct.payload.PreparedJob` (its own
+                token is used); or JSON bytes that already carry ``client_token``.
             client_token: the token to use (generated when omitted; required for bytes).
         """
         submission = _submit.prepare(payload, client_token)
@@ -282,12 +287,7 @@ class Client:
 
     def list_backends(self) -> list[dict[str, Any]]:
         """``GET /backends``: every backend with its status and size."""
-        found = self._get("/backends", authenticated=False)
-        if isinstance(found, dict):
-            found = found.get("backends")
-        if not isinstance(found, list):
-            raise APIError("GET /backends did not answer with a list of backends", status_code=200)
-        return found
+        return _listed(self._get("/backends", authenticated=False), "backends")
 
     def get_backend(self, backend: str) -> dict[str, Any]:
         """``GET /backends/{backend}``: one backend."""
@@ -346,12 +346,7 @@ class Client:
 
     def list_sessions(self, active: bool | None = None) -> list[dict[str, Any]]:
         """``GET /sessions``: all sessions (not paginated), optionally only (in)active ones."""
-        found = self._get("/sessions", {"active": active})
-        if isinstance(found, dict):
-            found = found.get("sessions")
-        if not isinstance(found, list):
-            raise APIError("GET /sessions did not answer with a list of sessions", status_code=200)
-        return found
+        return _listed(self._get("/sessions", {"active": active}), "sessions")
 
     def end_session(self, session_id: str) -> dict[str, Any]:
         """``POST /sessions/{id}/end``: end a session."""

@@ -14,17 +14,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ionq_direct import _polling, results
-from ionq_direct.errors import InvalidInputError, IonQError, JobFailedError, JobNotDoneError
+from ionq_direct.errors import InvalidInputError, IonQError, JobNotDoneError
 from ionq_direct.metadata import SEED_METADATA_KEY
-from ionq_direct.records import TERMINAL_STATUSES
+from ionq_direct.records import SHOTS_ARTIFACT, UNKNOWN_STATUS, JobRecord, failure_error
 
 if TYPE_CHECKING:
     from ionq_direct.client import Client
-
-#: Job type of a parent job that holds several circuits.
-_MULTI_CIRCUIT = "ionq.multi-circuit.v1"
-#: Prefix of the artifact format holding per-shot outcomes as decimal strings.
-_SHOTS_ARTIFACT = "ionq.result.shots.json.v1"
 
 
 class Job:
@@ -41,7 +36,7 @@ class Job:
     ) -> None:
         self._client = client
         self._id = job_id
-        self._record: dict[str, Any] = dict(record) if record is not None else {"id": job_id}
+        self._set_record(dict(record) if record is not None else {"id": job_id})
         self._distributions: dict[bool | None, tuple[NDArray[Any], NDArray[np.float64]]] = {}
 
     def __repr__(self) -> str:
@@ -58,28 +53,35 @@ class Job:
         return self._record
 
     @property
+    def info(self) -> JobRecord:
+        """The fields of :attr:`record` this package reads, typed (parsed once per fetch)."""
+        return self._info
+
+    def _set_record(self, record: dict[str, Any]) -> None:
+        self._record = record
+        self._info = JobRecord.parse(record)
+
+    @property
     def status(self) -> str:
         """The last known status (``submitted``, ``ready``, ``started``, ``completed``, ...).
 
         Never touches the network; call :meth:`refresh` or :meth:`wait` to update it.
         """
-        value = self._record.get("status")
-        return value if isinstance(value, str) and value else "unknown"
+        return self._info.status
 
     @property
     def done(self) -> bool:
         """Whether the last known status is terminal (completed, failed or canceled)."""
-        return self.status in TERMINAL_STATUSES
+        return self._info.done
 
     @property
     def backend(self) -> str | None:
         """The job's backend, when the record names it."""
-        value = self._record.get("backend")
-        return value if isinstance(value, str) else None
+        return self._info.backend
 
     def refresh(self) -> Job:
         """Fetch the job record again; returns ``self``."""
-        self._record = self._client.get_job(self._id)
+        self._set_record(self._client.get_job(self._id))
         return self
 
     def wait(
@@ -108,8 +110,10 @@ class Job:
     def cancel(self) -> Job:
         """Ask the service to cancel the job; returns ``self`` with the answered status."""
         answer = self._client.cancel_job(self._id)
-        if isinstance(answer.get("status"), str):
-            self._record["status"] = answer["status"]
+        answered = JobRecord.parse(answer)
+        if answered.status != UNKNOWN_STATUS:
+            self._record["status"] = answered.status
+            self._set_record(self._record)
         return self
 
     def cost(self) -> dict[str, Any]:
@@ -211,7 +215,8 @@ class Job:
         if not ids:
             return []
         listed = {
-            str(item.get("id")): item for item in self._client.list_jobs(parent_job_id=self._id)
+            str(JobRecord.parse(item).id): item
+            for item in self._client.list_jobs(parent_job_id=self._id)
         }
         return [
             Job(self._client, cid, listed[cid] if cid in listed else self._client.get_job(cid))
@@ -248,7 +253,7 @@ class Job:
     def _require_results(self, wait: bool) -> None:
         # A creation answer ({"id", "status", "session_id"}) can already be terminal when a
         # submission was reconciled; results need the full record (backend, shots, seed).
-        if not self.done or "backend" not in self._record:
+        if not self.done or not self._info.is_full:
             self.refresh()
         if not self.done:
             if not wait:
@@ -258,20 +263,12 @@ class Job:
                 )
             self.wait()
         if self.status in ("failed", "canceled"):
-            failure = self._record.get("failure")
-            failure = failure if isinstance(failure, Mapping) else {}
-            code = failure.get("code")
-            message = failure.get("message") or failure.get("error")
-            if self.status == "canceled" and not (code or message):
-                code, message = "Canceled", "the job was canceled before it finished"
-            raise JobFailedError(
-                self._id, str(code) if code else None, str(message) if message else None
-            )
+            raise failure_error(self._id, self._info)
 
     @property
     def is_multi_circuit(self) -> bool:
         """Whether this is a multi-circuit parent (results per child, in circuit order)."""
-        return self._record.get("type") == _MULTI_CIRCUIT or bool(self._record.get("child_job_ids"))
+        return self._info.is_multi_circuit
 
     @property
     def is_exact(self) -> bool:
@@ -280,17 +277,12 @@ class Job:
         Exact distributions are sampled (seeded) into counts and memory; QPU and noisy-simulator
         results are frequencies, rounded by largest remainder.
         """
-        if self.backend != "simulator":
-            return False
-        noise = self._record.get("noise")
-        model = noise.get("model") if isinstance(noise, Mapping) else None
-        return model in (None, "ideal")
+        return self._info.is_exact
 
     @property
     def recorded_seed(self) -> int | None:
         """The sampling seed stored in the job's metadata when it was submitted, if any."""
-        metadata = self._record.get("metadata")
-        value = metadata.get(SEED_METADATA_KEY) if isinstance(metadata, Mapping) else None
+        value = self._info.metadata.get(SEED_METADATA_KEY)
         if value is None:
             return None
         try:
@@ -301,12 +293,12 @@ class Job:
             ) from exc
 
     def _child_ids(self) -> list[str]:
-        if "child_job_ids" not in self._record:
+        if self._info.child_job_ids is None:
             self.refresh()
-        return [str(cid) for cid in self._record.get("child_job_ids") or []]
+        return list(self._info.child_job_ids or ())
 
     def _shots(self, shots: int | None) -> int:
-        value = shots if shots is not None else self._record.get("shots")
+        value = shots if shots is not None else self._info.shots
         if value is None:
             raise InvalidInputError(
                 f"job {self._id} does not record its shots (ideal simulator jobs may omit "
@@ -315,14 +307,12 @@ class Job:
         return int(value)
 
     def _recorded_shots(self) -> list[Any] | None:
-        advertised = self._record.get("results")
-        if not isinstance(advertised, Mapping):
-            return None
-        if "shots" in advertised:
+        advertised = self._info.results
+        if advertised.has_shots:
             return self._client.get_shots(self._id)
-        descriptor = advertised.get(_SHOTS_ARTIFACT)
-        if isinstance(descriptor, Mapping) and isinstance(descriptor.get("id"), str):
-            artifact = self._client.download_artifact(self._id, descriptor["id"])
+        artifact_id = advertised.artifacts.get(SHOTS_ARTIFACT)
+        if artifact_id is not None:
+            artifact = self._client.download_artifact(self._id, artifact_id)
             if isinstance(artifact, list):
                 return artifact
         return None

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from ionq_direct import _json
 from ionq_direct.circuit import Circuit, check_metadata, check_name
@@ -23,15 +21,15 @@ from ionq_direct.limits import (
     MAX_BODY_BYTES,
     MAX_CIRCUITS_PER_JOB,
     MAX_GATES_PER_JOB,
-    MAX_SHOTS,
     MIN_DEBIASING_SHOTS,
 )
-from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.metadata import CLIENT_TOKEN_KEY, RESERVED_KEYS, check_reserved
+from ionq_direct.options import check_flag, check_noise, check_shots
+from ionq_direct.records import CIRCUIT_TYPE, MULTI_CIRCUIT_TYPE, is_simulator
 
-SINGLE_CIRCUIT = "ionq.circuit.v1"
-MULTI_CIRCUIT = "ionq.multi-circuit.v1"
+SINGLE_CIRCUIT = CIRCUIT_TYPE
+MULTI_CIRCUIT = MULTI_CIRCUIT_TYPE
 
-_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 _TOKEN_LENGTH = len(uuid.uuid4().hex)
 
 
@@ -42,7 +40,8 @@ class PreparedJob:
     Attributes:
         body: the JSON request body for ``POST /jobs``.
         client_token: the job's idempotency token, also in the body as
-            ``metadata[CLIENT_TOKEN_KEY]``.
+            ``metadata[CLIENT_TOKEN_KEY]``; ``Client.submit(prepared)`` takes it from here,
+            so the body is never searched for it.
         circuits: which of the input circuits this job carries, in order.
         type: ``"ionq.circuit.v1"`` or ``"ionq.multi-circuit.v1"``.
     """
@@ -56,21 +55,6 @@ class PreparedJob:
 def _dumps(value: object) -> bytes:
     # Bodies are built from trees we validated (numbers finite), so the fast encoder is safe.
     return _json.dumps(value)
-
-
-def _is_simulator(backend: str) -> bool:
-    return backend == "simulator" or backend.startswith("simulator.")
-
-
-def _integer(value: object) -> object:
-    """A NumPy integer as a Python int (a plain JSON number); anything else unchanged."""
-    return int(value) if isinstance(value, np.integer) else value
-
-
-def _check_bool(value: object, what: str) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidInputError(f"{what} must be True, False or None, got {value!r}")
-    return value
 
 
 def _check_settings(
@@ -111,7 +95,7 @@ def _check_settings(
         mitigation["debiasing"] = debiasing
     effective = mitigation.get("debiasing") if mitigation else None
     if effective is not None and effective is not False:
-        if _is_simulator(backend):
+        if is_simulator(backend):
             raise InvalidInputError(
                 f"debiasing is not available on the {backend!r} backend; drop debiasing= or "
                 "choose a QPU backend"
@@ -145,59 +129,68 @@ def _envelope(
             f"got {backend!r}"
         )
     fields: dict[str, Any] = {"backend": backend}
-    shots = _integer(shots)  # type: ignore[assignment]
-    noise_seed = _integer(noise_seed)  # type: ignore[assignment]
     if shots is not None:
-        if not isinstance(shots, int) or isinstance(shots, bool) or not 1 <= shots <= MAX_SHOTS:
-            raise InvalidInputError(
-                f"shots must be an integer from 1 to {MAX_SHOTS:,}, got {shots!r}"
-            )
-        fields["shots"] = shots
+        shots = fields["shots"] = check_shots(shots)
     if name is not None:
         fields["name"] = check_name(name, "job name")
     user_metadata = {} if metadata is None else check_metadata(metadata, "metadata")
-    if CLIENT_TOKEN_KEY in user_metadata:
-        raise InvalidInputError(
-            f"metadata key {CLIENT_TOKEN_KEY!r} is reserved for the client token; rename it"
-        )
-    if noise_model is not None:
-        if not isinstance(noise_model, str) or not noise_model:
-            raise InvalidInputError(
-                f"noise_model must be a model name such as 'aria-1' or 'ideal', got {noise_model!r}"
-            )
-        if not _is_simulator(backend):
-            raise InvalidInputError(
-                f"noise models run only on the simulator, not {backend!r}; use "
-                "backend='simulator' or drop noise_model"
-            )
-        noise: dict[str, Any] = {"model": noise_model}
-        if noise_seed is not None:
-            if (
-                not isinstance(noise_seed, int)
-                or isinstance(noise_seed, bool)
-                or not _INT32_MIN <= noise_seed <= _INT32_MAX
-            ):
-                raise InvalidInputError(
-                    f"noise_seed must be a 32-bit signed integer, got {noise_seed!r}"
-                )
-            noise["seed"] = noise_seed
+    check_reserved(user_metadata, "metadata", _TOKEN_ONLY)
+    noise = check_noise(backend, noise_model, noise_seed)
+    if noise is not None:
         fields["noise"] = noise
-    elif noise_seed is not None:
-        raise InvalidInputError(
-            "noise_seed needs noise_model; pass noise_model='aria-1' (or another model) too"
-        )
     settings = _check_settings(
-        extra_settings, _check_bool(debiasing, "debiasing"), backend=backend, shots=shots
+        extra_settings, check_flag(debiasing, "debiasing"), backend=backend, shots=shots
     )
     if settings is not None:
         fields["settings"] = settings
-    if _check_bool(dry_run, "dry_run") is not None:
+    if check_flag(dry_run, "dry_run") is not None:
         fields["dry_run"] = dry_run
     if session_id is not None:
         if not isinstance(session_id, str) or not session_id:
             raise InvalidInputError(f"session_id must be a non-empty string, got {session_id!r}")
         fields["session_id"] = session_id
     return fields, user_metadata
+
+
+@dataclass(frozen=True)
+class JobPart:
+    """One job of a batch, as the ``part_metadata`` function of :func:`build_jobs` sees it.
+
+    Attributes:
+        number: the job's position among the batch's jobs (0 for the first).
+        circuits: which of the input circuits it carries.
+    """
+
+    number: int
+    circuits: range
+
+
+#: Gives a job's own metadata entries (seed, result layouts, ...) from the part it carries.
+PartMetadata = Callable[[JobPart], Mapping[str, str]]
+
+_TOKEN_ONLY = {CLIENT_TOKEN_KEY: RESERVED_KEYS[CLIENT_TOKEN_KEY]}
+
+
+class _Metadata:
+    """Each job's metadata: the caller's, the part's own entries, and the circuits' entries."""
+
+    def __init__(
+        self,
+        user: Mapping[str, str],
+        circuits: Sequence[Circuit],
+        part_metadata: PartMetadata | None,
+    ) -> None:
+        self._user = user
+        self._circuits = circuits
+        self._part_metadata = part_metadata
+
+    def of(self, number: int, indices: range) -> dict[str, str]:
+        """The metadata of job ``number`` carrying ``indices``; conflicts are an error."""
+        base: Mapping[str, str] = self._user
+        if self._part_metadata is not None:
+            own = check_metadata(self._part_metadata(JobPart(number, indices)), "part metadata")
+            base = {**self._user, **own}
+        return _merge_metadata(base, self._circuits, indices)
 
 
 def _merge_metadata(
@@ -207,12 +200,11 @@ def _merge_metadata(
     merged = dict(base)
     source = dict.fromkeys(base, "metadata")
     for index in indices:
-        for key, value in circuits[index].metadata.items():
-            if key == CLIENT_TOKEN_KEY:
-                raise InvalidInputError(
-                    f"circuit {index} metadata key {CLIENT_TOKEN_KEY!r} is reserved for the "
-                    "client token; rename it"
-                )
+        circuit_metadata = circuits[index].metadata
+        if not circuit_metadata:
+            continue
+        check_reserved(circuit_metadata, f"circuit {index} metadata", _TOKEN_ONLY)
+        for key, value in circuit_metadata.items():
             if key in merged and merged[key] != value:
                 raise InvalidInputError(
                     f"circuit {index} metadata[{key!r}] = {value!r} conflicts with "
@@ -303,9 +295,9 @@ def _too_big(size: int, index: int) -> InvalidInputError:
 
 
 def _single_jobs(
-    circuits: Sequence[Circuit], fields: Mapping[str, Any], metadata: Mapping[str, str]
+    circuits: Sequence[Circuit], fields: Mapping[str, Any], metadata: _Metadata
 ) -> list[PreparedJob]:
-    merged = [_merge_metadata(metadata, circuits, range(i, i + 1)) for i in range(len(circuits))]
+    merged = [metadata.of(i, range(i, i + 1)) for i in range(len(circuits))]
     jobs = []
     for index, circuit in enumerate(circuits):
         token = uuid.uuid4().hex
@@ -431,39 +423,43 @@ def _one_multi_job(
 
 
 def _multi_jobs(
-    circuits: Sequence[Circuit], fields: Mapping[str, Any], metadata: Mapping[str, str]
+    circuits: Sequence[Circuit], fields: Mapping[str, Any], metadata: _Metadata
 ) -> list[PreparedJob]:
     # Metadata is checked across the whole batch first, so a conflict fails before any work.
-    union = _merge_metadata(metadata, circuits, range(len(circuits)))
+    union = metadata.of(0, range(len(circuits)))
     single = _one_multi_job(circuits, fields, union)
     if single is not None:
         return [single]
-    # Sizes are computed with the union metadata, an upper bound for any part's metadata.
-    head_size = len(_head(fields, MULTI_CIRCUIT, union, "0" * _TOKEN_LENGTH))
-    overhead = {
-        gateset: head_size + len(_multi_prefix(gateset)) + len(_MULTI_SUFFIX)
-        for gateset in ("qis", "native")
-    }
     # Exact-size copies: orjson's buffers are several times what they hold.
     entries = [
         bytes(memoryview(_serialise(_entry_dict(circuit), f"circuit {index}")))
         for index, circuit in enumerate(circuits)
     ]
-    parts = _split(circuits, [len(entry) for entry in entries], overhead)
-    jobs = []
-    for part in parts:
-        token = uuid.uuid4().hex
-        job_metadata = _merge_metadata(metadata, circuits, part)
-        body = (
-            _head(fields, MULTI_CIRCUIT, job_metadata, token)
-            + _multi_prefix(circuits[part.start].gateset)
-            + b",".join(entries[part.start : part.stop])
-            + _MULTI_SUFFIX
-        )
-        if len(body) > MAX_BODY_BYTES:  # pragma: no cover - the size arithmetic above prevents it
-            raise AssertionError(f"prepared body of {len(body)} bytes exceeds the limit")
-        jobs.append(PreparedJob(body, token, part, MULTI_CIRCUIT))
-    return jobs
+    sizes = [len(entry) for entry in entries]
+    # Parts are sized with the whole batch's metadata, normally an upper bound for any part's;
+    # a part whose own metadata turns out larger makes the split run again with its size.
+    head_size = len(_head(fields, MULTI_CIRCUIT, union, "0" * _TOKEN_LENGTH))
+    while True:
+        overhead = {
+            gateset: head_size + len(_multi_prefix(gateset)) + len(_MULTI_SUFFIX)
+            for gateset in ("qis", "native")
+        }
+        jobs = []
+        for number, part in enumerate(_split(circuits, sizes, overhead)):
+            token = uuid.uuid4().hex
+            head = _head(fields, MULTI_CIRCUIT, metadata.of(number, part), token)
+            body = (
+                head
+                + _multi_prefix(circuits[part.start].gateset)
+                + b",".join(entries[part.start : part.stop])
+                + _MULTI_SUFFIX
+            )
+            if len(body) > MAX_BODY_BYTES:
+                head_size = max(head_size + 1, len(head))
+                break
+            jobs.append(PreparedJob(body, token, part, MULTI_CIRCUIT))
+        else:
+            return jobs
 
 
 def build_jobs(
@@ -480,6 +476,7 @@ def build_jobs(
     session_id: str | None = None,
     extra_settings: Mapping[str, Any] | None = None,
     multi_circuit: bool | None = None,
+    part_metadata: PartMetadata | None = None,
 ) -> list[PreparedJob]:
     """Build the ``POST /jobs`` bodies for ``circuits``.
 
@@ -500,6 +497,11 @@ def build_jobs(
         extra_settings: further ``settings`` entries, such as ``{"compilation": {"opt": 1}}``.
         multi_circuit: ``None`` picks ``ionq.multi-circuit.v1`` for several circuits; ``True``
             uses it even for one; ``False`` sends each circuit as its own ``ionq.circuit.v1`` job.
+        part_metadata: gives each job's own entries from the :class:`JobPart` it carries (its
+            number and circuit range), such as a per-job seed and the carried circuits' result
+            layouts, so each body is built once. For a multi-circuit batch it is called for
+            the whole batch first (to size the split), then for every job. Its keys must differ
+            from those of ``metadata`` and of the circuits.
 
     Returns:
         The jobs, in order; each names the range of ``circuits`` it carries. A batch over the
@@ -521,9 +523,10 @@ def build_jobs(
         extra_settings=extra_settings,
     )
     _check_circuits(circuits)
-    multi = _check_bool(multi_circuit, "multi_circuit")
+    multi = check_flag(multi_circuit, "multi_circuit")
     if multi is None:
         multi = len(circuits) > 1
+    every = _Metadata(user_metadata, circuits, part_metadata)
     if multi:
-        return _multi_jobs(circuits, fields, user_metadata)
-    return _single_jobs(circuits, fields, user_metadata)
+        return _multi_jobs(circuits, fields, every)
+    return _single_jobs(circuits, fields, every)

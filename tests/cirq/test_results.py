@@ -5,10 +5,21 @@ from __future__ import annotations
 import cirq
 import numpy as np
 import pytest
+import sympy
 
 from cirq_ionq_direct import to_ionq
 from cirq_ionq_direct.gatesets import IonQTargetGateset
-from cirq_ionq_direct.results import Layout, decode_layouts, encode_layouts
+from cirq_ionq_direct.results import (
+    LAYOUT_METADATA_KEY,
+    PARAMS_METADATA_KEY,
+    Layout,
+    decode_layouts,
+    encode_layouts,
+    encode_params,
+    layouts_metadata,
+    read_metadata,
+)
+from ionq_direct import metadata as core_metadata
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.results import derive_seed
 from ionq_direct.simulate import probabilities
@@ -85,3 +96,48 @@ def test_circuit_seeds_differ_per_circuit_and_are_stable() -> None:
     assert len(set(seeds)) == 100
     assert seeds == [derive_seed(42, i) for i in range(100)]
     assert all(0 <= s < 2**63 for s in seeds)
+
+
+def test_layouts_and_params_travel_through_the_metadata_codec() -> None:
+    a = Layout((("a", 2),), (1, 0))
+    b = Layout((("m", 1),), (0,), (0,))
+    params = [cirq.ParamResolver({"t": 0.5}), cirq.ParamResolver({sympy.Symbol("u"): 2})]
+    metadata = layouts_metadata([a, b], 4, params, max_keys=8)
+    assert set(metadata) == {LAYOUT_METADATA_KEY, PARAMS_METADATA_KEY}
+    assert read_metadata({"other": "x", **metadata}, "j") == ([a, b], 4, params)
+    # Without parameters only the layouts are stored.
+    plain = layouts_metadata([a], 0, [cirq.ParamResolver({})], max_keys=8)
+    assert set(plain) == {LAYOUT_METADATA_KEY} and read_metadata(plain, "j") == ([a], 0, None)
+
+
+def test_jobs_stored_as_plain_json_still_read() -> None:
+    a = Layout((("a", 2),), (1, 0))
+    params = [cirq.ParamResolver({"t": 0.5})]
+    legacy = {
+        LAYOUT_METADATA_KEY: encode_layouts([a], offset=2),
+        PARAMS_METADATA_KEY: str(encode_params(params)),
+    }
+    assert read_metadata(legacy, "j") == ([a], 2, params)
+
+
+def test_long_values_continue_over_keys_and_what_cannot_fit_is_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(core_metadata, "MAX_METADATA_VALUE", 40)
+    layouts = [Layout(((f"k{i}", 1),), (i % 3,)) for i in range(6)]
+    params = [cirq.ParamResolver({"t": i / 7}) for i in range(6)]
+    roomy = layouts_metadata(layouts, 0, params, max_keys=40)
+    assert LAYOUT_METADATA_KEY + "1" in roomy and PARAMS_METADATA_KEY + "1" in roomy
+    assert all(len(value) <= 40 for value in roomy.values())
+    assert read_metadata(roomy, "j") == (layouts, 0, params)
+    # Parameter values that do not fit are replaced by a summary: records read, with a warning.
+    tight = layouts_metadata(layouts, 0, params, max_keys=len(roomy) - 1)
+    with pytest.warns(UserWarning, match="parameter values were too large"):
+        assert read_metadata(tight, "j") == (layouts, 0, None)
+    # Layouts that do not fit are refused clearly when read back, never guessed.
+    with pytest.raises(InvalidInputError, match="6 circuits whose measurement layouts were too"):
+        read_metadata(layouts_metadata(layouts, 0, params, max_keys=1), "j")
+    with pytest.raises(InvalidInputError, match="has no 'cirq_layout' metadata"):
+        read_metadata({}, "j")
+    with pytest.raises(InvalidInputError, match="not readable"):
+        read_metadata({LAYOUT_METADATA_KEY: "@@@"}, "j")

@@ -132,3 +132,21 @@ def test_run_batch_takes_resolvers_and_dicts(service: Service) -> None:
     )
     assert results[0].measurements["z"].tolist() == [[1]] * 10
     assert results[1].measurements["z"].tolist() == [[0]] * 10
+
+
+def test_long_layouts_and_parameters_are_kept_over_several_keys(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ionq_direct.metadata
+
+    # Values of at most 50 characters: a sweep's parameter values need several keys (they
+    # were left out above one value's length before).
+    monkeypatch.setattr(ionq_direct.metadata, "MAX_METADATA_VALUE", 50)
+    theta = sympy.Symbol("theta")
+    circuit = cirq.Circuit(cirq.rx(theta)(Q[0]), cirq.measure(Q[0], key="z"))
+    sweep = cirq.Linspace("theta", 0, math.pi, 7)
+    [job] = service.sampler(seed=5).create_jobs([circuit], [sweep], repetitions=20)
+    metadata = service.client.get_job(job.id)["metadata"]
+    assert "cirq_params1" in metadata and all(len(v) <= 50 for v in metadata.values())
+    again = service.get_job(job.id).results()
+    assert [r.params for r in again] == list(sweep) and again == job.results()

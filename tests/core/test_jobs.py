@@ -381,6 +381,9 @@ def test_results_of_a_job_known_only_by_a_terminal_creation_answer_use_the_full_
     [
         ({"backend": "simulator", "noise": {"model": "ideal"}}, True),
         ({"backend": "simulator"}, True),
+        # A simulator variant is the simulator too (the payload builder always said so).
+        ({"backend": "simulator.aria-1"}, True),
+        ({"backend": "simulator.aria-1", "noise": {"model": "aria-1"}}, False),
         ({"backend": "simulator", "noise": {"model": "aria-1", "seed": 3}}, False),
         ({"backend": "qpu.forte-1"}, False),
     ],

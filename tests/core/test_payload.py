@@ -14,7 +14,7 @@ from ionq_direct import payload
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
-from ionq_direct.payload import PreparedJob, build_jobs
+from ionq_direct.payload import JobPart, PreparedJob, build_jobs
 
 GHZ = [
     {"gate": "h", "targets": [0]},
@@ -30,8 +30,15 @@ def _decode(job: PreparedJob) -> dict[str, Any]:
     return body
 
 
-def _tiny(index: int = 0, gates: int = 1, name: str | None = None) -> Circuit:
-    return Circuit([{"gate": "x", "target": 0}] * gates, 1 + index % 2, name=name)
+def _tiny(
+    index: int = 0,
+    gates: int = 1,
+    name: str | None = None,
+    metadata: dict[str, str] | None = None,
+) -> Circuit:
+    return Circuit(
+        [{"gate": "x", "target": 0}] * gates, 1 + index % 2, name=name, metadata=metadata
+    )
 
 
 def test_single_circuit_body_is_exact() -> None:
@@ -460,3 +467,82 @@ def test_bodies_are_exact_size_copies() -> None:
         finally:
             tracemalloc.stop()
         assert retained < 1.3 * len(job.body)
+
+
+# Per-part metadata ---------------------------------------------------------------------
+
+
+def test_part_metadata_gives_each_job_its_own_entries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(payload, "MAX_CIRCUITS_PER_JOB", 2)
+    seen: list[JobPart] = []
+
+    def own(part: JobPart) -> dict[str, str]:
+        seen.append(part)
+        return {"part": str(part.number), "first": str(part.circuits.start)}
+
+    circuits = [_tiny(i, metadata={"c": "x"}) for i in range(5)]
+    jobs = build_jobs(
+        circuits, backend="simulator", name="split", metadata={"u": "1"}, part_metadata=own
+    )
+    assert [j.circuits for j in jobs] == [range(0, 2), range(2, 4), range(4, 5)]
+    for number, job in enumerate(jobs):
+        assert _decode(job)["metadata"] == {
+            "u": "1",
+            "part": str(number),
+            "first": str(job.circuits.start),
+            "c": "x",
+            CLIENT_TOKEN_KEY: job.client_token,
+        }
+    # Once for the whole batch (to size the split), then once per job: each body built once.
+    assert seen == [
+        JobPart(0, range(5)),
+        JobPart(0, range(0, 2)),
+        JobPart(1, range(2, 4)),
+        JobPart(2, range(4, 5)),
+    ]
+    _assert_order(jobs, circuits)
+
+
+def test_part_metadata_of_one_job_and_of_single_circuit_jobs() -> None:
+    def own(part: JobPart) -> dict[str, str]:
+        return {"n": f"{part.number}:{part.circuits.start}-{part.circuits.stop}"}
+
+    [one] = build_jobs([_tiny(0), _tiny(1)], backend="simulator", part_metadata=own)
+    assert _decode(one)["metadata"]["n"] == "0:0-2"
+    singles = build_jobs(
+        [_tiny(0), _tiny(1)], backend="simulator", part_metadata=own, multi_circuit=False
+    )
+    assert [_decode(j)["metadata"]["n"] for j in singles] == ["0:0-1", "1:1-2"]
+
+
+def test_a_part_whose_metadata_outgrows_the_batchs_is_split_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    circuits = [_tiny(i, 3) for i in range(6)]
+
+    seen: list[JobPart] = []
+
+    def own(part: JobPart) -> dict[str, str]:
+        # Smaller for the whole batch than for a part (by more than a circuit's entry): the
+        # first sizing puts three circuits in a part, and that part's body is too large.
+        seen.append(part)
+        return {"pad": "x" * (1 if len(part.circuits) == 6 else 200)}
+
+    [pair] = build_jobs(
+        circuits[:2], backend="simulator", name="split", metadata={"pad": "x" * 200}
+    )
+    monkeypatch.setattr(payload, "MAX_BODY_BYTES", len(pair.body))
+    jobs = build_jobs(circuits, backend="simulator", name="split", part_metadata=own)
+    assert all(len(j.body) <= len(pair.body) for j in jobs)
+    assert [len(j.circuits) for j in jobs] == [2, 2, 2]
+    assert seen[:2] == [JobPart(0, range(6)), JobPart(0, range(0, 3))] and len(seen) == 5
+    _assert_order(jobs, circuits)
+
+
+def test_part_metadata_conflicting_with_a_circuits_is_an_error() -> None:
+    with pytest.raises(InvalidInputError, match=r"circuit 0 metadata\['k'\] = 'a' conflicts"):
+        build_jobs(
+            [_tiny(0, metadata={"k": "a"}), _tiny(1)],
+            backend="simulator",
+            part_metadata=lambda part: {"k": "b"},
+        )

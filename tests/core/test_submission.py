@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -17,9 +18,12 @@ from ionq_direct import (
     InvalidInputError,
     Job,
     ServerError,
+    _submit,
 )
 from ionq_direct._constants import RECONCILE_MAX_PAGES, RECONCILE_PAGE_SIZE
+from ionq_direct.circuit import Circuit
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.payload import build_jobs
 
 PAYLOAD = {
     "type": "ionq.circuit.v1",
@@ -134,6 +138,26 @@ def test_serialized_bytes_need_their_token() -> None:
         make_client().create_job(body, client_token="tok-1")
     assert m.request_history[0].body == body
     assert tokens(service) == ["tok-1"]
+
+
+def test_prepared_jobs_carry_their_token_to_submission(recorded_sleeps: list[float]) -> None:
+    [prepared] = build_jobs(
+        [Circuit([{"gate": "h", "target": 0}], 1)], backend="simulator", shots=10
+    )
+    assert _submit.prepare(prepared) == _submit.Submission(
+        prepared.body, prepared.client_token, None
+    )
+    # The builder's token is trusted as it is: the body is not searched for it.
+    unscanned = dataclasses.replace(prepared, client_token="elsewhere")
+    assert _submit.prepare(unscanned).token == "elsewhere"
+    with pytest.raises(InvalidInputError, match="differs from the prepared job's"):
+        make_client().create_job(prepared, client_token="other")
+    with requests_mock.Mocker() as m:
+        service = FakeService(m, ["created-then-502"])
+        job = make_client().submit(prepared)
+    assert m.request_history[0].body == prepared.body
+    assert tokens(service) == [prepared.client_token]
+    assert job.id == service.jobs[0]["id"]  # reconciled by the carried token
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,11 @@ import pytest
 from qiskit import QuantumCircuit
 from qiskit.providers import JobError, JobStatus
 from qiskit.providers import JobTimeoutError as QiskitJobTimeoutError
+from qiskit.providers.jobstatus import JOB_FINAL_STATES
 
 import ionq_direct
 from ionq_direct.emulator import Emulator
+from ionq_direct.records import TERMINAL_STATUSES
 from qiskit_ionq_direct import (
     IonQJobError,
     IonQJobFailedError,
@@ -36,14 +38,12 @@ def wide(n: int) -> QuantumCircuit:
 
 
 def test_status_map_covers_every_ionq_status() -> None:
-    assert STATUS_MAP == {
-        "submitted": JobStatus.INITIALIZING,
-        "ready": JobStatus.QUEUED,
-        "started": JobStatus.RUNNING,
-        "completed": JobStatus.DONE,
-        "failed": JobStatus.ERROR,
-        "canceled": JobStatus.CANCELLED,
-    }
+    # IonQ's lifecycle in order, then its terminal statuses, as Qiskit names them.
+    ionq = ["submitted", "ready", "started", "completed", "failed", "canceled"]
+    qiskit = ["INITIALIZING", "QUEUED", "RUNNING", "DONE", "ERROR", "CANCELLED"]
+    expected = {status: JobStatus[name] for status, name in zip(ionq, qiskit, strict=True)}
+    assert expected == STATUS_MAP
+    assert {s for s in ionq if STATUS_MAP[s] in JOB_FINAL_STATES} == TERMINAL_STATUSES
 
 
 def test_failed_job_raises_a_job_error_with_ionqs_code(provider: IonQProvider) -> None:

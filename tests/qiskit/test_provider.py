@@ -127,3 +127,28 @@ def test_retrieved_job_keeps_its_backends_gateset(provider: IonQProvider, gatese
     assert retrieved.backend().name == "qpu.aria-1"
     assert retrieved.backend().gateset == gateset
     assert retrieved.result().get_counts() == counts == {"01": 20}
+
+
+def test_layouts_too_large_for_metadata_run_and_are_refused_clearly_when_retrieved(
+    provider: IonQProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ionq_direct.metadata
+    from qiskit_ionq_direct import IonQJobError
+
+    # Eight keys of the caller's leave one (beside seed and token); values of at most 60
+    # characters: two circuits' layouts cannot fit in it.
+    monkeypatch.setattr(ionq_direct.metadata, "MAX_METADATA_VALUE", 60)
+    user = {f"k{i}": "v" for i in range(8)}
+    qc = QuantumCircuit(2, 2, name="wide")
+    qc.x(1)
+    qc.measure([0, 1], [0, 1])
+    job = provider.get_backend(gateset="native").run(
+        [qc, qc.copy("other")], shots=30, metadata=user
+    )
+    assert job.result().get_counts("other") == {"10": 30}  # the local layouts format it
+    metadata = provider.client.get_job(job.job_id())["metadata"]
+    assert len(metadata["ionq_direct_qiskit"]) <= 60 and "ionq_direct_qiskit1" not in metadata
+    retrieved = provider.retrieve_job(job.job_id())
+    assert retrieved.backend().gateset == "native"  # the summary keeps the gateset
+    with pytest.raises(IonQJobError, match="layouts were too large to store"):
+        retrieved.result()

@@ -16,6 +16,7 @@ from qiskit_ionq_direct.result import (
     decode_layouts,
     encode_layouts,
     experiment_result,
+    omitted_layouts,
     shots_to_clbits,
 )
 from qiskit_ionq_direct.translate import to_ionq
@@ -64,10 +65,17 @@ def test_long_layouts_continue_in_further_keys_or_are_left_out() -> None:
     metadata = encode_layouts(many)
     assert len(metadata) > 1 and all(len(v) <= 40_000 for v in metadata.values())
     assert decode_layouts(metadata) == many
-    assert encode_layouts(many * 10) == {}
-    # Too long for the layouts, the gateset is still kept (a retrieved job reads every qubit).
+    assert omitted_layouts(metadata) is None
+    # Too long for the keys left, they are not dropped silently: one key says they were left out.
+    left_out = encode_layouts(many * 10)
+    assert len(left_out) == 1 and decode_layouts(left_out) is None
+    assert omitted_layouts(left_out) == 30_000
+    # The gateset is still kept.
     kept = encode_layouts(many * 10, "native")
     assert len(kept) == 1 and decode_gateset(kept) == "native" and decode_layouts(kept) is None
+    assert omitted_layouts(kept) == 30_000
+    # The number of keys follows what the job has left beside its other metadata.
+    assert omitted_layouts(encode_layouts(many, max_keys=1)) == 3000
 
 
 def test_gateset_travels_with_the_layouts() -> None:

@@ -117,6 +117,24 @@ def check_api_key(api_key: str | None) -> str:
     return key
 
 
+def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """Extra request headers as a plain dict, refusing any that would replace the API key."""
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping):
+        raise InvalidInputError(f"headers must be a mapping of names to values, got {headers!r}")
+    checked: dict[str, str] = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidInputError("header names and values must be strings")
+        if name.strip().lower() == "authorization":
+            raise InvalidInputError(
+                "headers may not set Authorization: the API key is sent from api_key"
+            )
+        checked[name] = value
+    return checked
+
+
 class Transport:
     """Sends requests to one IonQ API base URL with one pooled ``requests.Session``.
 
@@ -125,6 +143,7 @@ class Transport:
         base_url: the API root, e.g. ``https://api.ionq.co/v0.4``.
         timeout: seconds, or ``(connect, read)`` seconds; ``None`` for the defaults.
         max_retries: retries after the first attempt for retryable failures.
+        headers: extra headers sent with every request (they may not set ``Authorization``).
     """
 
     def __init__(
@@ -134,6 +153,7 @@ class Transport:
         *,
         timeout: Timeout | None = None,
         max_retries: int = MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self._key = check_api_key(api_key)
         self.base_url = check_base_url(base_url)
@@ -141,7 +161,9 @@ class Transport:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidInputError(f"max_retries must be a non-negative int, got {max_retries!r}")
         self.max_retries = max_retries
+        extra = check_headers(headers)
         self._session = requests.Session()
+        self._session.headers.update(extra)
         self._session.headers.update(
             {
                 "Authorization": f"apiKey {self._key}",

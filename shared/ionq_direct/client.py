@@ -61,6 +61,7 @@ class Client:
         base_url: the API root; defaults to ``IONQ_API_URL``, else ``https://api.ionq.co/v0.4``.
         timeout: seconds for every request, or ``(connect, read)``; defaults to (5, 60).
         max_retries: retries after the first attempt for retryable failures.
+        headers: extra HTTP headers sent with every request (not ``Authorization``).
 
     Raises:
         InvalidInputError: no API key anywhere, or a plain-http URL to a non-loopback host.
@@ -73,12 +74,14 @@ class Client:
         *,
         timeout: Timeout | None = None,
         max_retries: int = MAX_RETRIES,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self._transport = Transport(
             api_key if api_key is not None else os.environ.get(API_KEY_ENV, ""),
             base_url or os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL,
             timeout=timeout,
             max_retries=max_retries,
+            headers=headers,
         )
 
     def __repr__(self) -> str:

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from ionq_direct.circuit import UNMEASURED, Circuit, check_metadata, check_name
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.gates import (
+    GATES,
     GateCounts,
     GateError,
+    GateSpec,
     count_gates,
     iter_parsed,
     validate_circuit,
@@ -390,3 +392,36 @@ def test_trusted_construction_takes_the_parts_as_given() -> None:
         assert getattr(trusted, attribute) == getattr(public, attribute), attribute
     assert trusted.gates is gates and trusted.metadata is metadata  # owned, not copied
     assert repr(trusted) == repr(public)
+
+
+def _edge_gate(spec: GateSpec, name: str, value: float) -> dict[str, Any]:
+    """A gate of ``spec`` with every parameter in range and ``name`` (a parameter) at ``value``."""
+    assert spec.num_targets is not None
+    gate: dict[str, Any] = {"gate": spec.name, "targets": list(range(spec.num_targets))}
+    if spec.needs_control:
+        gate["control"] = spec.num_targets
+    for param in (*spec.params, *spec.defaults):
+        low, high = spec.ranges[param]
+        ok = value if param == name else (0.0 if low <= 0.0 <= high else low)
+        gate[param] = [ok] * spec.num_targets if param in spec.per_target else ok
+    return gate
+
+
+_RANGED = [
+    (spec, name) for spec in GATES.values() if spec.num_targets is not None for name in spec.ranges
+]
+
+
+@pytest.mark.parametrize(("spec", "name"), _RANGED, ids=lambda v: getattr(v, "name", v))
+def test_each_parameter_range_of_the_gate_table_bounds_both_paths(
+    spec: GateSpec, name: str
+) -> None:
+    low, high = spec.ranges[name]
+    inside = [x for x in (low, high, (low + high) / 2) if math.isfinite(x)] or [0.5, -7.0]
+    outside = [math.nextafter(low, -math.inf), math.nextafter(high, math.inf), math.nan]
+    # For (-inf, inf), nextafter gives the infinities: refused too, as any finite number goes.
+    for value, accepted in [*((x, True) for x in inside), *((x, False) for x in outside)]:
+        circuit = [_edge_gate(spec, name, value)]
+        fast = _fast(circuit, spec.gateset, 4)
+        assert fast == _slow(circuit, spec.gateset, 4), (value, fast)
+        assert isinstance(fast, GateCounts) == accepted, (value, fast)

@@ -46,8 +46,9 @@ _isfinite = math.isfinite
 
 _Gates = list[dict[str, Any]]
 _Builder = CircuitBuilder
+_Index = dict[cirq.Qid, int]
 #: (gate, op.qubits, index, qis builder, native builder) -> appended gates touching one qubit.
-_Handler = Callable[[Any, Sequence[cirq.Qid], dict[cirq.Qid, int], _Builder, _Builder], int]
+_Handler = Callable[[Any, Sequence[cirq.Qid], _Index, _Builder, _Builder], int]
 
 # The handlers append to the builders' gates what ``validate_circuit`` accepts by construction:
 # indices come from the qubit index (distinct: cirq refuses an operation on a qubit twice, and
@@ -90,7 +91,7 @@ def _emit(prims: list[Prim], qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, i
 
 
 def _generic(
-    gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Builder, _n: _Builder
+    gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
 ) -> int:
     batch = _emit(exact(gate)[0], qubits, index)
     try:
@@ -101,11 +102,7 @@ def _generic(
 
 def _rotation_handler(rotation: str) -> _Handler:
     def handle(
-        gate: Any,
-        qubits: Sequence[cirq.Qid],
-        index: dict[cirq.Qid, int],
-        out: _Builder,
-        _n: _Builder,
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         angle = float(gate.exponent) * _PI
         if not _isfinite(angle):
@@ -121,11 +118,7 @@ def _pauli_handler(rotation: str, named: dict[float, str]) -> _Handler:
     rotate = _rotation_handler(rotation)
 
     def handle(
-        gate: Any,
-        qubits: Sequence[cirq.Qid],
-        index: dict[cirq.Qid, int],
-        out: _Builder,
-        _n: _Builder,
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         name = named.get(gate.exponent)
         if name is None:
@@ -140,11 +133,7 @@ def _fixed_handler(name: str, controls: int) -> _Handler:
     """Odd powers of a fixed gate as IonQ ``name``; other exponents via the exact path."""
 
     def handle(
-        gate: Any,
-        qubits: Sequence[cirq.Qid],
-        index: dict[cirq.Qid, int],
-        out: _Builder,
-        _n: _Builder,
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         exponent = gate.exponent
         if exponent != 1 and float(exponent) % 2 != 1:
@@ -169,11 +158,7 @@ def _fixed_handler(name: str, controls: int) -> _Handler:
 
 def _ising_handler(name: str) -> _Handler:
     def handle(
-        gate: Any,
-        qubits: Sequence[cirq.Qid],
-        index: dict[cirq.Qid, int],
-        out: _Builder,
-        _n: _Builder,
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         angle = _check_finite(float(gate.exponent) * _PI, "rotation")
         targets = [index[qubits[0]], index[qubits[1]]]
@@ -184,9 +169,7 @@ def _ising_handler(name: str) -> _Handler:
     return handle
 
 
-def _drop(
-    gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Builder, _n: _Builder
-) -> int:
+def _drop(gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder) -> int:
     exact(gate)  # still raises TypeError on unresolved symbols
     return 0
 
@@ -198,11 +181,7 @@ def _phase(value: Any, what: str) -> float:
 
 def _gpi(name: str) -> _Handler:
     def handle(
-        gate: Any,
-        qubits: Sequence[cirq.Qid],
-        index: dict[cirq.Qid, int],
-        _o: _Builder,
-        out: _Builder,
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, _o: _Builder, out: _Builder
     ) -> int:
         out.gates.append(
             {"gate": name, "target": index[qubits[0]], "phase": _phase(gate.phi, "phi")}
@@ -213,11 +192,7 @@ def _gpi(name: str) -> _Handler:
 
 
 def _ms(
-    gate: MSGate,
-    qubits: Sequence[cirq.Qid],
-    index: dict[cirq.Qid, int],
-    _o: _Builder,
-    out: _Builder,
+    gate: MSGate, qubits: Sequence[cirq.Qid], index: _Index, _o: _Builder, out: _Builder
 ) -> int:
     phi0 = _phase(gate.phi0, "phi0")
     phi1 = _phase(gate.phi1, "phi1")
@@ -230,11 +205,7 @@ def _ms(
 
 
 def _zz(
-    gate: ZZGate,
-    qubits: Sequence[cirq.Qid],
-    index: dict[cirq.Qid, int],
-    _o: _Builder,
-    out: _Builder,
+    gate: ZZGate, qubits: Sequence[cirq.Qid], index: _Index, _o: _Builder, out: _Builder
 ) -> int:
     theta = zz_angle(_check_finite(float(gate.theta), "theta"))
     targets = [index[qubits[0]], index[qubits[1]]]

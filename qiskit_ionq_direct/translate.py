@@ -35,8 +35,9 @@ __all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
 
 Gates = list[dict[str, Any]]
 Index = dict[Qubit, int]
+QArgs = tuple[Qubit, ...]
 #: Appends IonQ gates for one instruction; returns how many of them touch a single qubit.
-Emitter = Callable[[CircuitBuilder, Index, CircuitInstruction, tuple[Qubit, ...]], int]
+Emitter = Callable[[CircuitBuilder, Index, CircuitInstruction, QArgs], int]
 
 _HALF_PI = math.pi / 2
 _QUARTER_PI = math.pi / 4
@@ -182,9 +183,7 @@ def _twice(qubit: int) -> _Problem:
 
 
 def _fixed(ionq: str) -> Emitter:
-    def emit(
-        b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-    ) -> int:
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         b.gates.append({"gate": ionq, "target": idx[qargs[0]]})
         return 1
 
@@ -192,9 +191,7 @@ def _fixed(ionq: str) -> Emitter:
 
 
 def _rotation(ionq: str) -> Emitter:
-    def emit(
-        b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-    ) -> int:
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         angle = inst.params[0]
         if type(angle) is not float or angle - angle != 0.0:  # the hottest path: _num inlined
             angle = _slow_num(angle)
@@ -204,37 +201,24 @@ def _rotation(ionq: str) -> Emitter:
     return emit
 
 
-def _controlled(ionq: str) -> Emitter:
-    def emit(
-        b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-    ) -> int:
+def _controlled(ionq: str, rotation: bool = False) -> Emitter:
+    """One control, then the target; ``rotation``: the instruction's angle too."""
+
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         control = idx[qargs[0]]
         target = idx[qargs[1]]
         if control == target:
             raise _twice(target)
-        b.gates.append({"gate": ionq, "control": control, "target": target})
+        gate: dict[str, Any] = {"gate": ionq, "control": control, "target": target}
+        if rotation:
+            gate["rotation"] = _num(inst.params[0])
+        b.gates.append(gate)
         return 0
 
     return emit
 
 
-def _controlled_rotation(ionq: str) -> Emitter:
-    def emit(
-        b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-    ) -> int:
-        control = idx[qargs[0]]
-        target = idx[qargs[1]]
-        if control == target:
-            raise _twice(target)
-        b.gates.append(
-            {"gate": ionq, "control": control, "target": target, "rotation": _num(inst.params[0])}
-        )
-        return 0
-
-    return emit
-
-
-def _pair(idx: Index, qargs: tuple[Qubit, ...]) -> list[int]:
+def _pair(idx: Index, qargs: QArgs) -> list[int]:
     a = idx[qargs[0]]
     b = idx[qargs[1]]
     if a == b:
@@ -243,9 +227,7 @@ def _pair(idx: Index, qargs: tuple[Qubit, ...]) -> list[int]:
 
 
 def _ising(ionq: str) -> Emitter:
-    def emit(
-        b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-    ) -> int:
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         b.gates.append(
             {"gate": ionq, "targets": _pair(idx, qargs), "rotation": _num(inst.params[0])}
         )
@@ -257,9 +239,7 @@ def _ising(ionq: str) -> Emitter:
 def _via_base(base: str, controls: int | None) -> Emitter:
     """Emit through :func:`_emit_base`; ``controls=None`` means all qubits but the last."""
 
-    def emit(
-        b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-    ) -> int:
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         qubits = [idx[q] for q in qargs]
         split = len(qubits) - 1 if controls is None else controls
         batch: Gates = []
@@ -269,14 +249,12 @@ def _via_base(base: str, controls: int | None) -> Emitter:
     return emit
 
 
-def _swap(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+def _swap(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
     b.gates.append({"gate": "swap", "targets": _pair(idx, qargs)})
     return 0
 
 
-def _cswap(
-    b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-) -> int:
+def _cswap(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
     control = idx[qargs[0]]
     targets = _pair(idx, qargs[1:])
     if control in targets:
@@ -309,9 +287,9 @@ _QIS_EMITTERS: dict[str, Emitter] = {
     "cy": _controlled("y"),
     "cz": _controlled("z"),
     "ch": _controlled("h"),
-    "crx": _controlled_rotation("rx"),
-    "cry": _controlled_rotation("ry"),
-    "crz": _controlled_rotation("rz"),
+    "crx": _controlled("rx", rotation=True),
+    "cry": _controlled("ry", rotation=True),
+    "crz": _controlled("rz", rotation=True),
     "cp": _via_base("p", 1),
     "cu1": _via_base("u1", 1),
     "cu": _via_base("u", 1),
@@ -332,16 +310,14 @@ _QIS_EMITTERS: dict[str, Emitter] = {
 
 
 def _gpi(ionq: str) -> Emitter:
-    def emit(
-        b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-    ) -> int:
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         b.gates.append({"gate": ionq, "target": idx[qargs[0]], "phase": _turns(inst.params[0])})
         return 1
 
     return emit
 
 
-def _ms(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+def _ms(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
     a, c = _pair(idx, qargs)
     params = inst.params
     for phi0, phi1, angle in ms_gates(_turns(params[0]), _turns(params[1]), _num(params[2])):
@@ -349,9 +325,7 @@ def _ms(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qu
     return 0
 
 
-def _native_zz(
-    b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]
-) -> int:
+def _native_zz(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
     angle = zz_angle(_num(inst.params[0]))
     b.gates.append({"gate": "zz", "targets": _pair(idx, qargs), "angle": angle})
     return 0
@@ -579,7 +553,7 @@ def _walk(
     return builder, tuple(measurement_map), one
 
 
-def _reused(index: Index, measured: set[Qubit], qargs: tuple[Qubit, ...]) -> None:
+def _reused(index: Index, measured: set[Qubit], qargs: QArgs) -> None:
     qubit = next(index[q] for q in qargs if q in measured)
     raise _Problem(
         f"qubit {qubit} is used after it was measured; mid-circuit measurement is not supported: "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -208,17 +208,10 @@ def _qis(
     params: tuple[str, ...] = (),
     needs_control: bool = False,
 ) -> GateSpec:
-    return GateSpec(
-        name=name,
-        gateset="qis",
-        num_targets=targets,
-        params=params,
-        unit="radians" if "rotation" in params else None,
-        controllable=True,
-        needs_control=needs_control,
-        matrix=matrix,
-        ranges={"rotation": _ANY} if "rotation" in params else {},
-    )
+    """A qis gate: controllable, parameters (a rotation, if any) in radians."""
+    ranges = {"rotation": _ANY} if "rotation" in params else {}
+    unit = "radians" if ranges else None
+    return GateSpec(name, "qis", targets, params, unit, True, needs_control, matrix, ranges)
 
 
 def _native(
@@ -232,20 +225,9 @@ def _native(
     defaults: Mapping[str, float] | None = None,
     aliases: Mapping[str, str] | None = None,
 ) -> GateSpec:
-    return GateSpec(
-        name=name,
-        gateset="native",
-        num_targets=targets,
-        params=params,
-        unit="turns",
-        controllable=False,
-        needs_control=False,
-        matrix=matrix,
-        ranges=ranges,
-        per_target=per_target,
-        defaults=defaults or {},
-        aliases=aliases or {},
-    )
+    """A native gate: never controlled, parameters in turns."""
+    spec = GateSpec(name, "native", targets, params, "turns", False, False, matrix, ranges)
+    return replace(spec, per_target=per_target, defaults=defaults or {}, aliases=aliases or {})
 
 
 _QIS_GATES = (

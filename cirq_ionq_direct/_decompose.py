@@ -17,6 +17,7 @@ from typing import Any
 import cirq
 
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
+from ionq_direct.lowering import phase_ladder
 
 __all__ = ["EXACT", "HINT", "Exact", "Prim", "Reject", "exact"]
 
@@ -38,13 +39,10 @@ class Reject(Exception):
 
 def _phase_on(controls: tuple[int, ...], alpha: float) -> Exact:
     """exp(i alpha) when every qubit in ``controls`` is 1, as controlled rz gates plus a phase."""
-    prims: list[Prim] = []
-    # P_{rest+last}(a) = C_rest(exp(i a/2) rz_last(a)) = C_rest-rz_last(a) . P_rest(a/2).
-    while controls and alpha != 0.0:
-        prims.append(("rz", (controls[-1],), controls[:-1], alpha))
-        controls = controls[:-1]
-        alpha /= 2
-    return prims, (alpha if not controls else 0.0)
+    if alpha == 0.0:
+        return [], 0.0
+    steps, left = phase_ladder(controls, alpha)
+    return [("rz", (target,), on, angle) for target, on, angle in steps], left
 
 
 def _cswap(controls: tuple[int, ...], a: int, b: int) -> list[Prim]:

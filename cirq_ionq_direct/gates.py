@@ -1,15 +1,15 @@
 """IonQ's native gates as Cirq gates: GPI, GPI2, MS and ZZ.
 
 Phases and angles are in turns (1 turn = 2*pi), as in IonQ's native gateset. Each gate's
-``_unitary_`` is IonQ's matrix with the gate's first qubit as the left (most significant) tensor
-factor, which is also Cirq's big-endian order, so ``MSGate(...).on(a, b)`` means IonQ targets
-``[a, b]``. The gates serialise to Cirq JSON under the ``ionq_direct`` namespace; read them back
-with ``cirq.read_json(..., resolvers=[json_resolver, *cirq.DEFAULT_RESOLVERS])``.
+``_unitary_`` is the core gate table's matrix (:mod:`ionq_direct.gates`), which has the gate's
+first qubit as the left (most significant) tensor factor, as does Cirq's big-endian order, so
+``MSGate(...).on(a, b)`` means IonQ targets ``[a, b]``. The gates serialise to Cirq JSON under the
+``ionq_direct`` namespace; read them back with
+``cirq.read_json(..., resolvers=[json_resolver, *cirq.DEFAULT_RESOLVERS])``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -19,8 +19,8 @@ import numpy as np
 import sympy
 from numpy.typing import NDArray
 
-_TAU = 2 * math.pi
-_SQRT_HALF = 1 / math.sqrt(2)
+from ionq_direct.gates import GATES
+from ionq_direct.lowering import wrap_turns
 
 
 def _fmt(value: cirq.TParamVal) -> str:
@@ -34,7 +34,7 @@ def _shift(value: cirq.TParamVal, by: float) -> cirq.TParamVal:
     """``value + by``, wrapped into [0, 1) when it is a number (phases are periodic in turns)."""
     if isinstance(value, sympy.Basic):
         return value + by
-    return (float(value) + by) % 1.0
+    return wrap_turns(float(value) + by)
 
 
 def _numeric_exponent(exponent: Any) -> float | None:
@@ -45,27 +45,37 @@ def _numeric_exponent(exponent: Any) -> float | None:
     return None
 
 
-def _sigma(phi: float) -> NDArray[np.complex128]:
-    """cos(2 pi phi) X + sin(2 pi phi) Y, i.e. GPI(phi)."""
-    angle = _TAU * phi
-    return np.array([[0, np.exp(-1j * angle)], [np.exp(1j * angle), 0]], dtype=np.complex128)
-
-
 class _NativeGate(cirq.Gate):
     """What the IonQ native gates share: parameters in turns, stored as ``_<name>``.
 
-    Subclasses name their parameters in ``_PARAMS`` (constructor order) and their diagram and
-    ``str`` symbol in ``_SYMBOL``; parameter handling, equality, repr and JSON follow from that.
+    Subclasses name their parameters in ``_PARAMS`` (constructor order), their diagram and
+    ``str`` symbol in ``_SYMBOL``, their IonQ gate in ``_IONQ`` and its JSON parameters in
+    ``_ionq_params``; parameter handling, unitary, equality, repr and JSON follow from that.
     """
 
     _PARAMS: tuple[str, ...] = ()
     _SYMBOL = ""
+    _IONQ = ""
+    _QUBITS = 1
 
     def _values(self) -> tuple[cirq.TParamVal, ...]:
         return tuple(getattr(self, f"_{name}") for name in self._PARAMS)
 
+    def _ionq_params(self, *values: float) -> dict[str, Any]:
+        """The IonQ JSON parameters of the gate with these (numeric) parameter values."""
+        raise NotImplementedError
+
+    def _num_qubits_(self) -> int:
+        return self._QUBITS
+
     def _has_unitary_(self) -> bool:
         return not self._is_parameterized_()
+
+    def _unitary_(self) -> NDArray[np.complex128] | None:
+        if self._is_parameterized_():
+            return None
+        params = self._ionq_params(*(float(v) for v in self._values()))
+        return GATES["native", self._IONQ].matrix(params)
 
     def _circuit_diagram_info_(self, args: cirq.CircuitDiagramInfoArgs) -> cirq.CircuitDiagramInfo:
         label = f"{self._SYMBOL}({','.join(args.format_real(v) for v in self._values())})"
@@ -120,8 +130,9 @@ class _PhaseGate(_NativeGate):
         """The phase in turns."""
         return self._phi
 
-    def _num_qubits_(self) -> int:
-        return 1
+    def _ionq_params(self, *values: float) -> dict[str, Any]:
+        (phi,) = values
+        return {"phase": phi}
 
 
 @cirq.value_equality(approximate=True)
@@ -132,11 +143,7 @@ class GPIGate(_PhaseGate):
     """
 
     _SYMBOL = "GPI"
-
-    def _unitary_(self) -> NDArray[np.complex128] | None:
-        if self._is_parameterized_():
-            return None
-        return _sigma(float(self._phi))
+    _IONQ = "gpi"
 
     def __pow__(self, exponent: Any) -> GPIGate:
         power = _numeric_exponent(exponent)
@@ -154,12 +161,7 @@ class GPI2Gate(_PhaseGate):
     """
 
     _SYMBOL = "GPI2"
-
-    def _unitary_(self) -> NDArray[np.complex128] | None:
-        if self._is_parameterized_():
-            return None
-        sigma = _sigma(float(self._phi))
-        return (_SQRT_HALF * (np.eye(2) - 1j * sigma)).astype(np.complex128)
+    _IONQ = "gpi2"
 
     def __pow__(self, exponent: Any) -> GPI2Gate:
         power = _numeric_exponent(exponent)
@@ -170,8 +172,20 @@ class GPI2Gate(_PhaseGate):
         return NotImplemented
 
 
+class _EntanglingGate(_NativeGate):
+    """A two-qubit IonQ gate with an interaction angle ``theta`` in turns: what MS and ZZ share."""
+
+    _QUBITS = 2
+    _theta: cirq.TParamVal
+
+    @property
+    def theta(self) -> cirq.TParamVal:
+        """The interaction angle in turns."""
+        return self._theta
+
+
 @cirq.value_equality(approximate=True)
-class MSGate(_NativeGate):
+class MSGate(_EntanglingGate):
     """IonQ's Mølmer-Sørensen gate ``exp(-i pi theta sigma(phi0) (x) sigma(phi1))``.
 
     ``sigma(phi) = cos(2 pi phi) X + sin(2 pi phi) Y``; phases and ``theta`` are in turns and
@@ -180,6 +194,7 @@ class MSGate(_NativeGate):
 
     _PARAMS = ("phi0", "phi1", "theta")
     _SYMBOL = "MS"
+    _IONQ = "ms"
 
     def __init__(
         self, phi0: cirq.TParamVal, phi1: cirq.TParamVal, theta: cirq.TParamVal = 0.25
@@ -198,20 +213,9 @@ class MSGate(_NativeGate):
         """The phase on the second qubit, in turns."""
         return self._phi1
 
-    @property
-    def theta(self) -> cirq.TParamVal:
-        """The interaction angle in turns."""
-        return self._theta
-
-    def _num_qubits_(self) -> int:
-        return 2
-
-    def _unitary_(self) -> NDArray[np.complex128] | None:
-        if self._is_parameterized_():
-            return None
-        pauli = np.kron(_sigma(float(self._phi0)), _sigma(float(self._phi1)))
-        angle = math.pi * float(self._theta)
-        return (math.cos(angle) * np.eye(4) - 1j * math.sin(angle) * pauli).astype(np.complex128)
+    def _ionq_params(self, *values: float) -> dict[str, Any]:
+        phi0, phi1, theta = values
+        return {"phases": [phi0, phi1], "angle": theta}
 
     def __pow__(self, exponent: Any) -> MSGate:
         # MS is exp(-i pi theta P) with P**2 = 1, so its powers scale theta.
@@ -225,7 +229,7 @@ class MSGate(_NativeGate):
 
 
 @cirq.value_equality(approximate=True)
-class ZZGate(_NativeGate):
+class ZZGate(_EntanglingGate):
     """IonQ's native ZZ gate ``exp(-i pi theta Z (x) Z)``, ``theta`` in turns.
 
     Unitary ``diag(e^{-i pi theta}, e^{i pi theta}, e^{i pi theta}, e^{-i pi theta})``.
@@ -233,24 +237,14 @@ class ZZGate(_NativeGate):
 
     _PARAMS = ("theta",)
     _SYMBOL = "ZZ"
+    _IONQ = "zz"
 
     def __init__(self, theta: cirq.TParamVal) -> None:
         self._theta = theta
 
-    @property
-    def theta(self) -> cirq.TParamVal:
-        """The interaction angle in turns."""
-        return self._theta
-
-    def _num_qubits_(self) -> int:
-        return 2
-
-    def _unitary_(self) -> NDArray[np.complex128] | None:
-        if self._is_parameterized_():
-            return None
-        angle = math.pi * float(self._theta)
-        minus, plus = np.exp(-1j * angle), np.exp(1j * angle)
-        return np.diag([minus, plus, plus, minus]).astype(np.complex128)
+    def _ionq_params(self, *values: float) -> dict[str, Any]:
+        (theta,) = values
+        return {"angle": theta}
 
     def __pow__(self, exponent: Any) -> ZZGate:
         power = _numeric_exponent(exponent)

@@ -9,24 +9,23 @@ native gates, exactly up to a global phase:
 
 * A two-qubit unitary becomes at most three CZs plus single-qubit gates (Cirq's KAK). Each CZ is
   ``(Rz(-pi/2) (x) Rz(-pi/2)) ZZ(1/4)``, and ``ZZ(1/4) = (H (x) H) MS(0, 0, 1/4) (H (x) H)``.
-* Every run of single-qubit gates is merged into one unitary ``U = Rz(b) Ry(g) Rz(d)`` (up to
-  phase). With ``Ry(g) = Rx(-pi/2) Rz(g) Rx(pi/2)``, ``Rx(pi/2) = GPI2(0)`` and virtual Z
-  (``R_phi(a) Rz(t) = Rz(t) R_{phi - t/2pi}(a)``),
-  ``U = Rz(b+g+d) GPI2(1/2 - (g+d)/2pi) GPI2(-d/2pi)``, and ``Rz(t) = GPI(t/4pi) GPI(0)``.
-  A unitary that is one GPI or GPI2 (up to phase) becomes that single gate.
+* Every run of single-qubit gates is merged into one unitary, written with at most three GPI/GPI2
+  gates by :func:`ionq_direct.native.exact_natives` (the synthesis the Qiskit optimizer uses too):
+  a unitary that is one GPI or GPI2 (up to phase) becomes that single gate, a Z rotation two GPIs.
 """
 
 from __future__ import annotations
 
 import abc
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import cirq
-import numpy as np
 from numpy.typing import NDArray
 
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
+from ionq_direct.lowering import wrap_turns
+from ionq_direct.native import exact_natives
 
 __all__ = [
     "AriaNativeGateset",
@@ -34,8 +33,6 @@ __all__ = [
     "IonQTargetGateset",
     "single_qubit_to_native",
 ]
-
-_TAU = 2 * math.pi
 
 
 class IonQTargetGateset(cirq.TwoQubitCompilationTargetGateset):
@@ -76,54 +73,39 @@ class IonQTargetGateset(cirq.TwoQubitCompilationTargetGateset):
         )
 
 
-def _phase(turns: float) -> float:
-    return float(turns) % 1.0
-
-
-def _same(a: NDArray[Any], b: NDArray[Any], atol: float) -> bool:
-    return bool(cirq.allclose_up_to_global_phase(a, b, atol=atol))
-
-
 def single_qubit_to_native(
     matrix: NDArray[Any], qubit: cirq.Qid, *, atol: float = 1e-8
 ) -> list[cirq.Operation]:
-    """At most four GPI/GPI2 operations equal to ``matrix`` up to a global phase.
+    """At most three GPI/GPI2 operations equal to ``matrix`` up to a global phase.
 
     Args:
         matrix: a 2x2 unitary.
         qubit: the qubit to act on.
         atol: tolerance for dropping identities and choosing a one-gate form.
     """
-    if _same(matrix, np.eye(2), atol):
-        return []
-    if abs(matrix[0, 1]) > atol:
-        phi = float(np.angle(matrix[1, 0] / matrix[0, 1])) / (2 * _TAU)
-        for candidate in (GPIGate(_phase(phi)), GPI2Gate(_phase(phi)), GPI2Gate(_phase(phi + 0.5))):
-            if _same(cirq.unitary(candidate), matrix, atol):
-                return [candidate.on(qubit)]
-    before, y, after = cirq.deconstruct_single_qubit_matrix_into_angles(matrix)
-    ops: list[cirq.Operation] = []
-    if not math.isclose(math.remainder(y, _TAU), 0.0, abs_tol=atol):
-        ops.append(GPI2Gate(_phase(-before / _TAU)).on(qubit))
-        ops.append(GPI2Gate(_phase(0.5 - (y + before) / _TAU)).on(qubit))
-    turn = after + y + before
-    if not math.isclose(math.remainder(turn, _TAU), 0.0, abs_tol=atol):
-        ops.append(GPIGate(0.0).on(qubit))
-        ops.append(GPIGate(_phase(turn / (2 * _TAU))).on(qubit))
-    return ops
+    return [
+        (GPIGate if name == "gpi" else GPI2Gate)(wrap_turns(phase)).on(qubit)
+        for name, phase in exact_natives(matrix, atol=atol)
+    ]
 
 
 class _NativeGateset(cirq.TwoQubitCompilationTargetGateset):
-    """GPI, GPI2, one entangling gate and measurements; shared by Aria and Forte."""
+    """GPI, GPI2, one entangling gate (``_ENTANGLER``) and measurements: Aria and Forte.
 
-    def __init__(self, entangler: type[cirq.Gate], name: str, atol: float) -> None:
+    Args:
+        atol: tolerance of the decompositions.
+    """
+
+    _ENTANGLER: ClassVar[type[cirq.Gate]]
+
+    def __init__(self, *, atol: float = 1e-8) -> None:
         super().__init__(
             GPIGate,
             GPI2Gate,
-            entangler,
+            self._ENTANGLER,
             cirq.MeasurementGate,
             cirq.GlobalPhaseGate,
-            name=name,
+            name=type(self).__name__,
             preserve_moment_structure=False,
         )
         self.atol = atol
@@ -181,8 +163,7 @@ class AriaNativeGateset(_NativeGateset):
         atol: tolerance of the decompositions.
     """
 
-    def __init__(self, *, atol: float = 1e-8) -> None:
-        super().__init__(MSGate, "AriaNativeGateset", atol)
+    _ENTANGLER = MSGate
 
     def _cz(self, a: cirq.Qid, b: cirq.Qid) -> list[cirq.Operation]:
         # ZZ(1/4) = (H (x) H) MS(0, 0, 1/4) (H (x) H); CZ = (Rz(-pi/2) (x) Rz(-pi/2)) ZZ(1/4).
@@ -204,8 +185,7 @@ class ForteNativeGateset(_NativeGateset):
         atol: tolerance of the decompositions.
     """
 
-    def __init__(self, *, atol: float = 1e-8) -> None:
-        super().__init__(ZZGate, "ForteNativeGateset", atol)
+    _ENTANGLER = ZZGate
 
     def _cz(self, a: cirq.Qid, b: cirq.Qid) -> list[cirq.Operation]:
         # CZ = (Rz(-pi/2) (x) Rz(-pi/2)) ZZ(1/4), up to a global phase.

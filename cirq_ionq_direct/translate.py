@@ -34,10 +34,9 @@ import cirq
 
 from cirq_ionq_direct._decompose import EXACT, HINT, Prim, Reject, exact
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
-from ionq_direct.circuit import Circuit, check_name
+from ionq_direct.circuit import Circuit, CircuitBuilder, check_name
 from ionq_direct.errors import GateError, InvalidInputError
-from ionq_direct.gates import validate_circuit
-from ionq_direct.limits import MAX_CONTROLS
+from ionq_direct.lowering import gate_dict, ms_gates, turns_in_range, zz_angle
 
 #: Circuit metadata key holding the JSON list of classical bits that ``invert_mask`` flips.
 INVERTED_BITS_KEY = "cirq_inverted_bits"
@@ -46,15 +45,18 @@ _PI = math.pi
 _isfinite = math.isfinite
 
 _Gates = list[dict[str, Any]]
-#: (gate, op.qubits, index, qis gates, native gates) -> how many appended gates touch one qubit.
-_Handler = Callable[[Any, Sequence[cirq.Qid], dict[cirq.Qid, int], _Gates, _Gates], int]
+_Builder = CircuitBuilder
+_Index = dict[cirq.Qid, int]
+#: (gate, op.qubits, index, qis builder, native builder) -> appended gates touching one qubit.
+_Handler = Callable[[Any, Sequence[cirq.Qid], _Index, _Builder, _Builder], int]
 
-# The handlers write gates that ``validate_circuit`` accepts by construction: indices come from
-# the qubit index (distinct: cirq refuses an operation on a qubit twice, and the two- and
-# three-qubit handlers check it again), angles are finite, native parameters are folded into
-# range and no handler adds more than two controls. Decomposed gates are validated as they are
-# emitted (:func:`_generic`). So the translated Circuit is built without validating every gate
-# again; tests/cirq/test_translate.py runs the full validator on random circuits to prove it.
+# The handlers append to the builders' gates what ``validate_circuit`` accepts by construction:
+# indices come from the qubit index (distinct: cirq refuses an operation on a qubit twice, and
+# the two- and three-qubit handlers check it again), angles are finite, native parameters are
+# folded into range (ionq_direct.lowering) and no handler adds more than two controls.
+# Decomposed gates are validated as they are appended (:func:`_generic`). So the translated
+# Circuit is built without validating every gate again; tests/cirq/test_translate.py runs the
+# full validator on random circuits to prove it.
 
 
 def _check_finite(value: float, what: str) -> float:
@@ -72,49 +74,40 @@ def _emit(prims: list[Prim], qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, i
     where = [index[q] for q in qubits]
     batch: _Gates = []
     for name, targets, controls, rotation in prims:
-        if len(controls) > MAX_CONTROLS:
-            raise Reject(
-                f"needs a gate with {len(controls)} controls; IonQ allows at most {MAX_CONTROLS}"
+        try:
+            entry = gate_dict(
+                name, [where[t] for t in targets], [where[c] for c in controls], rotation
             )
-        entry: dict[str, Any] = {"gate": "cnot" if name == "x" and controls else name}
-        if len(controls) == 1:
-            entry["control"] = where[controls[0]]
-        elif controls:
-            entry["controls"] = [where[c] for c in controls]
-        if len(targets) == 1:
-            entry["target"] = where[targets[0]]
-        else:
-            entry["targets"] = [where[t] for t in targets]
+        except GateError as exc:  # too many controls
+            raise Reject(f"needs a gate with {exc}") from None
         if rotation is not None:
-            entry["rotation"] = _check_finite(rotation, "rotation")
+            _check_finite(rotation, "rotation")
         batch.append(entry)
     return batch
 
 
 # ---------------------------------------------------------------------------------------------
-# Handlers: (gate, op.qubits, index, qis gates, native gates) -> one-qubit gates appended
+# Handlers: (gate, op.qubits, index, qis builder, native builder) -> one-qubit gates appended
 
 
 def _generic(
-    gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Gates, _n: _Gates
+    gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
 ) -> int:
     batch = _emit(exact(gate)[0], qubits, index)
     try:
-        counts = validate_circuit(batch, gateset="qis", qubits=None, path="gate")
+        return out.add_checked(batch)
     except GateError as exc:
         raise Reject(str(exc)) from None
-    out.extend(batch)
-    return counts.one_qubit
 
 
 def _rotation_handler(rotation: str) -> _Handler:
     def handle(
-        gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Gates, _n: _Gates
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         angle = float(gate.exponent) * _PI
         if not _isfinite(angle):
             raise Reject(f"angle is not finite ({angle})")
-        out.append({"gate": rotation, "target": index[qubits[0]], "rotation": angle})
+        out.gates.append({"gate": rotation, "target": index[qubits[0]], "rotation": angle})
         return 1
 
     return handle
@@ -125,12 +118,12 @@ def _pauli_handler(rotation: str, named: dict[float, str]) -> _Handler:
     rotate = _rotation_handler(rotation)
 
     def handle(
-        gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Gates, _n: _Gates
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         name = named.get(gate.exponent)
         if name is None:
             return rotate(gate, qubits, index, out, _n)
-        out.append({"gate": name, "target": index[qubits[0]]})
+        out.gates.append({"gate": name, "target": index[qubits[0]]})
         return 1
 
     return handle
@@ -140,22 +133,24 @@ def _fixed_handler(name: str, controls: int) -> _Handler:
     """Odd powers of a fixed gate as IonQ ``name``; other exponents via the exact path."""
 
     def handle(
-        gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Gates, _n: _Gates
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         exponent = gate.exponent
         if exponent != 1 and float(exponent) % 2 != 1:
             return _generic(gate, qubits, index, out, _n)
         where = [index[q] for q in qubits]
         if len(where) == 1:
-            out.append({"gate": name, "target": where[0]})
+            out.gates.append({"gate": name, "target": where[0]})
             return 1
         _distinct(*where)
         if controls == 1:
-            out.append({"gate": name, "control": where[0], "target": where[1]})
+            out.gates.append({"gate": name, "control": where[0], "target": where[1]})
         elif controls:
-            out.append({"gate": name, "controls": where[:controls], "target": where[controls]})
+            out.gates.append(
+                {"gate": name, "controls": where[:controls], "target": where[controls]}
+            )
         else:
-            out.append({"gate": name, "targets": where})
+            out.gates.append({"gate": name, "targets": where})
         return 0
 
     return handle
@@ -163,73 +158,59 @@ def _fixed_handler(name: str, controls: int) -> _Handler:
 
 def _ising_handler(name: str) -> _Handler:
     def handle(
-        gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Gates, _n: _Gates
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder
     ) -> int:
         angle = _check_finite(float(gate.exponent) * _PI, "rotation")
         targets = [index[qubits[0]], index[qubits[1]]]
         _distinct(*targets)
-        out.append({"gate": name, "targets": targets, "rotation": angle})
+        out.gates.append({"gate": name, "targets": targets, "rotation": angle})
         return 0
 
     return handle
 
 
-def _drop(
-    gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], out: _Gates, _n: _Gates
-) -> int:
+def _drop(gate: Any, qubits: Sequence[cirq.Qid], index: _Index, out: _Builder, _n: _Builder) -> int:
     exact(gate)  # still raises TypeError on unresolved symbols
     return 0
 
 
 def _phase(value: Any, what: str) -> float:
     """A phase in turns, finite and wrapped into IonQ's [-1, 1] only when outside it."""
-    turns = _check_finite(float(value), what)
-    return turns if -1.0 <= turns <= 1.0 else turns % 1.0
+    return turns_in_range(_check_finite(float(value), what))
 
 
 def _gpi(name: str) -> _Handler:
     def handle(
-        gate: Any, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], _o: _Gates, out: _Gates
+        gate: Any, qubits: Sequence[cirq.Qid], index: _Index, _o: _Builder, out: _Builder
     ) -> int:
-        out.append({"gate": name, "target": index[qubits[0]], "phase": _phase(gate.phi, "phi")})
+        out.gates.append(
+            {"gate": name, "target": index[qubits[0]], "phase": _phase(gate.phi, "phi")}
+        )
         return 1
 
     return handle
 
 
 def _ms(
-    gate: MSGate, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], _o: _Gates, out: _Gates
+    gate: MSGate, qubits: Sequence[cirq.Qid], index: _Index, _o: _Builder, out: _Builder
 ) -> int:
     phi0 = _phase(gate.phi0, "phi0")
     phi1 = _phase(gate.phi1, "phi1")
     theta = _check_finite(float(gate.theta), "theta")
-    targets = [index[qubits[0]], index[qubits[1]]]
-    _distinct(*targets)
-    if not 0.0 <= theta <= 0.25:
-        # MS(theta) = exp(-i pi theta P) with P^2 = 1: MS(theta + 1) = -MS(theta),
-        # MS(-theta) = MS(phi0 + 1/2, theta) and MS(a + b) = MS(a) MS(b). So fold theta into
-        # [0, 1/2] and write an angle above 1/4 as two gates.
-        theta = math.remainder(theta, 1.0)
-        if theta < 0.0:
-            theta = -theta
-            phi0 = phi0 + 0.5 if phi0 <= 0.5 else phi0 - 0.5
-        if theta > 0.25:
-            out.append({"gate": "ms", "targets": targets, "phases": [phi0, phi1], "angle": 0.25})
-            targets = list(targets)
-            theta -= 0.25
-    out.append({"gate": "ms", "targets": targets, "phases": [phi0, phi1], "angle": theta})
+    a, b = index[qubits[0]], index[qubits[1]]
+    _distinct(a, b)
+    for p0, p1, angle in ms_gates(phi0, phi1, theta):
+        out.gates.append({"gate": "ms", "targets": [a, b], "phases": [p0, p1], "angle": angle})
     return 0
 
 
 def _zz(
-    gate: ZZGate, qubits: Sequence[cirq.Qid], index: dict[cirq.Qid, int], _o: _Gates, out: _Gates
+    gate: ZZGate, qubits: Sequence[cirq.Qid], index: _Index, _o: _Builder, out: _Builder
 ) -> int:
-    theta = _check_finite(float(gate.theta), "theta")
-    if not -1.0 <= theta <= 1.0:
-        theta = (theta + 1.0) % 2.0 - 1.0  # ZZ(theta + 2) = ZZ(theta)
+    theta = zz_angle(_check_finite(float(gate.theta), "theta"))
     targets = [index[qubits[0]], index[qubits[1]]]
     _distinct(*targets)
-    out.append({"gate": "zz", "targets": targets, "angle": theta})
+    out.gates.append({"gate": "zz", "targets": targets, "angle": theta})
     return 0
 
 
@@ -359,10 +340,11 @@ def _walk(
     circuit: cirq.AbstractCircuit,
     index: dict[cirq.Qid, int],
     param_resolver: cirq.ParamResolverOrSimilarType,
-) -> tuple[_Gates, _Gates, int, _Keys]:
+) -> tuple[_Builder, _Builder, int, _Keys]:
     """The qis gates, the native gates, how many gates touch one qubit, and the measurements."""
-    qis: _Gates = []
-    native: _Gates = []
+    qis_builder = CircuitBuilder("qis")
+    native = CircuitBuilder("native")
+    qis = qis_builder.gates  # the inline fast paths append here
     one = 0
     keys: _Keys = {}
     measured: set[cirq.Qid] = set()
@@ -438,21 +420,21 @@ def _walk(
                 raise _after_measurement(moment_index, op)
             try:
                 try:
-                    one += handler(gate, op.qubits, index, qis, native)
+                    one += handler(gate, op.qubits, index, qis_builder, native)
                 except TypeError:
                     # Symbols (or other non-numbers) do not convert to float: resolve, retry.
                     if not cirq.is_parameterized(op):
                         raise
                     resolver = cirq.ParamResolver(param_resolver)
                     resolved, handler = _resolve(moment_index, op, resolver)
-                    one += handler(resolved.gate, resolved.qubits, index, qis, native)
+                    one += handler(resolved.gate, resolved.qubits, index, qis_builder, native)
             except Reject as exc:
                 raise _unsupported(moment_index, op, str(exc)) from None
             except TypeError as exc:
                 raise _unsupported(
                     moment_index, op, f"its parameters must be real numbers ({exc})"
                 ) from exc
-    return qis, native, one, keys
+    return qis_builder, native, one, keys
 
 
 def _mixed_gateset_error(circuit: cirq.AbstractCircuit) -> InvalidInputError:
@@ -542,23 +524,20 @@ def to_ionq(
     finally:
         if collecting:
             gc.enable()
-    if qis and native:
+    if qis.gates and native.gates:
         raise _mixed_gateset_error(circuit)
     mapping, registers, inverted = _layout(keys)
     metadata = {INVERTED_BITS_KEY: json.dumps(inverted, separators=(",", ":"))} if inverted else {}
-    gates = native or qis
-    # What Circuit() would check holds by construction: valid gates (see the handlers), indices
-    # below len(index), one register per measurement key (keys are unique) covering the map.
-    return Circuit._trusted(
-        gates,
+    builder = native if native.gates else qis
+    # What finish() trusts holds by construction: valid gates (see the handlers), indices below
+    # len(index), one register per measurement key (keys are unique) covering the map.
+    return builder.finish(
         len(index),
-        "native" if native else "qis",
-        one,
-        len(gates) - one,
-        tuple(mapping),
-        tuple(registers),
-        name,
-        metadata,
+        one_qubit_gates=one,
+        measurement_map=tuple(mapping),
+        registers=tuple(registers),
+        name=name,
+        metadata=metadata,
     )
 
 

@@ -27,17 +27,17 @@ from qiskit.circuit.annotated_operation import (
 )
 from qiskit.quantum_info import SparseObservable, SparsePauliOp
 
-from ionq_direct.circuit import UNMEASURED, Circuit, check_name
+from ionq_direct.circuit import UNMEASURED, Circuit, CircuitBuilder, check_name
 from ionq_direct.errors import GateError, InvalidInputError
-from ionq_direct.gates import validate_circuit
-from ionq_direct.limits import MAX_CONTROLS
+from ionq_direct.lowering import gate_dict, ms_gates, phase_ladder, turns_in_range, zz_angle
 
 __all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
 
 Gates = list[dict[str, Any]]
 Index = dict[Qubit, int]
+QArgs = tuple[Qubit, ...]
 #: Appends IonQ gates for one instruction; returns how many of them touch a single qubit.
-Emitter = Callable[[Gates, Index, CircuitInstruction, tuple[Qubit, ...]], int]
+Emitter = Callable[[CircuitBuilder, Index, CircuitInstruction, QArgs], int]
 
 _HALF_PI = math.pi / 2
 _QUARTER_PI = math.pi / 4
@@ -46,6 +46,7 @@ _TRANSPILE_HINT = (
     "transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx'])"
 )
 _V1_LIMIT = "IonQ's v1 JSON circuit format cannot express it"
+_CONTROLS_HINT = " - decompose it first, e.g. transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx'])"
 _CONTROL_FLOW = frozenset({"if_else", "while_loop", "for_loop", "switch_case", "box"})
 _DROPPED = frozenset({"barrier", "id", "delay", "global_phase"})
 _BAD_NAME_CHAR = re.compile(r"[^A-Za-z0-9 _-]")
@@ -93,49 +94,19 @@ def _slow_num(value: Any) -> float:
 
 def _turns(value: Any) -> float:
     """A native phase in turns, brought into [-1, 1] (phases have period 1)."""
-    phase = _num(value)
-    return phase if -1.0 <= phase <= 1.0 else math.fmod(phase, 1.0)
+    return turns_in_range(_num(value))
 
 
 # ---------------------------------------------------------------------------------------------
-# Building blocks shared by the emitters
-
-
-def _check_controls(controls: Sequence[int]) -> None:
-    if len(controls) > MAX_CONTROLS:
-        raise _Problem(
-            f"{len(controls)} controls; IonQ allows at most {MAX_CONTROLS} - decompose it "
-            "first, e.g. transpile(qc, basis_gates=['rx', 'ry', 'rz', 'cx'])"
-        )
-
-
-def _gate(
-    name: str, targets: Sequence[int], controls: Sequence[int] = (), rotation: float | None = None
-) -> dict[str, Any]:
-    _check_controls(controls)
-    gate: dict[str, Any] = {"gate": name}
-    if len(controls) == 1:
-        gate["control"] = controls[0]
-    elif controls:
-        gate["controls"] = list(controls)
-    if len(targets) == 1:
-        gate["target"] = targets[0]
-    else:
-        gate["targets"] = list(targets)
-    if rotation is not None:
-        gate["rotation"] = rotation
-    return gate
+# Building blocks shared by the emitters (gate dicts from ionq_direct.lowering.gate_dict, whose
+# GateError for too many controls the walk reports with a hint)
 
 
 def _mcp(out: Gates, controls: Sequence[int], target: int, lam: float) -> None:
-    """Exact C^n-P: C^n-P(l) = C^n-Rz(l) on target . C^(n-1)-P(l/2) on a control."""
-    _check_controls(controls)
-    controls = list(controls)
-    while controls:
-        out.append(_gate("rz", (target,), controls, lam))
-        lam /= 2
-        target = controls.pop()
-    out.append({"gate": "rz", "target": target, "rotation": lam})
+    """Exact C^n-P(lam) on ``target`` (its global phase dropped)."""
+    steps, _global = phase_ladder([*controls, target], lam)
+    for qubit, on, angle in steps:
+        out.append(gate_dict("rz", (qubit,), on, angle))
 
 
 def _phase_on(out: Gates, controls: Sequence[int], angle: float) -> None:
@@ -149,17 +120,14 @@ def _emit_base(
 ) -> bool:
     """Emit gate ``base`` on ``targets`` controlled by ``controls``; False if it is not known."""
     if base in _DIRECT_CONTROLLABLE:
-        ionq = _DIRECT_CONTROLLABLE[base]
         rotation = _num(params[0]) if base[0] == "r" else None
-        if base == "x" and not controls:
-            ionq = "x"
-        out.append(_gate(ionq, targets, controls, rotation))
+        out.append(gate_dict(_DIRECT_CONTROLLABLE[base], targets, controls, rotation))
     elif base in _PHASES:
         angle = _PHASES[base] if base in _FIXED_PHASES else _num(params[0])
         _mcp(out, controls, targets[0], angle)
     elif base in ("sx", "sxdg"):
         sign = 1.0 if base == "sx" else -1.0
-        out.append(_gate("rx", targets, controls, sign * _HALF_PI))
+        out.append(gate_dict("rx", targets, controls, sign * _HALF_PI))
         _phase_on(out, controls, sign * _QUARTER_PI)
     elif base in ("u", "u3", "u2"):
         if base == "u2":
@@ -167,15 +135,15 @@ def _emit_base(
         else:
             theta, phi, lam = (_num(p) for p in params[:3])
         gamma = _num(params[3]) if len(params) > 3 else 0.0
-        out.append(_gate("rz", targets, controls, lam))
-        out.append(_gate("ry", targets, controls, theta))
-        out.append(_gate("rz", targets, controls, phi))
+        out.append(gate_dict("rz", targets, controls, lam))
+        out.append(gate_dict("ry", targets, controls, theta))
+        out.append(gate_dict("rz", targets, controls, phi))
         _phase_on(out, controls, gamma + (phi + lam) / 2)
     elif base == "r":
         theta, phi = _num(params[0]), _num(params[1])
-        out.append(_gate("rz", targets, controls, -phi))
-        out.append(_gate("rx", targets, controls, theta))
-        out.append(_gate("rz", targets, controls, phi))
+        out.append(gate_dict("rz", targets, controls, -phi))
+        out.append(gate_dict("rx", targets, controls, theta))
+        out.append(gate_dict("rz", targets, controls, phi))
     elif base == "global_phase":
         _phase_on(out, controls, _num(params[0]))  # a relative phase once controlled
     elif base not in ("id", "i"):
@@ -183,9 +151,10 @@ def _emit_base(
     return True
 
 
-#: Gates IonQ documents exactly, so they may carry controls (Qiskit name -> IonQ name).
+#: Gates IonQ documents exactly, so they may carry controls (Qiskit name -> IonQ name; gate_dict
+#: writes a controlled x as cnot).
 _DIRECT_CONTROLLABLE = {
-    "x": "cnot",
+    "x": "x",
     "y": "y",
     "z": "z",
     "h": "h",
@@ -202,71 +171,54 @@ _PHASES: dict[str, float] = {**_FIXED_PHASES, "p": 0.0, "u1": 0.0}
 # Fast emitters, keyed by Qiskit instruction name
 
 
-# These emitters produce what ``validate_circuit`` accepts by construction (indices from the
-# circuit's qubit index, distinct; parameters finite and in range; at most one control), so the
-# translated circuit is built without validating again. Anything else is validated as it is
-# emitted (:func:`_checked`). tests/qiskit/test_translate.py proves the claim on random circuits.
+# These emitters append what ``validate_circuit`` accepts by construction straight onto the
+# builder's gates (indices from the circuit's qubit index, distinct; parameters finite and in
+# range; at most one control). Anything else is validated as it is appended
+# (``CircuitBuilder.add_checked``). tests/qiskit/test_translate.py proves the claim on random
+# circuits.
 
 
 def _twice(qubit: int) -> _Problem:
     return _Problem(f"qubit {qubit} is used twice; each qubit of an instruction must differ")
 
 
-def _checked(out: Gates, start: int) -> int:
-    """Validate the gates appended since ``start``; return how many touch a single qubit."""
-    try:
-        counts = validate_circuit(out[start:], gateset="qis", qubits=None, path="gate")
-    except GateError as exc:
-        raise _Problem(str(exc)) from None
-    return counts.one_qubit
-
-
 def _fixed(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
-        out.append({"gate": ionq, "target": idx[qargs[0]]})
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
+        b.gates.append({"gate": ionq, "target": idx[qargs[0]]})
         return 1
 
     return emit
 
 
 def _rotation(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         angle = inst.params[0]
         if type(angle) is not float or angle - angle != 0.0:  # the hottest path: _num inlined
             angle = _slow_num(angle)
-        out.append({"gate": ionq, "target": idx[qargs[0]], "rotation": angle})
+        b.gates.append({"gate": ionq, "target": idx[qargs[0]], "rotation": angle})
         return 1
 
     return emit
 
 
-def _controlled(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+def _controlled(ionq: str, rotation: bool = False) -> Emitter:
+    """One control, then the target; ``rotation``: the instruction's angle too."""
+
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         control = idx[qargs[0]]
         target = idx[qargs[1]]
         if control == target:
             raise _twice(target)
-        out.append({"gate": ionq, "control": control, "target": target})
+        gate: dict[str, Any] = {"gate": ionq, "control": control, "target": target}
+        if rotation:
+            gate["rotation"] = _num(inst.params[0])
+        b.gates.append(gate)
         return 0
 
     return emit
 
 
-def _controlled_rotation(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
-        control = idx[qargs[0]]
-        target = idx[qargs[1]]
-        if control == target:
-            raise _twice(target)
-        out.append(
-            {"gate": ionq, "control": control, "target": target, "rotation": _num(inst.params[0])}
-        )
-        return 0
-
-    return emit
-
-
-def _pair(idx: Index, qargs: tuple[Qubit, ...]) -> list[int]:
+def _pair(idx: Index, qargs: QArgs) -> list[int]:
     a = idx[qargs[0]]
     b = idx[qargs[1]]
     if a == b:
@@ -275,8 +227,10 @@ def _pair(idx: Index, qargs: tuple[Qubit, ...]) -> list[int]:
 
 
 def _ising(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
-        out.append({"gate": ionq, "targets": _pair(idx, qargs), "rotation": _num(inst.params[0])})
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
+        b.gates.append(
+            {"gate": ionq, "targets": _pair(idx, qargs), "rotation": _num(inst.params[0])}
+        )
         return 0
 
     return emit
@@ -285,27 +239,27 @@ def _ising(ionq: str) -> Emitter:
 def _via_base(base: str, controls: int | None) -> Emitter:
     """Emit through :func:`_emit_base`; ``controls=None`` means all qubits but the last."""
 
-    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
         qubits = [idx[q] for q in qargs]
         split = len(qubits) - 1 if controls is None else controls
-        start = len(out)
-        _emit_base(out, base, inst.params, qubits[:split], qubits[split:])
-        return _checked(out, start)
+        batch: Gates = []
+        _emit_base(batch, base, inst.params, qubits[:split], qubits[split:])
+        return b.add_checked(batch)
 
     return emit
 
 
-def _swap(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
-    out.append({"gate": "swap", "targets": _pair(idx, qargs)})
+def _swap(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
+    b.gates.append({"gate": "swap", "targets": _pair(idx, qargs)})
     return 0
 
 
-def _cswap(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
+def _cswap(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
     control = idx[qargs[0]]
     targets = _pair(idx, qargs[1:])
     if control in targets:
         raise _twice(control)
-    out.append({"gate": "swap", "control": control, "targets": targets})
+    b.gates.append({"gate": "swap", "control": control, "targets": targets})
     return 0
 
 
@@ -333,9 +287,9 @@ _QIS_EMITTERS: dict[str, Emitter] = {
     "cy": _controlled("y"),
     "cz": _controlled("z"),
     "ch": _controlled("h"),
-    "crx": _controlled_rotation("rx"),
-    "cry": _controlled_rotation("ry"),
-    "crz": _controlled_rotation("rz"),
+    "crx": _controlled("rx", rotation=True),
+    "cry": _controlled("ry", rotation=True),
+    "crz": _controlled("rz", rotation=True),
     "cp": _via_base("p", 1),
     "cu1": _via_base("u1", 1),
     "cu": _via_base("u", 1),
@@ -356,38 +310,24 @@ _QIS_EMITTERS: dict[str, Emitter] = {
 
 
 def _gpi(ionq: str) -> Emitter:
-    def emit(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
-        out.append({"gate": ionq, "target": idx[qargs[0]], "phase": _turns(inst.params[0])})
+    def emit(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
+        b.gates.append({"gate": ionq, "target": idx[qargs[0]], "phase": _turns(inst.params[0])})
         return 1
 
     return emit
 
 
-def _ms(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
-    targets = _pair(idx, qargs)
+def _ms(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
+    a, c = _pair(idx, qargs)
     params = inst.params
-    phi0, phi1, theta = _turns(params[0]), _turns(params[1]), _num(params[2])
-    if not 0.0 <= theta <= 0.25:
-        # MS(theta) = exp(-i pi theta P) with P^2 = 1: period 2 (1 up to a global sign), and
-        # MS(phi0, phi1, -theta) = MS(phi0 + 1/2, phi1, theta).
-        theta = math.remainder(theta, 1.0)
-        if theta < 0:
-            theta = -theta
-            phi0 = math.fmod(phi0 + 0.5, 1.0)
-        if theta > 0.25:
-            out.append(
-                {"gate": "ms", "targets": list(targets), "phases": [phi0, phi1], "angle": 0.25}
-            )
-            theta -= 0.25
-    out.append({"gate": "ms", "targets": targets, "phases": [phi0, phi1], "angle": theta})
+    for phi0, phi1, angle in ms_gates(_turns(params[0]), _turns(params[1]), _num(params[2])):
+        b.gates.append({"gate": "ms", "targets": [a, c], "phases": [phi0, phi1], "angle": angle})
     return 0
 
 
-def _native_zz(out: Gates, idx: Index, inst: CircuitInstruction, qargs: tuple[Qubit, ...]) -> int:
-    theta = _num(inst.params[0])
-    if not -1.0 <= theta <= 1.0:
-        theta = math.remainder(theta, 2.0)  # ZZ(theta) has period 2
-    out.append({"gate": "zz", "targets": _pair(idx, qargs), "angle": theta})
+def _native_zz(b: CircuitBuilder, idx: Index, inst: CircuitInstruction, qargs: QArgs) -> int:
+    angle = zz_angle(_num(inst.params[0]))
+    b.gates.append({"gate": "zz", "targets": _pair(idx, qargs), "angle": angle})
     return 0
 
 
@@ -511,7 +451,9 @@ def _controlled_gate(out: Gates, idx: Index, inst: CircuitInstruction) -> bool:
     return True
 
 
-def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict: bool) -> int:
+def _rare(
+    b: CircuitBuilder, idx: Index, inst: CircuitInstruction, gateset: str, strict: bool
+) -> int:
     """Emit (and validate) a rare instruction or raise; returns the gates touching one qubit."""
     name = inst.name
     if name in _NATIVE_EMITTERS or name in _QIS_EMITTERS:
@@ -529,13 +471,13 @@ def _rare(out: Gates, idx: Index, inst: CircuitInstruction, gateset: str, strict
     if name in _CONTROL_FLOW or inst.is_control_flow():
         raise _Problem(f"classical control flow is not supported: {_V1_LIMIT}")
     if gateset == "qis":
-        start = len(out)
+        batch: Gates = []
         if name == "PauliEvolution":
-            _pauli_evolution(out, idx, inst)
-            return _checked(out, start)
+            _pauli_evolution(batch, idx, inst)
+            return b.add_checked(batch)
         controlled = name == "annotated" or inst.is_controlled_gate()
-        if controlled and _controlled_gate(out, idx, inst):
-            return _checked(out, start)
+        if controlled and _controlled_gate(batch, idx, inst):
+            return b.add_checked(batch)
     raise _Problem(f"gate {name!r} is not supported by IonQ's {gateset} gateset; {_TRANSPILE_HINT}")
 
 
@@ -550,8 +492,8 @@ def _has_native_gates(circuit: QuantumCircuit) -> bool:
 
 def _translate(
     circuit: QuantumCircuit, gateset: str | None
-) -> tuple[str, Gates, tuple[int, ...], int]:
-    """The gateset, gates, measurement map and how many gates touch a single qubit.
+) -> tuple[CircuitBuilder, tuple[int, ...], int]:
+    """The builder holding the gates, the measurement map and how many gates touch one qubit.
 
     Without a chosen gateset, ``native`` is used exactly when the circuit has native gates: the
     circuit is walked as ``qis`` and walked again as ``native`` as soon as a native gate shows up,
@@ -559,27 +501,27 @@ def _translate(
     one the native walk reports).
     """
     if gateset is not None:
-        return (gateset, *_walk(circuit, gateset, strict=True))
+        return _walk(circuit, gateset, strict=True)
     try:
-        return ("qis", *_walk(circuit, "qis", strict=False))
+        return _walk(circuit, "qis", strict=False)
     except _NativeGateFound:
         pass
     except InvalidInputError:
         if not _has_native_gates(circuit):
             raise
-    return ("native", *_walk(circuit, "native", strict=False))
+    return _walk(circuit, "native", strict=False)
 
 
 def _walk(
     circuit: QuantumCircuit, gateset: str, strict: bool
-) -> tuple[Gates, tuple[int, ...], int]:
+) -> tuple[CircuitBuilder, tuple[int, ...], int]:
     table = _QIS_EMITTERS if gateset == "qis" else _NATIVE_EMITTERS
     index: Index = {bit: i for i, bit in enumerate(circuit.qubits)}
     clbit_index = {bit: i for i, bit in enumerate(circuit.clbits)}
     measurement_map = [UNMEASURED] * len(clbit_index)
     measured: set[Qubit] = set()
     dropped = _DROPPED
-    out: Gates = []
+    builder = CircuitBuilder(gateset)
     one = 0
     position = -1
     inst: CircuitInstruction | None = None
@@ -591,7 +533,7 @@ def _walk(
                 qargs = inst.qubits
                 if measured and not measured.isdisjoint(qargs):
                     _reused(index, measured, qargs)
-                one += emit(out, index, inst, qargs)
+                one += emit(builder, index, inst, qargs)
             elif name == "measure":
                 qubit = inst.qubits[0]
                 measurement_map[clbit_index[inst.clbits[0]]] = index[qubit]
@@ -599,18 +541,19 @@ def _walk(
             elif name not in dropped:
                 if measured and not measured.isdisjoint(inst.qubits) and name != "reset":
                     _reused(index, measured, inst.qubits)
-                one += _rare(out, index, inst, gateset, strict)
-    except _Problem as problem:
+                one += _rare(builder, index, inst, gateset, strict)
+    except (_Problem, GateError) as problem:
         assert inst is not None
+        hint = _CONTROLS_HINT if getattr(problem, "code", None) == "TooManyControls" else ""
         where = [index[q] for q in inst.qubits]
         raise InvalidInputError(
             f"circuit {circuit.name!r}, instruction {position} ({inst.name!r} on qubits "
-            f"{where}): {problem}"
+            f"{where}): {problem}{hint}"
         ) from None
-    return out, tuple(measurement_map), one
+    return builder, tuple(measurement_map), one
 
 
-def _reused(index: Index, measured: set[Qubit], qargs: tuple[Qubit, ...]) -> None:
+def _reused(index: Index, measured: set[Qubit], qargs: QArgs) -> None:
     qubit = next(index[q] for q in qargs if q in measured)
     raise _Problem(
         f"qubit {qubit} is used after it was measured; mid-circuit measurement is not supported: "
@@ -656,7 +599,7 @@ def to_ionq(
         raise InvalidInputError(f"expected a QuantumCircuit, got {type(circuit).__name__}")
     if gateset is not None and gateset not in ("qis", "native"):
         raise InvalidInputError(f"gateset must be 'qis', 'native' or None, got {gateset!r}")
-    chosen, gates, measurement_map, one = _translate(circuit, gateset)
+    builder, measurement_map, one = _translate(circuit, gateset)
     registers = _registers(circuit)
     qubits = circuit.num_qubits
     if name is None:
@@ -666,18 +609,22 @@ def to_ionq(
     if qubits < 1 or (len(registers) > 1 and len(set(dict(registers))) != len(registers)):
         # No qubits, or a register name twice (Qiskit refuses that): Circuit() says what is wrong.
         return Circuit(
-            gates,
+            builder.gates,
             qubits,
-            gateset=chosen,
+            gateset=builder.gateset,
             measurement_map=measurement_map,
             registers=registers,
             name=name,
         )
-    # Everything Circuit() checks holds by construction: each gate was emitted valid or was
-    # validated as it was emitted, indices come from the circuit's own bits and the registers
-    # cover the classical bits one by one.
-    return Circuit._trusted(
-        gates, qubits, chosen, one, len(gates) - one, measurement_map, registers, name, {}
+    # What finish() trusts holds by construction: each gate was emitted valid or was validated
+    # as it was appended, indices come from the circuit's own bits and the registers cover the
+    # classical bits one by one.
+    return builder.finish(
+        qubits,
+        one_qubit_gates=one,
+        measurement_map=measurement_map,
+        registers=registers,
+        name=name,
     )
 
 

@@ -1,7 +1,9 @@
 """The core circuit: IonQ JSON gates, a register width and what is needed to read results back.
 
-Translators (Qiskit, Cirq) build a :class:`Circuit`; the payload builder turns circuits into job
-bodies. A circuit is validated once, when it is constructed, so everything downstream may trust it.
+Users build a :class:`Circuit` from gate dicts, translators (Qiskit, Cirq) through a
+:class:`CircuitBuilder`; the payload builder turns circuits into job bodies. A circuit is
+validated once, when it is constructed (or, through a builder, as its gates are appended), so
+everything downstream may trust it.
 """
 
 from __future__ import annotations
@@ -18,9 +20,7 @@ from ionq_direct.gates import GATESETS, validate_circuit
 #: Measurement-map entry for a classical bit that no measurement writes: it always reads 0.
 UNMEASURED = -1
 
-__all__ = ["UNMEASURED", "Circuit", "check_metadata", "check_name"]
-
-#: ``measurement_map`` entry of a classical bit that no measurement writes; it always reads 0.
+__all__ = ["UNMEASURED", "Circuit", "CircuitBuilder", "check_metadata", "check_name"]
 
 _NAME_CHARS = re.compile(r"[A-Za-z0-9 _-]*")
 _BAD_NAME_CHAR = re.compile(r"[^A-Za-z0-9 _-]")
@@ -138,38 +138,6 @@ class Circuit:
             {} if metadata is None else check_metadata(metadata, "circuit metadata")
         )
 
-    @classmethod
-    def _trusted(
-        cls,
-        gates: list[dict[str, Any]],
-        qubits: int,
-        gateset: str,
-        one_qubit_gates: int,
-        two_qubit_gates: int,
-        measurement_map: tuple[int, ...],
-        registers: tuple[tuple[str, int], ...],
-        name: str | None,
-        metadata: dict[str, str],
-    ) -> Circuit:
-        """Build a circuit from parts a translator has already checked, without re-validating.
-
-        Only for this package's translators, which emit gates that ``validate_circuit`` accepts
-        (their tests prove it on random circuits of every gate kind) and pass the gate counts,
-        a measurement map and registers that ``__init__`` would accept, a valid name and string
-        metadata. The circuit takes ownership of ``gates`` and ``metadata`` (no copies).
-        """
-        circuit = cls.__new__(cls)
-        circuit.gates = gates
-        circuit.qubits = qubits
-        circuit.gateset = gateset
-        circuit.one_qubit_gates = one_qubit_gates
-        circuit.two_qubit_gates = two_qubit_gates
-        circuit.measurement_map = measurement_map
-        circuit.registers = registers
-        circuit.name = name
-        circuit.metadata = metadata
-        return circuit
-
     @property
     def num_gates(self) -> int:
         """The number of gates in the circuit."""
@@ -185,6 +153,88 @@ class Circuit:
             f"<Circuit{label} qubits={self.qubits} gateset={self.gateset} "
             f"gates={len(self.gates)} clbits={len(self.measurement_map)}>"
         )
+
+
+class CircuitBuilder:
+    """Collects the IonQ gates a translator writes and finishes them into a :class:`Circuit`.
+
+    A translator reaches every gate once, so the builder validates each gate at most once, and
+    finishes without validating the circuit again. Gates reach it two ways:
+
+    * **Checked**: :meth:`add_checked` validates a batch of gate dicts against the gate table as
+      it appends them (build them with :func:`ionq_direct.lowering.gate_dict`), raising
+      ``GateError`` naming the first bad one. For everything but a translator's hottest paths.
+    * **By construction**: a translator may append to :attr:`gates` directly the gates it writes
+      valid by construction: the shape its gateset's table gives the gate, distinct indices
+      from its own qubit index, finite parameters in range (see :mod:`ionq_direct.lowering`),
+      at most ``MAX_CONTROLS`` controls. Its tests prove the promise on random circuits by
+      comparing the finished circuit with a fully validated one.
+
+    The translator counts the one-qubit gates it appends directly (checked batches report
+    theirs) and passes the total, with the measurement layout, to :meth:`finish`.
+
+    Args:
+        gateset: ``"qis"`` or ``"native"``.
+
+    Attributes:
+        gates: the gate dicts so far, in order; the finished circuit takes this list.
+        gateset: the gateset every gate belongs to.
+    """
+
+    __slots__ = ("gates", "gateset")
+
+    def __init__(self, gateset: str = "qis") -> None:
+        if gateset not in GATESETS:
+            raise InvalidInputError(f"gateset must be 'qis' or 'native', got {gateset!r}")
+        self.gates: list[dict[str, Any]] = []
+        self.gateset: str = gateset
+
+    def add_checked(self, batch: Sequence[dict[str, Any]]) -> int:
+        """Validate gate dicts (indices without an upper bound yet), append them, count them.
+
+        Returns:
+            How many of the gates touch a single qubit.
+
+        Raises:
+            GateError: for the first bad gate, naming it ``gate[<position in batch>]``; nothing
+                is appended then.
+        """
+        counts = validate_circuit(batch, gateset=self.gateset, qubits=None, path="gate")
+        self.gates.extend(batch)
+        return counts.one_qubit
+
+    def finish(
+        self,
+        qubits: int,
+        *,
+        one_qubit_gates: int,
+        measurement_map: tuple[int, ...] = (),
+        registers: tuple[tuple[str, int], ...] = (),
+        name: str | None = None,
+        metadata: dict[str, str] | None = None,
+    ) -> Circuit:
+        """The circuit of the gates so far, built without validating again.
+
+        The caller vouches for what :class:`Circuit` would check: ``qubits`` is an int above
+        every gate index, ``one_qubit_gates`` counts the gates touching one qubit, the
+        measurement map holds qubit indices below ``qubits`` (or ``UNMEASURED``), the registers
+        have distinct names and sizes adding up to its length, the name passed
+        :func:`check_name` and the metadata maps strings to strings. The circuit takes the gate
+        list and the metadata dict (no copies); the builder starts over with no gates.
+        """
+        gates = self.gates
+        self.gates = []
+        circuit = Circuit.__new__(Circuit)
+        circuit.gates = gates
+        circuit.qubits = qubits
+        circuit.gateset = self.gateset
+        circuit.one_qubit_gates = one_qubit_gates
+        circuit.two_qubit_gates = len(gates) - one_qubit_gates
+        circuit.measurement_map = measurement_map
+        circuit.registers = registers
+        circuit.name = name
+        circuit.metadata = {} if metadata is None else metadata
+        return circuit
 
 
 def _check_measurement_map(measurement_map: Sequence[int], qubits: int) -> tuple[int, ...]:

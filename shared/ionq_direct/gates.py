@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -31,7 +31,7 @@ _PAULI_LETTERS = frozenset("IXYZ")
 
 @dataclass(frozen=True)
 class GateSpec:
-    """One IonQ gate: its name, gateset, arity, parameters and unitary.
+    """One IonQ gate: its name, gateset, arity, parameters, their ranges and its unitary.
 
     Attributes:
         name: the JSON ``gate`` value.
@@ -42,6 +42,13 @@ class GateSpec:
         controllable: whether ``control``/``controls`` may be given.
         needs_control: whether at least one control is required (``cnot``).
         matrix: builds the unitary on the targets from the gate's parameters.
+        ranges: the closed interval each numeric parameter lies in (each entry of a per-target
+            list); ``(-inf, inf)`` means any finite number. Empty for ``pauliexp``, whose
+            fields are checked by their own rules.
+        per_target: parameters given as a list with one number per target (``ms`` ``phases``).
+        defaults: optional parameters and the value they take when absent (``ms`` ``angle``).
+        aliases: another JSON name accepted for a parameter when it is absent (native ``zz``
+            takes cirq-ionq's ``phase`` for ``angle``).
     """
 
     name: str
@@ -52,6 +59,10 @@ class GateSpec:
     controllable: bool
     needs_control: bool
     matrix: Callable[[Params], Matrix]
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    per_target: frozenset[str] = frozenset()
+    defaults: Mapping[str, float] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,8 @@ _Z = np.array([[1, 0], [0, -1]], dtype=np.complex128)
 _PAULI = {"I": _I2, "X": _X, "Y": _Y, "Z": _Z}
 _SQRT_HALF = 1 / math.sqrt(2)
 _TAU = 2 * math.pi
+#: The default ``ms`` angle in turns (fully entangling), also the largest IonQ accepts.
+MS_MAX_ANGLE = 0.25
 
 
 def _rotation(pauli: NDArray[Any]) -> Callable[[Params], Matrix]:
@@ -127,7 +140,7 @@ def _gpi2(params: Params) -> Matrix:
 
 def _ms(params: Params) -> Matrix:
     phi0, phi1 = (float(p) for p in params["phases"])
-    theta = float(params.get("angle", 0.25))
+    theta = float(params.get("angle", MS_MAX_ANGLE))
     c = math.cos(math.pi * theta)
     s = math.sin(math.pi * theta)
     plus = _TAU * (phi0 + phi1)
@@ -183,6 +196,10 @@ _H = [[_SQRT_HALF, _SQRT_HALF], [_SQRT_HALF, -_SQRT_HALF]]
 _SWAP = [[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]]
 
 
+_ANY = (-math.inf, math.inf)
+_TURNS = (-1.0, 1.0)
+
+
 def _qis(
     name: str,
     matrix: Callable[[Params], Matrix],
@@ -191,31 +208,26 @@ def _qis(
     params: tuple[str, ...] = (),
     needs_control: bool = False,
 ) -> GateSpec:
-    return GateSpec(
-        name=name,
-        gateset="qis",
-        num_targets=targets,
-        params=params,
-        unit="radians" if "rotation" in params else None,
-        controllable=True,
-        needs_control=needs_control,
-        matrix=matrix,
-    )
+    """A qis gate: controllable, parameters (a rotation, if any) in radians."""
+    ranges = {"rotation": _ANY} if "rotation" in params else {}
+    unit = "radians" if ranges else None
+    return GateSpec(name, "qis", targets, params, unit, True, needs_control, matrix, ranges)
 
 
 def _native(
-    name: str, matrix: Callable[[Params], Matrix], *, targets: int, params: tuple[str, ...]
+    name: str,
+    matrix: Callable[[Params], Matrix],
+    *,
+    targets: int,
+    params: tuple[str, ...],
+    ranges: Mapping[str, tuple[float, float]],
+    per_target: frozenset[str] = frozenset(),
+    defaults: Mapping[str, float] | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> GateSpec:
-    return GateSpec(
-        name=name,
-        gateset="native",
-        num_targets=targets,
-        params=params,
-        unit="turns",
-        controllable=False,
-        needs_control=False,
-        matrix=matrix,
-    )
+    """A native gate: never controlled, parameters in turns."""
+    spec = GateSpec(name, "native", targets, params, "turns", False, False, matrix, ranges)
+    return replace(spec, per_target=per_target, defaults=defaults or {}, aliases=aliases or {})
 
 
 _QIS_GATES = (
@@ -242,10 +254,25 @@ _QIS_GATES = (
 )
 
 _NATIVE_GATES = (
-    _native("gpi", _gpi, targets=1, params=("phase",)),
-    _native("gpi2", _gpi2, targets=1, params=("phase",)),
-    _native("ms", _ms, targets=2, params=("phases",)),
-    _native("zz", _native_zz, targets=2, params=("angle",)),
+    _native("gpi", _gpi, targets=1, params=("phase",), ranges={"phase": _TURNS}),
+    _native("gpi2", _gpi2, targets=1, params=("phase",), ranges={"phase": _TURNS}),
+    _native(
+        "ms",
+        _ms,
+        targets=2,
+        params=("phases",),
+        ranges={"phases": _TURNS, "angle": (0.0, MS_MAX_ANGLE)},
+        per_target=frozenset({"phases"}),
+        defaults={"angle": MS_MAX_ANGLE},
+    ),
+    _native(
+        "zz",
+        _native_zz,
+        targets=2,
+        params=("angle",),
+        ranges={"angle": _TURNS},
+        aliases={"angle": "phase"},
+    ),
 )
 
 #: Every IonQ gate, keyed by ``(gateset, name)``.
@@ -335,29 +362,38 @@ def _check_real(
     return number
 
 
+_COUNT_WORDS = {1: "one", 2: "two"}
+
+
 def _check_params(spec: GateSpec, gate: Mapping[str, Any], where: str) -> dict[str, Any]:
-    name = spec.name
-    if spec.gateset == "qis":
-        if name == "pauliexp":
-            return _check_pauliexp(gate, where)
-        if spec.params:
-            return {"rotation": _check_real(gate.get("rotation"), f"{where}.rotation")}
-        return {}
-    if name in ("gpi", "gpi2"):
-        return {"phase": _check_real(gate.get("phase"), f"{where}.phase", -1.0, 1.0)}
-    if name == "ms":
-        phases = gate.get("phases")
-        if not isinstance(phases, (list, tuple)) or len(phases) != 2:
-            raise GateError(
-                f"{where}.phases must be a list of two phases, got {phases!r}",
-                key=f"{where}.phases",
-            )
-        checked = [_check_real(p, f"{where}.phases", -1.0, 1.0) for p in phases]
-        angle = gate.get("angle", 0.25)
-        return {"phases": checked, "angle": _check_real(angle, f"{where}.angle", 0.0, 0.25)}
-    # native zz: IonQ documents `angle`; cirq-ionq sends `phase`, accepted as an alias.
-    key = "angle" if "angle" in gate or "phase" not in gate else "phase"
-    return {"angle": _check_real(gate.get(key), f"{where}.{key}", -1.0, 1.0)}
+    """The gate's parameters, checked against the ranges in its spec."""
+    if spec.name == "pauliexp":
+        return _check_pauliexp(gate, where)
+    checked: dict[str, Any] = {}
+    for name in spec.params:
+        key = name
+        alias = spec.aliases.get(name)
+        if alias is not None and name not in gate and alias in gate:
+            key = alias
+        low, high = spec.ranges[name]
+        if name in spec.per_target:
+            checked[name] = _check_list(gate.get(key), spec, f"{where}.{key}", low, high)
+        else:
+            checked[name] = _check_real(gate.get(key), f"{where}.{key}", low, high)
+    for name, default in spec.defaults.items():
+        checked[name] = _check_real(gate.get(name, default), f"{where}.{name}", *spec.ranges[name])
+    return checked
+
+
+def _check_list(values: object, spec: GateSpec, key: str, low: float, high: float) -> list[float]:
+    count = spec.num_targets or 0
+    if not isinstance(values, (list, tuple)) or len(values) != count:
+        noun = key.rsplit(".", 1)[-1]
+        raise GateError(
+            f"{key} must be a list of {_COUNT_WORDS.get(count, count)} {noun}, got {values!r}",
+            key=key,
+        )
+    return [_check_real(value, key, low, high) for value in values]
 
 
 def _check_pauliexp(gate: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -465,10 +501,7 @@ def iter_parsed(
     path: str = "input.circuit",
 ) -> list[ParsedGate]:
     """Parse every gate of a circuit (see :func:`parse_gate`)."""
-    if gateset not in GATESETS:
-        raise GateError(f"gateset must be 'qis' or 'native', got {gateset!r}", key="gateset")
-    if not isinstance(circuit, (list, tuple)):
-        raise GateError(f"{path} must be a list of gates", key=path)
+    _check_circuit(circuit, gateset, path)
     return [
         parse_gate(
             g, gateset=gateset, qubits=qubits, max_controls=max_controls, where=f"{path}[{i}]"
@@ -503,167 +536,198 @@ def validate_circuit(
 ) -> GateCounts:
     """Validate a JSON circuit against the gate table and count its gates.
 
-    Common gates in their usual shapes are checked by a fast path; any gate it does not vouch for
-    goes through :func:`parse_gate`, so acceptance, rejection and error messages are exactly those
-    of :func:`iter_parsed`.
+    Common gates in their usual shapes are checked by a fast path whose tables are derived from
+    the gate table; any gate it does not vouch for goes through :func:`parse_gate`, so
+    acceptance, rejection and error messages are exactly those of :func:`iter_parsed`.
 
     Raises:
         GateError: for the first offending gate, naming its JSON path.
     """
-    if gateset not in GATESETS:
-        raise GateError(f"gateset must be 'qis' or 'native', got {gateset!r}", key="gateset")
-    if not isinstance(circuit, (list, tuple)):
-        raise GateError(f"{path} must be a list of gates", key=path)
-    table = _FAST_QIS if gateset == "qis" else _FAST_NATIVE
+    _check_circuit(circuit, gateset, path)
+    table = _FAST[gateset]
     limit: float = math.inf if qubits is None else qubits
     most_controls: float = math.inf if max_controls is None else max_controls
     one = two = 0
     top = -1
-    # The fast path is inlined here (a call per gate costs a noticeable share of the budget).
-    # Any gate it cannot vouch for - odd types, odd shapes, or an error - goes to parse_gate.
     for index, gate in enumerate(circuit):
-        if type(gate) is dict:
-            name = gate.get("gate")
-            info = table.get(name) if type(name) is str else None
-            if info is not None:
-                num_targets, params_ok, needs_control, controllable = info
-                used: Sequence[int] | None = None
-                targets = gate.get("targets")
-                if targets is None:
-                    single = gate.get("target")
-                    if type(single) is int and num_targets == 1:
-                        used = (single,)
-                elif (
-                    type(targets) is list
-                    and len(targets) == num_targets
-                    and gate.get("target") is None
-                ):
-                    used = targets
-                if used is not None:
-                    controls = gate.get("controls")
-                    if controls is None:
-                        control = gate.get("control")
-                        if control is not None:
-                            if type(control) is int and controllable:
-                                used = (*used, control)
-                            else:
-                                used = None
-                        elif needs_control:
-                            used = None
-                    elif type(controls) is list and gate.get("control") is None:
-                        if controls:
-                            if controllable and len(controls) <= most_controls:
-                                used = [*used, *controls]
-                            else:
-                                used = None
-                        elif needs_control:
-                            used = None
-                    else:
-                        used = None
-                if used is not None and params_ok(gate):
-                    size = len(used)
-                    if size == 1:
-                        high = used[0]
-                        if type(high) is int and 0 <= high < limit:
-                            one += 1
-                            if high > top:
-                                top = high
-                            continue
-                    elif size == 2:
-                        low, high = used
-                        if (
-                            type(low) is int
-                            and type(high) is int
-                            and low != high
-                            and 0 <= low < limit
-                            and 0 <= high < limit
-                        ):
-                            two += 1
-                            if low > high:
-                                high = low
-                            if high > top:
-                                top = high
-                            continue
-                    elif (
-                        all(type(q) is int and 0 <= q < limit for q in used)
-                        and len(set(used)) == size
-                    ):
-                        two += 1
-                        high = max(used)
-                        if high > top:
-                            top = high
-                        continue
-        parsed = parse_gate(
-            gate,
-            gateset=gateset,
-            qubits=qubits,
-            max_controls=max_controls,
-            where=f"{path}[{index}]",
-        )
-        touched = (*parsed.targets, *parsed.controls)
-        if len(touched) == 1:
+        used = _vouched(gate, table, limit, most_controls)
+        if used is None:
+            parsed = parse_gate(
+                gate,
+                gateset=gateset,
+                qubits=qubits,
+                max_controls=max_controls,
+                where=f"{path}[{index}]",
+            )
+            used = (*parsed.targets, *parsed.controls)
+        if len(used) == 1:
             one += 1
+            high = used[0]
         else:
             two += 1
-        high = max(touched)
+            high = max(used)
         if high > top:
             top = high
     return GateCounts(one_qubit=one, two_qubit=two, width=top + 1)
 
 
-# Fast path. Each entry: (number of targets, parameter check, needs a control, controllable).
-# Parameter checks accept only Python floats, finite and in range; anything else falls back.
-_FastInfo = tuple[int, Callable[[dict[str, Any]], bool], bool, bool]
+def _check_circuit(circuit: object, gateset: str, path: str) -> None:
+    """The checks of the circuit as a whole, before its gates."""
+    if gateset not in GATESETS:
+        raise GateError(f"gateset must be 'qis' or 'native', got {gateset!r}", key="gateset")
+    if not isinstance(circuit, (list, tuple)):
+        raise GateError(f"{path} must be a list of gates", key=path)
 
 
-def _no_params(_gate: dict[str, Any]) -> bool:
-    return True
+# ---------------------------------------------------------------------------------------------
+# The fast path: plain dicts of plain ints and floats in the usual shapes. It never raises; a
+# gate it cannot vouch for (odd types, odd shapes, or anything wrong) goes to parse_gate.
 
 
-def _finite_rotation(gate: dict[str, Any]) -> bool:
-    value = gate.get("rotation")
-    return type(value) is float and -math.inf < value < math.inf
+@dataclass(frozen=True, slots=True)
+class _Fast:
+    """What the fast path needs of one gate, derived from its :class:`GateSpec`."""
+
+    num_targets: int
+    params_ok: Callable[[dict[str, Any]], bool] | None  # None: no parameters
+    needs_control: bool
+    controllable: bool
 
 
-def _unit_phase(gate: dict[str, Any]) -> bool:
-    value = gate.get("phase")
-    return type(value) is float and -1.0 <= value <= 1.0
+def _vouched(
+    gate: object, table: Mapping[str, _Fast], limit: float, most_controls: float
+) -> Sequence[int] | None:
+    """The qubits a gate touches (targets, then controls) if the fast path vouches for it."""
+    if type(gate) is not dict:
+        return None
+    used: Sequence[Any] | None
+    name = gate.get("gate")
+    info = table.get(name) if type(name) is str else None
+    if info is None:
+        return None
+    used = gate.get("targets")
+    if used is None:
+        if info.num_targets != 1:
+            return None
+        used = [gate.get("target")]  # an int, or refused by the index check below
+    elif type(used) is not list or len(used) != info.num_targets or gate.get("target") is not None:
+        return None
+    if "control" in gate or "controls" in gate or info.needs_control:
+        used = _fast_controls(gate, used, info, most_controls)
+        if used is None:
+            return None
+    params_ok = info.params_ok
+    if params_ok is not None and not params_ok(gate):
+        return None
+    size = len(used)
+    if size == 1:
+        only = used[0]
+        return used if type(only) is int and 0 <= only < limit else None
+    if size == 2:
+        a, b = used
+        if type(a) is int and type(b) is int and a != b and 0 <= a < limit and 0 <= b < limit:
+            return used
+        return None
+    return used if _distinct_indices(used, limit) else None
 
 
-def _ms_params(gate: dict[str, Any]) -> bool:
-    phases = gate.get("phases")
-    if type(phases) is not list or len(phases) != 2:
-        return False
-    a, b = phases
-    angle = gate.get("angle", 0.25)
-    return (
-        type(a) is float
-        and type(b) is float
-        and type(angle) is float
-        and -1.0 <= a <= 1.0
-        and -1.0 <= b <= 1.0
-        and 0.0 <= angle <= 0.25
-    )
+def _fast_controls(
+    gate: dict[str, Any], used: Sequence[int], info: _Fast, most_controls: float
+) -> Sequence[int] | None:
+    controls = gate.get("controls")
+    if controls is None:
+        control = gate.get("control")
+        if control is None:
+            return None if info.needs_control else used
+        return (*used, control) if type(control) is int and info.controllable else None
+    if type(controls) is not list or gate.get("control") is not None:
+        return None
+    if not controls:
+        return None if info.needs_control else used
+    if info.controllable and len(controls) <= most_controls:
+        return [*used, *controls]
+    return None
 
 
-def _zz_angle(gate: dict[str, Any]) -> bool:
-    value = gate.get("angle")
-    return type(value) is float and -1.0 <= value <= 1.0
+def _distinct_indices(used: Sequence[int], limit: float) -> bool:
+    """Whether every index is an int in ``0..limit-1`` and no qubit is used twice."""
+    return all(type(q) is int and 0 <= q < limit for q in used) and len(set(used)) == len(used)
 
 
-_FAST_QIS: dict[str, _FastInfo] = {
-    spec.name: (
-        spec.num_targets,
-        _finite_rotation if spec.params else _no_params,
-        spec.needs_control,
-        True,
-    )
-    for spec in _QIS_GATES
-    if spec.num_targets is not None and spec.params in ((), ("rotation",))
-}
-_FAST_NATIVE: dict[str, _FastInfo] = {
-    "gpi": (1, _unit_phase, False, False),
-    "gpi2": (1, _unit_phase, False, False),
-    "ms": (2, _ms_params, False, False),
-    "zz": (2, _zz_angle, False, False),
-}
+# Parameter checks accept only Python floats, finite and in their spec's range.
+
+
+def _fast_number(
+    name: str, low: float, high: float, default: float | None = None
+) -> Callable[[dict[str, Any]], bool]:
+    if math.isinf(low) and math.isinf(high):
+
+        def finite(gate: dict[str, Any]) -> bool:
+            value = gate.get(name, default)
+            return type(value) is float and low < value < high
+
+        return finite
+
+    def bounded(gate: dict[str, Any]) -> bool:
+        value = gate.get(name, default)
+        return type(value) is float and low <= value <= high
+
+    return bounded
+
+
+def _fast_list(name: str, count: int, low: float, high: float) -> Callable[[dict[str, Any]], bool]:
+    def check(gate: dict[str, Any]) -> bool:
+        values = gate.get(name)
+        if type(values) is not list or len(values) != count:
+            return False
+        return all(type(value) is float and low <= value <= high for value in values)
+
+    def pair(gate: dict[str, Any]) -> bool:  # the usual case (ms phases), without a generator
+        values = gate.get(name)
+        if type(values) is not list or len(values) != 2:
+            return False
+        a, b = values
+        return type(a) is float and type(b) is float and low <= a <= high and low <= b <= high
+
+    return pair if count == 2 else check
+
+
+def _all_of(
+    checks: Sequence[Callable[[dict[str, Any]], bool]],
+) -> Callable[[dict[str, Any]], bool] | None:
+    if not checks:
+        return None
+    first, *rest = checks
+    if not rest:
+        return first
+    second = _all_of(rest)
+    assert second is not None
+    return lambda gate: first(gate) and second(gate)
+
+
+def _fast_entry(spec: GateSpec) -> _Fast | None:
+    """The fast-path entry of a gate, or ``None`` when it always takes the full path."""
+    if spec.num_targets is None:  # pauliexp: its own rules, a rare gate
+        return None
+    checks: list[Callable[[dict[str, Any]], bool]] = []
+    for name in spec.params:
+        low, high = spec.ranges[name]
+        if name in spec.per_target:
+            checks.append(_fast_list(name, spec.num_targets, low, high))
+        else:
+            checks.append(_fast_number(name, low, high))
+    for name, default in spec.defaults.items():
+        checks.append(_fast_number(name, *spec.ranges[name], default=default))
+    return _Fast(spec.num_targets, _all_of(checks), spec.needs_control, spec.controllable)
+
+
+def _fast_table(gateset: str) -> dict[str, _Fast]:
+    table: dict[str, _Fast] = {}
+    for (gs, name), spec in GATES.items():
+        entry = _fast_entry(spec) if gs == gateset else None
+        if entry is not None:
+            table[name] = entry
+    return table
+
+
+_FAST: Mapping[str, Mapping[str, _Fast]] = {gateset: _fast_table(gateset) for gateset in GATESETS}

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ionq_direct.circuit import UNMEASURED, Circuit, check_metadata, check_name
+from ionq_direct.circuit import UNMEASURED, Circuit, CircuitBuilder, check_metadata, check_name
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.gates import (
+    GATES,
     GateCounts,
     GateError,
+    GateSpec,
     count_gates,
     iter_parsed,
     validate_circuit,
@@ -379,14 +381,80 @@ def test_fast_and_slow_paths_agree_on_random_gates(
     assert _fast(gates, gateset, 4, 1) == _slow(gates, gateset, 4, 1)
 
 
-def test_trusted_construction_takes_the_parts_as_given() -> None:
-    gates = [{"gate": "h", "target": 0}, {"gate": "cnot", "control": 0, "target": 1}]
+def test_builder_finishes_with_the_parts_as_given() -> None:
+    builder = CircuitBuilder("qis")
+    builder.gates.append({"gate": "h", "target": 0})  # valid by construction
+    assert builder.add_checked([{"gate": "cnot", "control": 0, "target": 1}]) == 0
+    gates = builder.gates
     metadata = {"k": "v"}
-    trusted = Circuit._trusted(gates, 2, "qis", 1, 1, (1, -1), (("c", 2),), "n", metadata)
+    built = builder.finish(
+        2,
+        one_qubit_gates=1,
+        measurement_map=(1, -1),
+        registers=(("c", 2),),
+        name="n",
+        metadata=metadata,
+    )
     public = Circuit(
         gates, 2, measurement_map=[1, -1], registers=[("c", 2)], name="n", metadata=metadata
     )
     for attribute in Circuit.__slots__:
-        assert getattr(trusted, attribute) == getattr(public, attribute), attribute
-    assert trusted.gates is gates and trusted.metadata is metadata  # owned, not copied
-    assert repr(trusted) == repr(public)
+        assert getattr(built, attribute) == getattr(public, attribute), attribute
+    assert built.gates is gates and built.metadata is metadata  # owned, not copied
+    assert repr(built) == repr(public)
+    assert builder.gates == [] and builder.gates is not gates  # it starts over
+    empty = CircuitBuilder("native").finish(1, one_qubit_gates=0)
+    assert (empty.gateset, empty.gates, empty.metadata, empty.measurement_map) == (
+        "native",
+        [],
+        {},
+        (),
+    )
+
+
+def test_builder_checks_batches_before_appending_them() -> None:
+    builder = CircuitBuilder("native")
+    good = {"gate": "gpi", "target": 3, "phase": 0.5}
+    assert builder.add_checked([good, {"gate": "zz", "targets": [0, 9], "angle": 0.1}]) == 1
+    bad = [good, {"gate": "ms", "targets": [0, 1], "phases": [0.0, 0.0], "angle": 0.3}]
+    with pytest.raises(GateError, match=r"gate\[1\]\.angle must lie in \[0.0, 0.25\]") as info:
+        builder.add_checked(bad)
+    assert info.value.key == "gate[1].angle"
+    assert len(builder.gates) == 2  # nothing of the bad batch was appended
+    with pytest.raises(GateError, match="unknown native gate 'h'"):
+        builder.add_checked([{"gate": "h", "target": 0}])
+    with pytest.raises(InvalidInputError, match="gateset must be 'qis' or 'native'"):
+        CircuitBuilder("mixed")
+
+
+def _edge_gate(spec: GateSpec, name: str, value: float) -> dict[str, Any]:
+    """A gate of ``spec`` with every parameter in range and ``name`` (a parameter) at ``value``."""
+    assert spec.num_targets is not None
+    gate: dict[str, Any] = {"gate": spec.name, "targets": list(range(spec.num_targets))}
+    if spec.needs_control:
+        gate["control"] = spec.num_targets
+    for param in (*spec.params, *spec.defaults):
+        low, high = spec.ranges[param]
+        ok = value if param == name else (0.0 if low <= 0.0 <= high else low)
+        gate[param] = [ok] * spec.num_targets if param in spec.per_target else ok
+    return gate
+
+
+_RANGED = [
+    (spec, name) for spec in GATES.values() if spec.num_targets is not None for name in spec.ranges
+]
+
+
+@pytest.mark.parametrize(("spec", "name"), _RANGED, ids=lambda v: getattr(v, "name", v))
+def test_each_parameter_range_of_the_gate_table_bounds_both_paths(
+    spec: GateSpec, name: str
+) -> None:
+    low, high = spec.ranges[name]
+    inside = [x for x in (low, high, (low + high) / 2) if math.isfinite(x)] or [0.5, -7.0]
+    outside = [math.nextafter(low, -math.inf), math.nextafter(high, math.inf), math.nan]
+    # For (-inf, inf), nextafter gives the infinities: refused too, as any finite number goes.
+    for value, accepted in [*((x, True) for x in inside), *((x, False) for x in outside)]:
+        circuit = [_edge_gate(spec, name, value)]
+        fast = _fast(circuit, spec.gateset, 4)
+        assert fast == _slow(circuit, spec.gateset, 4), (value, fast)
+        assert isinstance(fast, GateCounts) == accepted, (value, fast)

@@ -1,9 +1,10 @@
 """Turn validated circuits into ``POST /jobs`` request bodies, split at the API's batch limits.
 
 One circuit becomes an ``ionq.circuit.v1`` job; several become ``ionq.multi-circuit.v1`` jobs,
-as few as fit within the circuit, gate and body-size limits, in input order. Every option is
-checked before anything is serialised. Each body carries a fresh client token in its metadata so
-that a retried submission can be recognised.
+as few as fit within the circuit, gate and body-size limits, in input order. OpenQASM 3 programs
+(dynamic circuits) become ``ionq.qasm3.v1`` jobs, one per program (:func:`build_qasm3_jobs`).
+Every option is checked before anything is serialised. Each body carries a fresh client token in
+its metadata so that a retried submission can be recognised.
 """
 
 from __future__ import annotations
@@ -25,10 +26,15 @@ from ionq_direct.limits import (
 )
 from ionq_direct.metadata import CLIENT_TOKEN_KEY, RESERVED_KEYS, check_reserved
 from ionq_direct.options import check_flag, check_noise, check_shots
+from ionq_direct.qasm3 import QASM3_TYPE, DynamicCircuit, check_program
 from ionq_direct.records import CIRCUIT_TYPE, MULTI_CIRCUIT_TYPE, is_simulator
 
 SINGLE_CIRCUIT = CIRCUIT_TYPE
 MULTI_CIRCUIT = MULTI_CIRCUIT_TYPE
+QASM3 = QASM3_TYPE
+#: The compilation service version IonQ's OpenQASM 3 jobs need to answer with register-named
+#: (v2) results; pinned in ``settings.compilation.service_version`` unless the caller sets one.
+QASM3_SERVICE_VERSION = "v0.4"
 
 _TOKEN_LENGTH = len(uuid.uuid4().hex)
 
@@ -43,7 +49,7 @@ class PreparedJob:
             ``metadata[CLIENT_TOKEN_KEY]``; ``Client.submit(prepared)`` takes it from here,
             so the body is never searched for it.
         circuits: which of the input circuits this job carries, in order.
-        type: ``"ionq.circuit.v1"`` or ``"ionq.multi-circuit.v1"``.
+        type: ``"ionq.circuit.v1"``, ``"ionq.multi-circuit.v1"`` or ``"ionq.qasm3.v1"``.
     """
 
     body: bytes
@@ -530,3 +536,121 @@ def build_jobs(
     if multi:
         return _multi_jobs(circuits, fields, every)
     return _single_jobs(circuits, fields, every)
+
+
+def _pin_service_version(fields: dict[str, Any]) -> None:
+    settings = fields.setdefault("settings", {})
+    compilation = settings.get("compilation")
+    if compilation is None:
+        compilation = settings["compilation"] = {}
+    elif not isinstance(compilation, dict):
+        raise InvalidInputError(
+            f"extra_settings['compilation'] must be a mapping, got {compilation!r}"
+        )
+    version = compilation.setdefault("service_version", QASM3_SERVICE_VERSION)
+    if not isinstance(version, str) or not version:
+        raise InvalidInputError(
+            f"extra_settings['compilation']['service_version'] must be a non-empty string, "
+            f"got {version!r}"
+        )
+
+
+def build_qasm3_jobs(
+    programs: Sequence[str | DynamicCircuit],
+    *,
+    backend: str,
+    shots: int | None = None,
+    name: str | None = None,
+    metadata: Mapping[str, str] | None = None,
+    noise_model: str | None = None,
+    noise_seed: int | None = None,
+    debiasing: bool | None = None,
+    dry_run: bool | None = None,
+    session_id: str | None = None,
+    extra_settings: Mapping[str, Any] | None = None,
+    multi_circuit: bool | None = None,
+    part_metadata: PartMetadata | None = None,
+) -> list[PreparedJob]:
+    """Build one ``ionq.qasm3.v1`` body per OpenQASM 3 program (or dynamic circuit).
+
+    ``input`` is ``{"data": <program>}`` (IonQ's ``Qasm3CircuitInput``), and
+    ``settings.compilation.service_version`` is pinned to :data:`QASM3_SERVICE_VERSION` unless
+    ``extra_settings`` sets it. The other arguments mean what they mean for :func:`build_jobs`.
+
+    Args:
+        programs: program texts (checked with :func:`ionq_direct.qasm3.check_program`) or
+            :class:`~ionq_direct.qasm3.DynamicCircuit` objects (written with their
+            ``to_qasm3()``; their metadata is merged into their job's).
+        backend: as for :func:`build_jobs`.
+        shots: as for :func:`build_jobs`.
+        name: as for :func:`build_jobs`.
+        metadata: as for :func:`build_jobs`.
+        noise_model: as for :func:`build_jobs` (every model runs dynamic circuits).
+        noise_seed: as for :func:`build_jobs`.
+        debiasing: as for :func:`build_jobs`.
+        dry_run: as for :func:`build_jobs`.
+        session_id: as for :func:`build_jobs`.
+        extra_settings: as for :func:`build_jobs`; may set its own
+            ``compilation.service_version``.
+        multi_circuit: ``None`` or ``False``; ``True`` is refused, since IonQ's multi-circuit
+            jobs carry JSON circuits only.
+        part_metadata: gives each job's own entries from the :class:`JobPart` (one program).
+
+    Raises:
+        InvalidInputError: for any bad option or program, before anything is serialised.
+    """
+    fields, user_metadata = _envelope(
+        backend=backend,
+        shots=shots,
+        name=name,
+        metadata=metadata,
+        noise_model=noise_model,
+        noise_seed=noise_seed,
+        debiasing=debiasing,
+        dry_run=dry_run,
+        session_id=session_id,
+        extra_settings=extra_settings,
+    )
+    if check_flag(multi_circuit, "multi_circuit"):
+        raise InvalidInputError(
+            "OpenQASM 3 programs (mid-circuit measurement, reset) cannot share a job: IonQ's "
+            "ionq.multi-circuit.v1 jobs carry JSON circuits only, so each program is sent as "
+            "its own ionq.qasm3.v1 job (pass multi_circuit=None or False)"
+        )
+    if isinstance(programs, (str, DynamicCircuit)) or not isinstance(programs, Sequence):
+        raise InvalidInputError("programs must be a list of OpenQASM 3 programs (wrap one in [ ])")
+    if not programs:
+        raise InvalidInputError("programs is empty; give at least one OpenQASM 3 program")
+    _pin_service_version(fields)
+    texts: list[str] = []
+    extras: list[Mapping[str, str]] = []
+    for index, program in enumerate(programs):
+        if isinstance(program, DynamicCircuit):
+            texts.append(program.to_qasm3())
+            extras.append(program.metadata)
+        else:
+            try:
+                texts.append(check_program(program))
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"program {index}: {exc}") from None
+            extras.append({})
+    jobs = []
+    for index, (text, extra) in enumerate(zip(texts, extras, strict=True)):
+        merged = dict(user_metadata)
+        if part_metadata is not None:
+            own = check_metadata(part_metadata(JobPart(index, range(index, index + 1))), "part")
+            merged.update(own)
+        check_reserved(extra, f"circuit {index} metadata", _TOKEN_ONLY)
+        for key, value in extra.items():
+            if key in merged and merged[key] != value:
+                raise InvalidInputError(
+                    f"circuit {index} metadata[{key!r}] = {value!r} conflicts with "
+                    f"{merged[key]!r}; give it a distinct key"
+                )
+            merged[key] = value
+        token = uuid.uuid4().hex
+        body = _head(fields, QASM3, merged, token) + _serialise({"data": text}, "program") + b"}"
+        if len(body) > MAX_BODY_BYTES:
+            raise _too_big(len(body), index)
+        jobs.append(PreparedJob(body, token, range(index, index + 1), QASM3))
+    return jobs

@@ -15,7 +15,12 @@ ARTIFACTS = {
     "probabilities": ("ionq.result.probabilities.json.v1", "probabilities"),
     "histogram": ("ionq.result.histogram.json.v1", "histogram"),
     "shots": ("ionq.result.shots.json.v1", "shots"),
+    "shots_v2": ("ionq.result.shots.json.v2", "shots-v2"),
+    "histogram_v2": ("ionq.result.histogram.json.v2", "histogram-v2"),
+    "probabilities_v2": ("ionq.result.probabilities.json.v2", "probabilities-v2"),
 }
+#: Result kinds also served at ``/results/<kind>`` (the others are artifacts only).
+LEGACY_KINDS = frozenset({"probabilities", "histogram", "shots"})
 #: Artifact id -> the legacy result kind it serves.
 ARTIFACT_KINDS = {artifact_id: kind for kind, (_, artifact_id) in ARTIFACTS.items()}
 AGGREGATE_FORMAT = "ionq.result.probabilities-aggregate.json.v1"
@@ -47,7 +52,9 @@ def results_block(row: JobRow) -> dict[str, Any] | None:
             AGGREGATE_FORMAT: _descriptor(AGGREGATE_FORMAT, AGGREGATE_ARTIFACT),
         }
     kinds = row.spec.get("result_kinds", ["probabilities"])
-    block: dict[str, Any] = {kind: {"url": f"{base}/{kind}"} for kind in kinds}
+    block: dict[str, Any] = {
+        kind: {"url": f"{base}/{kind}"} for kind in kinds if kind in LEGACY_KINDS
+    }
     for kind in kinds:
         format_id, artifact_id = ARTIFACTS[kind]
         block[format_id] = _descriptor(format_id, artifact_id)

@@ -73,6 +73,9 @@ def _run_spec(plan: JobPlan, index: int) -> dict[str, Any]:
     model = plan.noise_model
     seed = plan.noise.get("seed") if plan.noise else None
     ideal = model == "ideal" and not is_qpu(plan.backend)
+    kinds = ["probabilities"] if ideal else ["probabilities", "histogram", "shots"]
+    if circuit.program is not None:  # ionq.qasm3.v1: register-nested artifacts too
+        kinds += ["probabilities_v2"] if ideal else ["shots_v2", "histogram_v2", "probabilities_v2"]
     return {
         "circuit": circuit.circuit,
         "qubits": circuit.qubits,
@@ -81,7 +84,9 @@ def _run_spec(plan: JobPlan, index: int) -> dict[str, Any]:
         "noise_model": model,
         "seed": None if seed is None else child_seed(seed, index),
         "failure": list(circuit.failure) if circuit.failure else None,
-        "result_kinds": ["probabilities"] if ideal else ["probabilities", "histogram", "shots"],
+        "result_kinds": kinds,
+        "program": circuit.program,
+        "registers": [list(r) for r in circuit.registers],
     }
 
 

@@ -28,7 +28,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -62,11 +62,14 @@ class SimulationResult:
             frequencies with noise).
         histogram: outcome -> shot count, or ``None`` for the ideal simulator.
         shots: each shot's outcome in order, or ``None`` for the ideal simulator.
+        artifacts: further result bodies by result kind (the register-nested v2 artifacts of
+            an OpenQASM 3 job), stored beside the three above.
     """
 
     probabilities: dict[str, float]
     histogram: dict[str, int] | None
     shots: list[str] | None
+    artifacts: dict[str, Any] = field(default_factory=dict)
 
 
 class SimulationAbandoned(Exception):

@@ -24,12 +24,12 @@ from ionq_direct.limits import (
     MAX_SHOTS,
     MIN_DEBIASING_SHOTS,
 )
-from ionq_direct.payload import MULTI_CIRCUIT, SINGLE_CIRCUIT
+from ionq_direct.payload import MULTI_CIRCUIT, QASM3, SINGLE_CIRCUIT
 from ionq_emulator import catalog
 from ionq_emulator.catalog import is_qpu
 from ionq_emulator.errors import ApiError, bad_request
 
-JOB_TYPES = (SINGLE_CIRCUIT, MULTI_CIRCUIT)
+JOB_TYPES = (SINGLE_CIRCUIT, MULTI_CIRCUIT, QASM3)
 DEFAULT_SHOTS = 100
 _NAME_RE = re.compile(r"^[A-Za-z0-9 _-]*$")
 # "lang" is v0.3's format field; cirq-ionq still sends "lang": "json" and the live service takes
@@ -53,6 +53,8 @@ class CircuitPlan:
         one_qubit: one-qubit gate count.
         two_qubit: multi-qubit gate count.
         failure: ``(code, message)`` when the job must fail instead of running.
+        program: the OpenQASM 3 source of an ``ionq.qasm3.v1`` job (``circuit`` is empty).
+        registers: the program's classical registers, ``(name, size)`` in order.
     """
 
     circuit: list[dict[str, Any]]
@@ -62,6 +64,8 @@ class CircuitPlan:
     one_qubit: int
     two_qubit: int
     failure: tuple[str, str] | None = None
+    program: str | None = None
+    registers: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,35 @@ def _circuits(
     return plans
 
 
+def _program(body: Mapping[str, Any], backend: str, noise_model: str) -> list[CircuitPlan]:
+    """The one plan of an ``ionq.qasm3.v1`` job: its program, preflighted (see ``qasm3``)."""
+    from ionq_emulator.qasm3 import preflight
+
+    inp = _check_object(body.get("input"), "input")
+    # IonQ's schema allows only ``data``; qiskit-ionq also sends ``qubits``, which the live
+    # service accepts, so it is checked and otherwise ignored.
+    data = inp.get("data")
+    if not isinstance(data, str) or not data.strip():
+        raise bad_request("input.data", '"input.data" must be an OpenQASM 3 program (a string).')
+    _check_unknown(inp, frozenset({"data", "qubits"}), "input")
+    _check_qubits(inp.get("qubits"), "input.qubits")
+    target = backend if is_qpu(backend) else f"the {noise_model} simulator"
+    checked = preflight(data, max_qubits=_width_limit(backend, noise_model), target=target)
+    return [
+        CircuitPlan(
+            circuit=[],
+            qubits=checked.qubits,
+            gateset="qis",
+            name=None,
+            one_qubit=checked.one_qubit,
+            two_qubit=checked.two_qubit,
+            failure=checked.failure,
+            program=data,
+            registers=checked.registers,
+        )
+    ]
+
+
 def _noise(body: Mapping[str, Any], backend: str) -> dict[str, Any] | None:
     raw = body.get("noise")
     if raw is None:
@@ -281,7 +314,9 @@ def _settings(
     )
     compilation = _check_object(settings.get("compilation") or {}, "settings.compilation")
     _check_unknown(
-        compilation, frozenset({"opt", "precision", "gate_basis"}), "settings.compilation"
+        compilation,
+        frozenset({"opt", "precision", "gate_basis", "service_version"}),
+        "settings.compilation",
     )
     if "opt" in compilation and not (
         isinstance(compilation["opt"], (int, float))
@@ -291,7 +326,7 @@ def _settings(
         raise bad_request(
             "settings.compilation.opt", '"settings.compilation.opt" must be a number.'
         )
-    for key in ("precision", "gate_basis"):
+    for key in ("precision", "gate_basis", "service_version"):
         if key in compilation and not isinstance(compilation[key], str):
             raise bad_request(
                 f"settings.compilation.{key}", f'"settings.compilation.{key}" must be a string.'
@@ -374,7 +409,10 @@ def validate_job(body: object) -> JobPlan:
     metadata = _metadata(obj)
     noise = _noise(obj, backend)
     noise_model = noise["model"] if noise else catalog.BACKENDS[backend].noise_model
-    circuits = _circuits(obj, str(job_type), backend, str(noise_model))
+    if job_type == QASM3:
+        circuits = _program(obj, backend, str(noise_model))
+    else:
+        circuits = _circuits(obj, str(job_type), backend, str(noise_model))
     settings = _settings(obj, backend, shots, {c.gateset for c in circuits})
     return JobPlan(
         type=str(job_type),

@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -194,10 +195,15 @@ class WorkerPool:
 
     def _simulate(self, row: JobRow, started: float) -> None:
         """Simulate a started job on the one simulator thread and finish it with the outcome."""
-        from ionq_emulator.simulation import SimulationAbandoned, SimulationFailure, simulate
+        from ionq_emulator.simulation import (
+            SimulationAbandoned,
+            SimulationFailure,
+            SimulationResult,
+            simulate,
+        )
 
         spec = row.spec
-        run = functools.partial(
+        run: Callable[[], SimulationResult] = functools.partial(
             simulate,
             spec["circuit"],
             qubits=spec["qubits"],
@@ -208,6 +214,19 @@ class WorkerPool:
             max_seconds=SIMULATION_BUDGET_SECONDS,
             keep_going=functools.partial(self._wanted, row.id),
         )
+        if spec.get("program") is not None:  # an ionq.qasm3.v1 job
+            from ionq_emulator.qasm3 import run_program
+
+            run = functools.partial(
+                run_program,
+                spec["program"],
+                shots=spec["shots"],
+                noise_model=spec["noise_model"],
+                seed=spec.get("seed"),
+                registers=spec.get("registers", ()),
+                max_seconds=SIMULATION_BUDGET_SECONDS,
+                keep_going=functools.partial(self._wanted, row.id),
+            )
         try:
             result = _simulator().submit(run).result()
         except SimulationAbandoned:
@@ -224,6 +243,7 @@ class WorkerPool:
             results["histogram"] = result.histogram
         if result.shots is not None:
             results["shots"] = result.shots
+        results.update(result.artifacts)
         self._finish(row.id, "completed", results=results, started=started)
 
     def _finish(

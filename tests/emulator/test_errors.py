@@ -33,7 +33,7 @@ def _one(gate: dict[str, Any], gateset: str = "qis") -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("body", "key"),
     [
-        (_ghz(type="ionq.qasm3.v1"), "type"),
+        (_ghz(type="ionq.qasm3.v1"), "input.data"),
         (_ghz(type="quantum-function"), "type"),
         ({"backend": "simulator", "input": GHZ_INPUT}, "type"),
         (_ghz(backend="qpu.harmony"), "backend"),

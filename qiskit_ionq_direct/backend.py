@@ -23,11 +23,12 @@ from ionq_direct.errors import InvalidInputError
 from ionq_direct.limits import MAX_CIRCUITS_PER_JOB
 from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
 from ionq_direct.options import check_seed, check_shots, check_timeout
-from ionq_direct.payload import JobPart, PreparedJob, build_jobs
+from ionq_direct.payload import JobPart, PreparedJob, build_jobs, build_qasm3_jobs
+from ionq_direct.qasm3 import DynamicCircuit
 from qiskit_ionq_direct.job import IonQJob
 from qiskit_ionq_direct.result import LAYOUT_METADATA_KEY, CircuitLayout, encode_layouts
 from qiskit_ionq_direct.target import GATESETS, NATIVE_TWO_QUBIT_GATES, build_target
-from qiskit_ionq_direct.translate import to_ionq
+from qiskit_ionq_direct.translate import is_dynamic, to_dynamic, to_ionq
 from qiskit_ionq_direct.transpiler import TRANSLATION_PLUGIN, add_equivalences, native_pass_manager
 
 if TYPE_CHECKING:
@@ -197,6 +198,9 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         circuits = [run_input] if isinstance(run_input, QuantumCircuit) else list(run_input)
         if not circuits or not all(isinstance(c, QuantumCircuit) for c in circuits):
             raise InvalidInputError("run() takes a QuantumCircuit or a non-empty list of them")
+        dynamic = [is_dynamic(qc) for qc in circuits]
+        if any(dynamic):
+            return self._run_dynamic(circuits, dynamic, opts)
         translated = [self._translate(qc, index) for index, qc in enumerate(circuits)]
         layouts = [CircuitLayout.of(qc, ic) for qc, ic in zip(circuits, translated, strict=True)]
         prepared = self._prepare(translated, layouts, opts)
@@ -208,6 +212,95 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
             memory=bool(opts["memory"]),
             timeout=opts["timeout"],
         )
+
+    # Dynamic circuits -----------------------------------------------------------------
+
+    def _run_dynamic(
+        self, circuits: list[QuantumCircuit], dynamic: list[bool], opts: Mapping[str, Any]
+    ) -> IonQJob:
+        """Run a batch with dynamic circuits: each as its own ``ionq.qasm3.v1`` job.
+
+        IonQ's multi-circuit jobs carry JSON circuits only, so the batch goes out in order as
+        runs of static circuits (``build_jobs``, as without dynamic ones) and one OpenQASM 3
+        job per dynamic circuit. Every circuit is translated before anything is sent.
+        """
+        prepared: list[tuple[PreparedJob, list[CircuitLayout]]] = []
+        plan: list[tuple[bool, list[Circuit | DynamicCircuit], list[CircuitLayout]]] = []
+        for index, (qc, is_dyn) in enumerate(zip(circuits, dynamic, strict=True)):
+            if is_dyn:
+                dyn = self._translate_dynamic(qc, index)
+                plan.append((True, [dyn], [CircuitLayout.of_dynamic(qc, dyn)]))
+                continue
+            static = self._translate(qc, index)
+            layout = CircuitLayout.of(qc, static)
+            if plan and not plan[-1][0]:
+                plan[-1][1].append(static)
+                plan[-1][2].append(layout)
+            else:
+                plan.append((False, [static], [layout]))
+        for number, (is_dyn, group, layouts) in enumerate(plan):
+            if is_dyn:
+                assert isinstance(group[0], DynamicCircuit)
+                prepared.append(
+                    (self._prepare_dynamic(group[0], layouts[0], opts, number), layouts)
+                )
+            else:
+                statics = [c for c in group if isinstance(c, Circuit)]
+                seed = opts["seed_simulator"]
+                # Each run of static circuits samples with its own seed, as split parts do.
+                shifted = {**opts, "seed_simulator": None if seed is None else seed + number}
+                prepared.extend(self._prepare(statics, layouts, shifted))
+        jobs = [self._client.submit(job) for job, _ in prepared]
+        return IonQJob(
+            self,
+            jobs,
+            [lay for _, lay in prepared],
+            memory=bool(opts["memory"]),
+            timeout=opts["timeout"],
+        )
+
+    def _translate_dynamic(self, circuit: QuantumCircuit, index: int) -> DynamicCircuit:
+        width = self.num_qubits
+        if circuit.num_qubits > width:
+            raise InvalidInputError(
+                f"circuit {index} ({circuit.name!r}) has {circuit.num_qubits} qubits but "
+                f"{self.name} has {width}; use a smaller circuit or a larger backend"
+            )
+        if self._gateset == "native":
+            circuit = self._lower_to_native(circuit)
+        return to_dynamic(circuit, gateset=self._gateset)
+
+    def _prepare_dynamic(
+        self, circuit: DynamicCircuit, layout: CircuitLayout, opts: Mapping[str, Any], number: int
+    ) -> PreparedJob:
+        """The ``ionq.qasm3.v1`` body of one dynamic circuit, with its layout and seed."""
+        user = {} if opts["metadata"] is None else check_metadata(opts["metadata"])
+        check_reserved(user, "metadata", _RESERVED)
+        seed = opts["seed_simulator"]
+        seed = secrets.randbits(62) if seed is None else (int(seed) + number) % 2**62
+        noise_model = opts["noise_model"]
+        noise_seed = opts["noise_seed"]
+        if noise_seed is None and noise_model not in (None, "ideal"):
+            noise_seed = seed % _INT32_MAX
+        own = {
+            SEED_METADATA_KEY: str(seed),
+            **encode_layouts([layout], self._gateset, max_keys=keys_left(len(user) + 1)),
+        }
+        [job] = build_qasm3_jobs(
+            [circuit],
+            backend=self.name,
+            shots=opts["shots"],
+            name=opts["job_name"],
+            metadata=user,
+            noise_model=noise_model,
+            noise_seed=noise_seed,
+            debiasing=opts["debiasing"],
+            dry_run=opts["dry_run"] or None,
+            session_id=opts["session_id"],
+            extra_settings=opts["extra_settings"],
+            part_metadata=lambda part: own,
+        )
+        return job
 
     # Helpers --------------------------------------------------------------------------
 

@@ -20,15 +20,17 @@ from qiskit.result import Result
 from qiskit.result.models import ExperimentResult
 
 import ionq_direct.errors as core_errors
-from ionq_direct import results
+from ionq_direct import artifacts, results
 from ionq_direct.errors import IonQError
 from ionq_direct.jobs import Job
 from ionq_direct.metadata import MAX_METADATA_KEYS, MAX_METADATA_VALUE
+from ionq_direct.qasm3 import QASM3_TYPE
 from ionq_direct.records import failure_error
 from qiskit_ionq_direct.result import (
     CircuitLayout,
     build_result,
     decode_layouts,
+    dynamic_experiment,
     experiment_result,
     omitted_layouts,
 )
@@ -247,6 +249,8 @@ class IonQJob(JobV1):  # type: ignore[misc]
             raise failure_error(job.id, info, IonQJobFailedError)
         shots = info.shots or 0
         seed = job.recorded_seed
+        if info.type == QASM3_TYPE:  # a dynamic circuit: results are its classical bits
+            return [self._dynamic_experiment(part, seed)]
         multi = job.is_multi_circuit
         dists = job.aggregated_distributions() if multi else [job.distribution()]
         layouts = part.layouts or decode_layouts(info.metadata)
@@ -288,6 +292,18 @@ class IonQJob(JobV1):  # type: ignore[misc]
                     )
                 )
         return out
+
+    def _dynamic_experiment(self, part: _Part, seed: int | None) -> ExperimentResult:
+        """The one experiment of an ``ionq.qasm3.v1`` job, from its register artifacts."""
+        job = part.job
+        stored = part.layouts or decode_layouts(job.info.metadata)
+        layout = stored[0] if stored else _fallback_layouts(job, 1)[0]
+        found = (
+            artifacts.fetch(self._backend.client, job.id, job.info) if layout.memory_slots else None
+        )
+        return dynamic_experiment(
+            job, layout, register_results=found, memory=self._memory, seed=seed
+        )
 
 
 def _fallback_layouts(job: Job, count: int) -> list[CircuitLayout]:

@@ -22,9 +22,11 @@ from qiskit.circuit import QuantumCircuit
 from qiskit.result import Result
 from qiskit.result.models import ExperimentResult, ExperimentResultData
 
-from ionq_direct import results
+from ionq_direct import artifacts, results
 from ionq_direct.circuit import Circuit
+from ionq_direct.jobs import Job
 from ionq_direct.metadata import decode_value, encode_value, keys_left
+from ionq_direct.qasm3 import CLASSICAL_REGISTER, DynamicCircuit
 
 __all__ = [
     "LAYOUT_METADATA_KEY",
@@ -32,6 +34,7 @@ __all__ = [
     "build_result",
     "decode_gateset",
     "decode_layouts",
+    "dynamic_experiment",
     "encode_layouts",
     "experiment_result",
     "omitted_layouts",
@@ -70,6 +73,21 @@ class CircuitLayout:
             qregs=tuple((reg.name, reg.size) for reg in circuit.qregs),
             cregs=tuple(translated.registers),
             measurement_map=tuple(translated.measurement_map),
+        )
+
+    @classmethod
+    def of_dynamic(cls, circuit: QuantumCircuit, translated: DynamicCircuit) -> CircuitLayout:
+        """The layout of a dynamic circuit: its results are classical bits already.
+
+        The OpenQASM 3 program writes classical bit ``i`` to ``c[i]``, so the measurement map is
+        the identity over the classical bits.
+        """
+        return cls(
+            name=circuit.name,
+            num_qubits=circuit.num_qubits,
+            qregs=tuple((reg.name, reg.size) for reg in circuit.qregs),
+            cregs=tuple(translated.registers),
+            measurement_map=tuple(range(translated.clbits)),
         )
 
     @classmethod
@@ -233,6 +251,46 @@ def experiment_result(
     return ExperimentResult(
         shots, True, data, status="DONE", seed=seed, seed_simulator=seed, header=layout.header()
     )
+
+
+def dynamic_experiment(
+    job: Job,
+    layout: CircuitLayout,
+    *,
+    register_results: artifacts.RegisterResults | None,
+    memory: bool = True,
+    seed: int | None = None,
+) -> ExperimentResult:
+    """The ``ExperimentResult`` of an ``ionq.qasm3.v1`` job from its register artifacts.
+
+    The program holds every classical bit in register ``c`` (``output_all`` is read for
+    programs written elsewhere), so each shot's value is the circuit's classical bits and
+    :func:`experiment_result` formats it with the identity measurement map. Recorded shots are
+    used as they are (those tagged with leakage are left out, so counts sum to the shots kept);
+    the ideal simulator's probabilities are sampled with ``seed``.
+
+    Args:
+        job: the completed IonQ job.
+        layout: the circuit's layout (:meth:`CircuitLayout.of_dynamic`).
+        register_results: the job's artifacts (:func:`ionq_direct.artifacts.fetch`);
+            ``None`` for a circuit without classical bits.
+        memory: include ``data.memory``.
+        seed: the sampling seed.
+    """
+    shots = job.info.shots or 0
+    if register_results is None or layout.memory_slots == 0:
+        values: NDArray[Any] = np.zeros(shots, dtype=np.int64)
+    else:
+        names: set[str] = set()
+        for table in (
+            register_results.shots.registers if register_results.shots else {},
+            register_results.histogram or {},
+            register_results.probabilities or {},
+        ):
+            names.update(table)
+        register = CLASSICAL_REGISTER if CLASSICAL_REGISTER in names else artifacts.OUTPUT_ALL
+        values = register_results.outcomes(register, shots, exact=job.is_exact, seed=seed)
+    return experiment_result(layout, len(values), per_shot=values, memory=memory, seed=seed)
 
 
 def build_result(

@@ -30,8 +30,16 @@ from qiskit.quantum_info import SparseObservable, SparsePauliOp
 from ionq_direct.circuit import UNMEASURED, Circuit, CircuitBuilder, check_name
 from ionq_direct.errors import GateError, InvalidInputError
 from ionq_direct.lowering import gate_dict, ms_gates, phase_ladder, turns_in_range, zz_angle
+from ionq_direct.qasm3 import FEED_FORWARD_REFUSAL, DynamicCircuit, Measure, Reset, Step
 
-__all__ = ["NATIVE_GATE_NAMES", "QIS_GATE_NAMES", "to_ionq", "to_ionq_many"]
+__all__ = [
+    "NATIVE_GATE_NAMES",
+    "QIS_GATE_NAMES",
+    "is_dynamic",
+    "to_dynamic",
+    "to_ionq",
+    "to_ionq_many",
+]
 
 Gates = list[dict[str, Any]]
 Index = dict[Qubit, int]
@@ -469,7 +477,10 @@ def _rare(
     if name == "reset":
         raise _Problem(f"reset is not supported: {_V1_LIMIT}")
     if name in _CONTROL_FLOW or inst.is_control_flow():
-        raise _Problem(f"classical control flow is not supported: {_V1_LIMIT}")
+        raise _Problem(
+            f"classical control flow is not supported: {FEED_FORWARD_REFUSAL} ({_V1_LIMIT} and "
+            "neither can OpenQASM 3 jobs)"
+        )
     if gateset == "qis":
         batch: Gates = []
         if name == "PauliEvolution":
@@ -647,3 +658,112 @@ def to_ionq_many(
         raise InvalidInputError(f"got {len(names)} names for {len(circuits)} circuits")
     chosen = names if names is not None else [None] * len(circuits)
     return [to_ionq(qc, gateset=gateset, name=n) for qc, n in zip(circuits, chosen, strict=True)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dynamic circuits: mid-circuit measurement, reset and qubit reuse, as OpenQASM 3 jobs
+
+
+def _refuse_feed_forward(circuit: QuantumCircuit, position: int, inst: CircuitInstruction) -> None:
+    raise InvalidInputError(
+        f"circuit {circuit.name!r}, instruction {position} ({inst.name!r}): classical "
+        f"feed-forward is not supported: {FEED_FORWARD_REFUSAL}"
+    )
+
+
+def is_dynamic(circuit: QuantumCircuit) -> bool:
+    """Whether ``circuit`` needs an OpenQASM 3 job: it resets a qubit or uses one it measured.
+
+    Raises:
+        InvalidInputError: the circuit has classical feed-forward (``if_test``, loops,
+            ``switch``, a classically conditioned gate), which IonQ runs on no target.
+    """
+    measured: set[Qubit] = set()
+    dynamic = False
+    for position, inst in enumerate(circuit.data):
+        name = inst.name
+        if name in _CONTROL_FLOW or inst.is_control_flow():
+            _refuse_feed_forward(circuit, position, inst)
+        if name in _DROPPED:
+            continue
+        if name == "reset":
+            dynamic = True
+        elif name == "measure":
+            measured.add(inst.qubits[0])
+            continue
+        elif measured and not measured.isdisjoint(inst.qubits):
+            dynamic = True
+    return dynamic
+
+
+def _segment(circuit: QuantumCircuit, position: int) -> QuantumCircuit:
+    """An empty circuit on ``circuit``'s qubits that collects the gates between two steps."""
+    segment = QuantumCircuit(circuit.qubits, name=f"{circuit.name} from instruction {position}")
+    return segment
+
+
+def to_dynamic(
+    circuit: QuantumCircuit, *, gateset: str | None = None, name: str | None = None
+) -> DynamicCircuit:
+    """Translate a circuit with mid-circuit measurement or reset into a core dynamic circuit.
+
+    The gates between measurements and resets are translated exactly as :func:`to_ionq` does;
+    measurements keep their classical bits (a bit measured twice keeps the last value), and the
+    classical registers are kept for formatting results. The core writes the OpenQASM 3.
+
+    Args:
+        circuit: the circuit (no classical feed-forward).
+        gateset: as for :func:`to_ionq`.
+        name: as for :func:`to_ionq`.
+
+    Raises:
+        InvalidInputError: for classical feed-forward, or anything :func:`to_ionq` refuses in a
+            gate, naming the instruction.
+    """
+    if not isinstance(circuit, QuantumCircuit):
+        raise InvalidInputError(f"expected a QuantumCircuit, got {type(circuit).__name__}")
+    if gateset is not None and gateset not in ("qis", "native"):
+        raise InvalidInputError(f"gateset must be 'qis', 'native' or None, got {gateset!r}")
+    if gateset is None:
+        gateset = "native" if _has_native_gates(circuit) else "qis"
+    registers = _registers(circuit)
+    qubit_index = {bit: i for i, bit in enumerate(circuit.qubits)}
+    clbit_index = {bit: i for i, bit in enumerate(circuit.clbits)}
+    steps: list[Step] = []
+    segment = _segment(circuit, 0)
+
+    def flush() -> None:
+        nonlocal segment
+        if segment.data:
+            steps.extend(to_ionq(segment, gateset=gateset, name="segment").gates)
+        segment = _segment(circuit, position + 1)
+
+    position = -1
+    for position, inst in enumerate(circuit.data):
+        op_name = inst.name
+        if op_name in _CONTROL_FLOW or inst.is_control_flow():
+            _refuse_feed_forward(circuit, position, inst)
+        if op_name == "measure":
+            flush()
+            steps.append(Measure(qubit_index[inst.qubits[0]], clbit_index[inst.clbits[0]]))
+        elif op_name == "reset":
+            flush()
+            steps.append(Reset(qubit_index[inst.qubits[0]]))
+        elif inst.clbits:
+            raise InvalidInputError(
+                f"circuit {circuit.name!r}, instruction {position} ({op_name!r}) writes classical "
+                "bits; only measurements may"
+            )
+        else:
+            segment.append(inst)
+    flush()
+    if name is None:
+        name = _BAD_NAME_CHAR.sub("_", circuit.name)
+    return DynamicCircuit(
+        steps,
+        max(circuit.num_qubits, 1),
+        circuit.num_clbits,
+        gateset=gateset,
+        registers=registers,
+        name=name,
+    )

@@ -424,10 +424,6 @@ def test_transpile_u_gate(simulator_backend: BackendV2) -> None:
     assert simulator_backend.run(transpiled, shots=100).result().get_counts() == {"1": 100}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="mid-circuit measurement is refused: the Qiskit translator has no ionq.qasm3.v1 route",
-)
 def test_mid_circuit_measurement_registers(simulator_backend: BackendV2) -> None:
     qr = QuantumRegister(1, "q")
     mid = ClassicalRegister(1, "mid")

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 import cirq
 
 from cirq_ionq_direct.results import Layout, read_metadata
-from ionq_direct import Job
+from ionq_direct import Job, artifacts
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.qasm3 import CLASSICAL_REGISTER, QASM3_TYPE
 from ionq_direct.results import derive_seed
 
 __all__ = ["CirqJob"]
@@ -106,6 +107,9 @@ class CirqJob:
         """
         if self._results is None:
             self._job.wait(timeout)
+            if self._job.info.type == QASM3_TYPE:
+                self._results = [self._dynamic_result()]
+                return list(self._results)
             if self._job.is_multi_circuit:
                 distributions = self._job.aggregated_distributions()
             else:
@@ -131,6 +135,17 @@ class CirqJob:
                 )
             ]
         return list(self._results)
+
+    def _dynamic_result(self) -> cirq.ResultDict:
+        """The records of an ``ionq.qasm3.v1`` job (one dynamic circuit)."""
+        [layout] = self._layouts
+        seed = None if self._seed is None else derive_seed(self._seed, self._offset)
+        found = artifacts.fetch(self._job)
+        values = found.outcomes(
+            CLASSICAL_REGISTER, self._shots(), exact=self._job.is_exact, seed=seed
+        )
+        params = self._params[0] if self._params else None
+        return layout.records_of(values, params=params)
 
     def _shots(self) -> int:
         if self._repetitions is not None:

@@ -9,7 +9,9 @@ frequencies), so every repetition is accounted for; bits are read with the core
 
 Within a key, column ``j`` is the ``j``-th qubit given to ``cirq.measure`` (big-endian, like
 ``cirq.Simulator``); records are ``int8`` of shape ``(repetitions, 1, size)``, as Cirq's own
-simulators produce.
+simulators produce. A dynamic circuit (an OpenQASM 3 job) may measure a key several times:
+its records are ``(repetitions, instances, size)`` (:meth:`Layout.records_of`), read from the
+per-shot classical bits of the job's register artifacts.
 """
 
 from __future__ import annotations
@@ -58,13 +60,17 @@ class Layout:
 
     Attributes:
         registers: ``(key, size)`` per measurement key, in order of first appearance.
-        measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]``.
+        measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]`` (for a dynamic
+            circuit: program bit ``measurement_map[i]``).
         inverted: classical bits to flip (from ``invert_mask``).
+        repeats: for a dynamic circuit, how many times each key is measured (its classical
+            bits are ``size`` per measurement, measurement by measurement); empty otherwise.
     """
 
     registers: tuple[tuple[str, int], ...]
     measurement_map: tuple[int, ...]
     inverted: tuple[int, ...] = ()
+    repeats: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, circuit: Circuit) -> Layout:
@@ -103,6 +109,28 @@ class Layout:
             offset += size
         return cirq.ResultDict(params=params or cirq.ParamResolver({}), records=records)
 
+    def records_of(
+        self, values: ArrayLike, *, params: cirq.ParamResolver | None = None
+    ) -> cirq.ResultDict:
+        """The records of a dynamic circuit from each shot's program bits (bit ``i`` = ``c[i]``).
+
+        A key measured ``k`` times gets records of shape ``(shots, k, size)``, measurement by
+        measurement, as ``cirq.Simulator`` gives them.
+        """
+        shots = np.asarray(values)
+        count = shots.shape[0]
+        bits = results.qubit_bits(shots, self.measurement_map).astype(np.int8)
+        if self.inverted:
+            bits[:, list(self.inverted)] ^= 1
+        repeats = self.repeats or (1,) * len(self.registers)
+        records: dict[str, np.ndarray[Any, Any]] = {}
+        offset = 0
+        for (key, size), times in zip(self.registers, repeats, strict=True):
+            width = size * times
+            records[key] = bits[:, offset : offset + width].reshape(count, times, size)
+            offset += width
+        return cirq.ResultDict(params=params or cirq.ParamResolver({}), records=records)
+
 
 def encode_layouts(layouts: Sequence[Layout], offset: int = 0) -> str:
     """The compact JSON of a job's layouts: distinct layouts, then runs of layout indices.
@@ -124,7 +152,12 @@ def _layout_tree(layouts: Sequence[Layout], offset: int) -> dict[str, Any]:
         else:
             runs.append([number, 1])
     table = [
-        [[list(register) for register in layout.registers], layout.measurement_map, layout.inverted]
+        [
+            [list(register) for register in layout.registers],
+            layout.measurement_map,
+            layout.inverted,
+            *([layout.repeats] if layout.repeats else []),
+        ]
         for layout in distinct
     ]
     return {"l": table, "r": runs, "o": offset}
@@ -151,11 +184,12 @@ def _read_tree(data: Any) -> tuple[list[Layout], int]:
     try:
         table = [
             Layout(
-                tuple((str(key), int(size)) for key, size in registers),
-                tuple(int(q) for q in mapping),
-                tuple(int(b) for b in inverted),
+                tuple((str(key), int(size)) for key, size in entry[0]),
+                tuple(int(q) for q in entry[1]),
+                tuple(int(b) for b in entry[2]),
+                tuple(int(n) for n in entry[3]) if len(entry) > 3 else (),
             )
-            for registers, mapping, inverted in data["l"]
+            for entry in data["l"]
         ]
         layouts = [table[number] for number, count in data["r"] for _ in range(int(count))]
         return layouts, int(data["o"])

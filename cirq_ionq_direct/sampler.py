@@ -30,13 +30,14 @@ from cirq_ionq_direct.results import (
     Layout,
     layouts_metadata,
 )
-from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
+from cirq_ionq_direct.translate import INVERTED_BITS_KEY, is_dynamic, to_dynamic, to_ionq
 from ionq_direct import Client, options
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.limits import MAX_SIMULATOR_QUBITS
 from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
-from ionq_direct.payload import JobPart, PreparedJob, build_jobs
+from ionq_direct.payload import JobPart, PreparedJob, build_jobs, build_qasm3_jobs
+from ionq_direct.qasm3 import DynamicCircuit
 from ionq_direct.records import is_simulator
 
 __all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout"]
@@ -235,7 +236,7 @@ class Sampler(cirq.Sampler):
             repetitions = [repetitions] * len(programs)
         sweeps, counts = self._normalize_batch_args(programs, params_list, repetitions)
         max_qubits = MAX_SIMULATOR_QUBITS if is_simulator(self._target) else None
-        circuits: list[Circuit] = []
+        circuits: list[Circuit | DynamicCircuit] = []
         layouts: list[Layout] = []
         resolvers: list[cirq.ParamResolver] = []
         reps: list[int] = []
@@ -272,7 +273,7 @@ class Sampler(cirq.Sampler):
 
     def _prepare(
         self,
-        circuits: list[Circuit],
+        circuits: list[Circuit | DynamicCircuit],
         layouts: list[Layout],
         params: list[cirq.ParamResolver],
         positions: list[int],
@@ -291,8 +292,11 @@ class Sampler(cirq.Sampler):
                 ),
             }
 
+        if any(isinstance(c, DynamicCircuit) for c in circuits):
+            return self._prepare_dynamic(circuits, layouts, params, positions, repetitions, seed)
+        statics = [c for c in circuits if isinstance(c, Circuit)]
         jobs = build_jobs(
-            circuits,
+            statics,
             shots=repetitions,
             metadata=self._metadata,
             part_metadata=part_metadata,
@@ -309,6 +313,72 @@ class Sampler(cirq.Sampler):
             )
             for job in jobs
         ]
+
+    def _prepare_dynamic(
+        self,
+        circuits: list[Circuit | DynamicCircuit],
+        layouts: list[Layout],
+        params: list[cirq.ParamResolver],
+        positions: list[int],
+        repetitions: int,
+        seed: int,
+    ) -> list[_Part]:
+        """Job bodies for a group with dynamic circuits: one ``ionq.qasm3.v1`` job each.
+
+        IonQ's multi-circuit jobs carry JSON circuits only, so runs of static circuits go out
+        as before and every dynamic circuit as its own job, in order.
+        """
+        parts: list[_Part] = []
+        start = 0
+        while start < len(circuits):
+            stop = start + 1
+            if not isinstance(circuits[start], DynamicCircuit):
+                while stop < len(circuits) and not isinstance(circuits[stop], DynamicCircuit):
+                    stop += 1
+                for part in self._prepare(
+                    circuits[start:stop],
+                    layouts[start:stop],
+                    params[start:stop],
+                    positions[start:stop],
+                    repetitions,
+                    seed,
+                ):
+                    # Seeds derive from the circuit's index in the group, as in one job.
+                    parts.append(
+                        _Part(
+                            part.prepared,
+                            part.positions,
+                            part.layouts,
+                            repetitions,
+                            seed,
+                            part.offset + start,
+                        )
+                    )
+                start = stop
+                continue
+            dynamic = circuits[start]
+            assert isinstance(dynamic, DynamicCircuit)
+            own = {
+                SEED_METADATA_KEY: str(seed),
+                **layouts_metadata(
+                    layouts[start:stop],
+                    start,
+                    params[start:stop],
+                    max_keys=keys_left(len(self._metadata) + 1),
+                ),
+            }
+            [job] = build_qasm3_jobs(
+                [dynamic],
+                shots=repetitions,
+                metadata=self._metadata,
+                part_metadata=lambda part, own=own: own,
+                **self._options,
+            )
+            parts.append(
+                _Part(job, positions[start:stop], layouts[start:stop], repetitions, seed, start)
+            )
+            start = stop
+        return parts
 
     def _send(
         self, parts: list[_Part], resolvers: list[cirq.ParamResolver]
@@ -349,6 +419,8 @@ def _translate(
     where = "" if index is None else f"program {index}: "
     if resolver.param_dict:
         where += f"with parameters {dict(resolver.param_dict)}: "
+    if is_dynamic(program):
+        return _translate_dynamic(program, resolver, where, max_qubits)
     try:
         circuit = to_ionq(program, param_resolver=resolver)
     except InvalidInputError as exc:
@@ -369,4 +441,31 @@ def _translate(
     if INVERTED_BITS_KEY in circuit.metadata:
         # The layout keeps the inverted bits; as job metadata they would clash across circuits.
         circuit.metadata = {k: v for k, v in circuit.metadata.items() if k != INVERTED_BITS_KEY}
+    return circuit, layout
+
+
+def _translate_dynamic(
+    program: cirq.AbstractCircuit,
+    resolver: cirq.ParamResolver,
+    where: str,
+    max_qubits: int | None,
+) -> tuple[DynamicCircuit, Layout]:
+    """Translate a circuit with mid-circuit measurements or resets (an OpenQASM 3 job)."""
+    try:
+        circuit, keys = to_dynamic(program, param_resolver=resolver)
+    except InvalidInputError as exc:
+        if not where:
+            raise
+        raise InvalidInputError(where + str(exc)) from exc
+    if not circuit.clbits:
+        raise InvalidInputError(
+            f"{where}the circuit has no measurements to sample; add cirq.measure(...) on the "
+            "qubits to read"
+        )
+    if max_qubits is not None and circuit.qubits > max_qubits:
+        raise InvalidInputError(
+            f"{where}the circuit needs {circuit.qubits} qubits but the simulator runs at most "
+            f"{max_qubits}; use fewer qubits or a QPU target"
+        )
+    layout = Layout(keys.registers, keys.measurement_map, keys.inverted, keys.repeats)
     return circuit, layout

@@ -37,6 +37,7 @@ from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
 from ionq_direct.circuit import Circuit, CircuitBuilder, check_name
 from ionq_direct.errors import GateError, InvalidInputError
 from ionq_direct.lowering import gate_dict, ms_gates, turns_in_range, zz_angle
+from ionq_direct.qasm3 import FEED_FORWARD_REFUSAL, DynamicCircuit, Measure, Reset, Step
 
 #: Circuit metadata key holding the JSON list of classical bits that ``invert_mask`` flips.
 INVERTED_BITS_KEY = "cirq_inverted_bits"
@@ -545,3 +546,176 @@ def inverted_bits(circuit: Circuit) -> tuple[int, ...]:
     """The classical bits whose results must be flipped (from ``invert_mask``), ascending."""
     raw = circuit.metadata.get(INVERTED_BITS_KEY)
     return () if raw is None else tuple(sorted(int(i) for i in json.loads(raw)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Dynamic circuits: mid-circuit measurement, reset and qubit reuse, as OpenQASM 3 jobs
+
+
+def _feed_forward(moment: int, op: cirq.Operation) -> InvalidInputError:
+    return InvalidInputError(
+        f"moment {moment}: {op} is classically controlled: {FEED_FORWARD_REFUSAL}"
+    )
+
+
+def is_dynamic(circuit: cirq.AbstractCircuit) -> bool:
+    """Whether ``circuit`` needs an OpenQASM 3 job (a reset, a repeated key, a reused qubit).
+
+    Raises:
+        InvalidInputError: an operation is classically controlled (``with_classical_controls``),
+            which IonQ runs on no target.
+    """
+    measured: set[cirq.Qid] = set()
+    keys: set[str] = set()
+    dynamic = False
+    for moment_index, moment in enumerate(circuit.moments):
+        for op in moment.operations:
+            if cirq.control_keys(op):
+                raise _feed_forward(moment_index, op)
+            gate = op.gate
+            if isinstance(gate, cirq.ResetChannel):
+                dynamic = True
+            elif isinstance(gate, cirq.MeasurementGate):
+                if gate.key in keys:
+                    dynamic = True
+                keys.add(gate.key)
+                measured.update(op.qubits)
+            elif (
+                measured
+                and not isinstance(gate, _NEUTRAL_TYPES)
+                and not measured.isdisjoint(op.qubits)
+            ):
+                dynamic = True
+    return dynamic
+
+
+class DynamicKeys:
+    """How the program bits of a dynamic circuit become Cirq records.
+
+    Attributes:
+        registers: ``(key, size)`` per measurement key, in order of first appearance.
+        measurement_map: classical bit ``i`` (keys in order, each key's measurements in
+            order, then its qubits) reads program bit ``measurement_map[i]``.
+        inverted: classical bits ``invert_mask`` flips.
+        repeats: how many times each key is measured.
+    """
+
+    __slots__ = ("inverted", "measurement_map", "registers", "repeats")
+
+    def __init__(
+        self,
+        registers: tuple[tuple[str, int], ...],
+        measurement_map: tuple[int, ...],
+        inverted: tuple[int, ...],
+        repeats: tuple[int, ...],
+    ) -> None:
+        self.registers = registers
+        self.measurement_map = measurement_map
+        self.inverted = inverted
+        self.repeats = repeats
+
+
+def to_dynamic(
+    circuit: cirq.AbstractCircuit,
+    *,
+    param_resolver: cirq.ParamResolverOrSimilarType = None,
+    qubit_order: cirq.QubitOrderOrList = cirq.QubitOrder.DEFAULT,
+    name: str | None = None,
+) -> tuple[DynamicCircuit, DynamicKeys]:
+    """Translate a circuit with mid-circuit measurements or resets into a core dynamic circuit.
+
+    The gates between measurements and resets are translated exactly as :func:`to_ionq` does
+    (same qubit indices); every measurement writes fresh program bits, so a key measured
+    several times keeps each measurement. The core writes the OpenQASM 3 program.
+
+    Returns:
+        The dynamic circuit and how its program bits become records.
+
+    Raises:
+        InvalidInputError: for classically controlled operations, a key measured with different
+            sizes, ``confusion_map``, a mix of native and non-native gates, or anything
+            :func:`to_ionq` refuses in a gate.
+    """
+    if not isinstance(circuit, cirq.AbstractCircuit):
+        raise InvalidInputError(f"expected a cirq circuit, got {type(circuit).__name__}")
+    index = _qubit_index(circuit, qubit_order)
+    order = cirq.QubitOrder.explicit(sorted(index, key=index.__getitem__))
+    if name is not None:
+        name = check_name(name, "circuit name")
+    steps: list[Step | tuple[int, list[cirq.Operation]]] = []
+    pending: list[cirq.Operation] = []
+    first_moment = 0
+    # key -> (size, [first program bit of each measurement], [invert mask of each])
+    keys: dict[str, tuple[int, list[int], list[tuple[bool, ...]]]] = {}
+    clbits = 0
+    for moment_index, moment in enumerate(circuit.moments):
+        for op in moment.operations:
+            if cirq.control_keys(op):
+                raise _feed_forward(moment_index, op)
+            gate = op.gate
+            if isinstance(gate, (cirq.MeasurementGate, cirq.ResetChannel)) and pending:
+                steps.append((first_moment, pending))
+                pending = []
+            if isinstance(gate, cirq.MeasurementGate):
+                if gate.confusion_map:
+                    raise _measurement_error(moment_index, op, {})
+                size = len(op.qubits)
+                entry = keys.setdefault(gate.key, (size, [], []))
+                if entry[0] != size:
+                    raise InvalidInputError(
+                        f"moment {moment_index}: {op}: key {gate.key!r} was measured on "
+                        f"{entry[0]} qubit(s) before; every measurement of a key needs the same "
+                        "number of qubits"
+                    )
+                entry[1].append(clbits)
+                entry[2].append(gate.full_invert_mask())
+                for j, qubit in enumerate(op.qubits):
+                    steps.append(Measure(index[qubit], clbits + j))
+                clbits += size
+            elif isinstance(gate, cirq.ResetChannel):
+                steps.append(Reset(index[op.qubits[0]]))
+            else:
+                if not pending:
+                    first_moment = moment_index
+                pending.append(op)
+    if pending:
+        steps.append((first_moment, pending))
+    translated: list[Step] = []
+    gatesets: set[str] = set()
+    for step in steps:
+        if not isinstance(step, tuple):
+            translated.append(step)
+            continue
+        moment_offset, ops = step
+        try:
+            segment = to_ionq(cirq.Circuit(ops), param_resolver=param_resolver, qubit_order=order)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"in the gates from moment {moment_offset} on: {exc}") from None
+        if segment.gates:
+            gatesets.add(segment.gateset)
+            translated.extend(segment.gates)
+    if len(gatesets) > 1:
+        raise InvalidInputError(
+            "the circuit mixes IonQ native gates with non-native gates; IonQ runs a circuit "
+            "in one gateset, so use only GPIGate/GPI2Gate/MSGate/ZZGate or none of them"
+        )
+    registers: list[tuple[str, int]] = []
+    mapping: list[int] = []
+    inverted: list[int] = []
+    repeats: list[int] = []
+    for key, (size, starts, masks) in keys.items():
+        registers.append((key, size))
+        repeats.append(len(starts))
+        for start, mask in zip(starts, masks, strict=True):
+            offset = len(mapping)
+            mapping.extend(range(start, start + size))
+            inverted.extend(offset + j for j, flip in enumerate(mask) if flip)
+    dynamic = DynamicCircuit(
+        translated,
+        len(index),
+        clbits,
+        gateset=gatesets.pop() if gatesets else "qis",
+        name=name,
+    )
+    layout = DynamicKeys(tuple(registers), tuple(mapping), tuple(inverted), tuple(repeats))
+    return dynamic, layout

@@ -298,9 +298,7 @@ class IonQJob(JobV1):  # type: ignore[misc]
         job = part.job
         stored = part.layouts or decode_layouts(job.info.metadata)
         layout = stored[0] if stored else _fallback_layouts(job, 1)[0]
-        found = (
-            artifacts.fetch(self._backend.client, job.id, job.info) if layout.memory_slots else None
-        )
+        found = artifacts.fetch(job) if layout.memory_slots else None
         return dynamic_experiment(
             job, layout, register_results=found, memory=self._memory, seed=seed
         )

@@ -32,8 +32,7 @@ from ionq_direct import results
 from ionq_direct.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from ionq_direct.client import Client
-    from ionq_direct.records import JobRecord
+    from ionq_direct.jobs import Job
 
 __all__ = [
     "HISTOGRAM_V2",
@@ -305,13 +304,14 @@ class RegisterResults:
         return results.memory(outcomes, probs, shots, exact=exact, seed=seed)
 
 
-def fetch(client: Client, job_id: str, record: JobRecord) -> RegisterResults:
+def fetch(job: Job) -> RegisterResults:
     """Download and read the v2 artifacts a completed job's ``results`` advertises.
 
     Raises:
         InvalidInputError: the job advertises none of them (an ideal simulator job still gives
             probabilities).
     """
+    client, job_id, record = job.client, job.id, job.info
     artifacts = record.results.artifacts
     found: dict[str, Any] = {}
     for fmt in (SHOTS_V2, HISTOGRAM_V2, PROBABILITIES_V2):

@@ -48,6 +48,11 @@ class Job:
         return self._id
 
     @property
+    def client(self) -> Client:
+        """The client the job belongs to (for downloads such as result artifacts)."""
+        return self._client
+
+    @property
     def record(self) -> dict[str, Any]:
         """The raw job record from the last fetch (or the creation response)."""
         return self._record

@@ -52,7 +52,7 @@ def job_rows(
     )
     if not plan.is_multi:
         record = _circuit_record(plan, 0, common)
-        return [new(job_id, SINGLE_CIRCUIT, parent_id=None, record=record, spec=_run_spec(plan, 0))]
+        return [new(job_id, plan.type, parent_id=None, record=record, spec=_run_spec(plan, 0))]
     children = [
         new(
             str(uuid.uuid4()),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from ionq_direct.payload import MULTI_CIRCUIT, SINGLE_CIRCUIT
+from ionq_direct.payload import MULTI_CIRCUIT
 from ionq_direct.records import TERMINAL_STATUSES
 from ionq_emulator import pricing
 from ionq_emulator.catalog import is_qpu
@@ -100,7 +100,7 @@ class EmulatorService:
         rows = job_rows(plan, job_id, submitted_at=now_iso(), common=self._common_record(plan, who))
         self.store.insert_jobs(rows)
         for row in rows:
-            if row.type == SINGLE_CIRCUIT:  # a multi-circuit parent follows its children
+            if row.type != MULTI_CIRCUIT:  # a multi-circuit parent follows its children
                 self.pool.enqueue(row.id)
         return {"id": job_id, "status": "submitted", "session_id": plan.session_id}
 

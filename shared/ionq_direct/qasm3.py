@@ -239,9 +239,9 @@ class _Writer:
 
     def rzz(self, a: int, b: int, angle: float, controls: Sequence[int] = ()) -> None:
         """``exp(-i angle/2 Z Z)``: ``cx; rz; cx`` (only the ``rz`` carries controls)."""
-        self.op("cx", (b,), controls=(a,))
+        self.op("x", (b,), controls=(a,))
         self.op("rz", (b,), (angle,), controls)
-        self.op("cx", (b,), controls=(a,))
+        self.op("x", (b,), controls=(a,))
 
     def rxx(self, a: int, b: int, angle: float, controls: Sequence[int] = ()) -> None:
         """``exp(-i angle/2 X X)``: ``rzz`` in the Hadamard basis."""
@@ -275,10 +275,10 @@ class _Writer:
                 self.op("h", (q,))
         chain = [q for _, q in active]
         for a, b in pairwise(chain):
-            self.op("cx", (b,), controls=(a,))
+            self.op("x", (b,), controls=(a,))
         self.op("rz", (chain[-1],), (2 * angle,), controls)
         for a, b in reversed(list(pairwise(chain))):
-            self.op("cx", (b,), controls=(a,))
+            self.op("x", (b,), controls=(a,))
         for letter, q in active:
             if letter != "Z":
                 self.op("h", (q,))

@@ -14,6 +14,7 @@ job's metadata; a sampler built with the same seed reproduces the same records.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -371,7 +372,7 @@ class Sampler(cirq.Sampler):
                 [dynamic],
                 shots=repetitions,
                 metadata=self._metadata,
-                part_metadata=lambda part, own=own: own,
+                part_metadata=functools.partial(_fixed_metadata, own),
                 **self._options,
             )
             parts.append(
@@ -414,7 +415,7 @@ def _translate(
     resolver: cirq.ParamResolver,
     index: int | None,
     max_qubits: int | None = None,
-) -> tuple[Circuit, Layout]:
+) -> tuple[Circuit | DynamicCircuit, Layout]:
     """Translate one resolved circuit; its results layout is checked and kept aside."""
     where = "" if index is None else f"program {index}: "
     if resolver.param_dict:
@@ -469,3 +470,9 @@ def _translate_dynamic(
         )
     layout = Layout(keys.registers, keys.measurement_map, keys.inverted, keys.repeats)
     return circuit, layout
+
+
+def _fixed_metadata(entries: dict[str, str], part: JobPart) -> dict[str, str]:
+    """The same metadata for every part (a dynamic circuit's job has one)."""
+    del part
+    return entries

@@ -23,7 +23,7 @@ from qiskit_ionq_direct import GPI2Gate, GPIGate, IonQProvider, MSGate
 from qiskit_ionq_direct.translate import is_dynamic, to_dynamic
 
 SHOTS = 2000
-REFERENCE_SHOTS = 20000
+REFERENCE_SHOTS = 6000
 
 
 @pytest.fixture(scope="module")

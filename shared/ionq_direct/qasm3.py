@@ -10,7 +10,8 @@ IonQ gates into OpenQASM 3.
 The program uses only ``stdgates.inc`` gates (and ``ctrl(k) @`` for controls the standard
 library has no name for), so any OpenQASM 3 reader runs it:
 
-* ``qis`` gates map to their namesakes (``si`` -> ``sdg``, ``v`` -> ``sx``, ``cnot`` -> ``cx``,
+* ``qis`` gates map to their namesakes (``si`` -> ``sdg``, ``v`` -> ``sx``, ``vi`` -> ``sx; x``,
+  ``cnot`` -> ``cx``,
   controlled forms -> ``cx``/``ccx``/``cy``/``cz``/``ch``/``crx``/``cry``/``crz``/``cswap``);
   ``xx``/``yy``/``zz`` and ``pauliexp`` are basis changes around a ``cx`` ladder and an ``rz``
   (under controls only the ``rz`` is controlled, which is exact: the rest cancels);
@@ -264,9 +265,11 @@ class _Writer:
     ) -> None:
         """``exp(-i angle P)`` for one Pauli string (letter ``j`` on ``targets[j]``)."""
         active = [(letter, q) for letter, q in zip(term, targets, strict=True) if letter != "I"]
-        if not active:
-            if controls:  # a global phase e^{-i angle} becomes a phase on the controls
+        if not active:  # the phase e^{-i angle}; on the controls when there are any
+            if controls:
                 self.op("p", (controls[-1],), (-angle,), controls[:-1])
+            elif angle:
+                self.lines.append(f"gphase({_number(-angle)});")
             return
         for letter, q in active:  # into the Z basis: X -> H, Y -> H S+
             if letter == "Y":
@@ -291,6 +294,9 @@ class _Writer:
         targets, controls, params = gate.targets, gate.controls, gate.params
         if gate.spec.gateset == "native":
             self._native(name, targets, params)
+        elif name == "vi":  # sx is in stdgates.inc, sxdg is not: vi = x sx (they commute)
+            self.op("sx", targets, (), controls)
+            self.op("x", targets, (), controls)
         elif name in _QIS_NAMES:
             rotation = (float(params["rotation"]),) if "rotation" in params else ()
             self.op(_QIS_NAMES[name], targets, rotation, controls)
@@ -337,7 +343,6 @@ _QIS_NAMES = {
     "t": "t",
     "ti": "tdg",
     "v": "sx",
-    "vi": "sxdg",
     "rx": "rx",
     "ry": "ry",
     "rz": "rz",

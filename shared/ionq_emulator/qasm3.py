@@ -166,16 +166,18 @@ def _bit_registers(program: Any) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------------------------------------
 # IonQ's native gates in OpenQASM 3 (phases and angles in turns), defined for the loader
 
-#: Definitions of IonQ's native gates from the built-in ``U`` and ``CX`` (exact up to a global
+#: Definitions of IonQ's native gates from the built-in ``U`` (``ctrl @ U(pi, 0, pi)`` is a CNOT;
+#: OpenQASM 3 has no built-in ``CX``), exact up to a global
 #: phase, like IonQ's natives themselves, which are never controlled): ``gpi``/``gpi2`` are
 #: ``U`` gates, ``zz(t)`` is ``exp(-i pi t ZZ)`` and ``ms`` an ``XX`` rotation between frames.
+_CNOT = "ctrl @ U(pi, 0, pi) a, b;"
 _NATIVE_DEFINITIONS = {
     "gpi": "gate gpi(p) a { U(pi, 2*pi*p, pi - 2*pi*p) a; }",
     "gpi2": "gate gpi2(p) a { U(pi/2, 2*pi*p - pi/2, pi/2 - 2*pi*p) a; }",
-    "zz": "gate zz(t) a, b { CX a, b; U(0, 0, 2*pi*t) b; CX a, b; }",
+    "zz": f"gate zz(t) a, b {{ {_CNOT} U(0, 0, 2*pi*t) b; {_CNOT} }}",
     "ms": (
         "gate ms(p0, p1, t) a, b { U(0, 0, -2*pi*p0) a; U(0, 0, -2*pi*p1) b; "
-        "U(pi/2, 0, pi) a; U(pi/2, 0, pi) b; CX a, b; U(0, 0, 2*pi*t) b; CX a, b; "
+        f"U(pi/2, 0, pi) a; U(pi/2, 0, pi) b; {_CNOT} U(0, 0, 2*pi*t) b; {_CNOT} "
         "U(pi/2, 0, pi) a; U(pi/2, 0, pi) b; U(0, 0, 2*pi*p0) a; U(0, 0, 2*pi*p1) b; }"
     ),
 }

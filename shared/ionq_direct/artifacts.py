@@ -22,7 +22,7 @@ prefer them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -270,11 +270,13 @@ class RegisterResults:
         shots: per-shot register bits (QPU and noisy simulator), or ``None``.
         histogram: register -> value -> count, or ``None``.
         probabilities: register -> value -> probability, or ``None``.
+        widths: register -> its number of bits, as the artifacts show it.
     """
 
     shots: RegisterShots | None
     histogram: dict[str, dict[int, int]] | None
     probabilities: dict[str, dict[int, float]] | None
+    widths: Mapping[str, int] = field(default_factory=dict)
 
     def outcomes(self, register: str, shots: int, *, exact: bool, seed: int | None) -> NDArray[Any]:
         """Per-shot values of ``register``: recorded shots when there are any, else drawn.
@@ -323,10 +325,19 @@ def fetch(job: Job) -> RegisterResults:
             f"job {job_id} advertises no register (v2) result artifacts; its results are "
             f"{sorted(record.results.kinds)}"
         )
+    shots = parse_shots(found[SHOTS_V2]) if SHOTS_V2 in found else None
+    widths: dict[str, int] = {}
+    for fmt, kind in ((PROBABILITIES_V2, "probabilities"), (HISTOGRAM_V2, "histogram")):
+        if fmt in found:
+            for name, table in _registers(found[fmt], kind).items():
+                widths[name] = max((len(key) for key in table), default=0)
+    if shots is not None:
+        widths.update({name: bits.shape[1] for name, bits in shots.registers.items()})
     return RegisterResults(
-        shots=parse_shots(found[SHOTS_V2]) if SHOTS_V2 in found else None,
+        shots=shots,
         histogram=parse_histogram(found[HISTOGRAM_V2]) if HISTOGRAM_V2 in found else None,
         probabilities=(
             parse_probabilities(found[PROBABILITIES_V2]) if PROBABILITIES_V2 in found else None
         ),
+        widths=widths,
     )

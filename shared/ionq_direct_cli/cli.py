@@ -47,19 +47,41 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _qasm3_job(args: argparse.Namespace) -> Any:
+    """The ``ionq.qasm3.v1`` job of an OpenQASM 3 file, checked before anything is sent."""
+    from ionq_direct.payload import build_qasm3_jobs
+
+    try:
+        program = Path(args.file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise IonQError(f"cannot read program file {args.file}: {exc}") from None
+    [job] = build_qasm3_jobs(
+        [program],
+        backend=args.backend or "simulator",
+        shots=args.shots,
+        noise_model=args.noise_model,
+    )
+    return job
+
+
 def _cmd_submit(args: argparse.Namespace, out: TextIO) -> int:
     from ionq_direct_cli.display import print_results, watch
 
-    try:
-        payload = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise IonQError(f"cannot read job file {args.file}: {exc}") from None
-    if not isinstance(payload, dict):
-        raise IonQError(f"{args.file} must hold a JSON object (a POST /jobs body)")
-    if args.backend:
-        payload["backend"] = args.backend
-    if args.shots is not None:
-        payload["shots"] = args.shots
+    if Path(args.file).suffix.lower() in (".qasm", ".qasm3"):
+        payload: Any = _qasm3_job(args)
+    else:
+        try:
+            payload = json.loads(Path(args.file).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise IonQError(f"cannot read job file {args.file}: {exc}") from None
+        if not isinstance(payload, dict):
+            raise IonQError(f"{args.file} must hold a JSON object (a POST /jobs body)")
+        if args.backend:
+            payload["backend"] = args.backend
+        if args.shots is not None:
+            payload["shots"] = args.shots
+        if args.noise_model:
+            payload["noise"] = {"model": args.noise_model}
     job = _client(args).submit(payload)
     out.write(f"submitted job {job.id}\n")
     if not args.wait:
@@ -145,12 +167,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_cmd_serve)
 
-    submit = service("submit", "submit a POST /jobs JSON body from a file", _cmd_submit)
+    submit = service(
+        "submit",
+        "submit a POST /jobs JSON body, or an OpenQASM 3 program (.qasm), from a file",
+        _cmd_submit,
+    )
     submit.add_argument("file")
     submit.add_argument("--wait", action="store_true", help="watch the job and print results")
     submit.add_argument("--timeout", type=float, default=None, help="seconds to wait at most")
     submit.add_argument("--backend", help="override the file's backend")
     submit.add_argument("--shots", type=int, help="override the file's shots")
+    submit.add_argument("--noise-model", help="simulator noise model, e.g. aria-1")
 
     jobs = service("jobs", "list recent jobs", _cmd_jobs)
     jobs.add_argument("--status")

@@ -70,9 +70,30 @@ def print_results(
         detail = f": {failure.get('code')}: {failure.get('message')}" if failure else ""
         out.write(f"job {job.id} is {job.status}{detail}\n")
         return
+    if job.info.type == "ionq.qasm3.v1":
+        print_register_results(job, out, shots=shots, seed=seed)
+        return
     width = _width(job)
     out.write("probabilities (bitstrings read qubit n-1 ... qubit 0):\n")
     histogram(job.probabilities(), width, out, label="probability")
     counts = job.counts(shots=shots, seed=seed)
     out.write(f"counts ({sum(counts.values())} shots):\n")
     histogram(counts, width, out, label="count")
+
+
+def print_register_results(
+    job: Job, out: TextIO, *, shots: int | None = None, seed: int | None = None
+) -> None:
+    """Print an OpenQASM 3 job's counts per classical register (bit 0 is the rightmost)."""
+    from ionq_direct import artifacts
+
+    found = artifacts.fetch(job)
+    total = shots or job.info.shots or 0
+    names = sorted(found.widths, key=lambda name: (name == artifacts.OUTPUT_ALL, name))
+    for name in names:
+        values = found.outcomes(name, total, exact=job.is_exact, seed=seed)
+        counts: dict[int, int] = {}
+        for value in values.tolist():
+            counts[int(value)] = counts.get(int(value), 0) + 1
+        out.write(f"register {name} ({sum(counts.values())} shots):\n")
+        histogram(counts, max(found.widths[name], 1), out, label="count")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +11,8 @@ import requests
 import requests_mock
 from core_support import BASE, make_client, path, query
 
-from ionq_direct import APIError, Client, InvalidInputError, NotFoundError
+from ionq_direct import APIError, Client, InvalidInputError, NotFoundError, _transport
+from ionq_direct.emulator import Emulator
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
 
 SOURCE = {
@@ -267,3 +269,93 @@ def test_bad_usage_queries_are_refused_before_any_request(
     with requests_mock.Mocker() as m, pytest.raises(InvalidInputError, match="organization_id"):
         client.get_usage("", start_date="2026-01-01", end_date="2026-02-01")
     assert m.call_count == 0
+
+
+# End to end against the emulator -------------------------------------------------------------
+
+BELL = {
+    "type": "ionq.circuit.v1",
+    "backend": "qpu.aria-1",
+    "shots": 100,
+    "metadata": {"user": "kept"},
+    "input": {
+        "qubits": 2,
+        "gateset": "qis",
+        "circuit": [{"gate": "h", "target": 0}, {"gate": "cnot", "control": 0, "target": 1}],
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator(qpu_delay=1.0) as emu:
+        yield emu
+
+
+@pytest.fixture
+def live(emulator: Emulator) -> Client:
+    return Client(api_key=emulator.api_key, base_url=emulator.url)
+
+
+def test_clone_and_move_end_to_end(live: Client) -> None:
+    source = live.submit(BELL)
+    clone = live.clone_job(source.id, shots=200, name="copy")
+    cloned = live.get_job(clone["id"])
+    assert (cloned["shots"], cloned["name"], cloned["metadata"]["user"]) == (200, "copy", "kept")
+    source_token = live.get_job(source.id)["metadata"][CLIENT_TOKEN_KEY]
+    assert cloned["metadata"][CLIENT_TOKEN_KEY] != source_token
+    moved = live.move_job(source.id, backend="qpu.forte-1")
+    assert live.get_job(source.id)["status"] == "canceled"
+    record = live.get_job(moved["id"])
+    assert record["metadata"]["original_job_id"] == source.id
+    assert record["metadata"]["user"] == "kept"
+    with pytest.raises(APIError) as caught:
+        live.move_job(source.id)
+    assert caught.value.status_code == 409
+    live.cancel_jobs([clone["id"], moved["id"]])
+
+
+def test_format_schema_and_usage_end_to_end(live: Client, emulator: Emulator) -> None:
+    schema = live.get_format_schema("ionq.result.histogram.json.v1")
+    assert schema["$id"] == "ionq.result.histogram.json.v1"
+    with pytest.raises(NotFoundError):
+        live.get_format_schema("ionq.result.nothing.v0")
+    job = live.submit(BELL)
+    job.wait(timeout=30)
+    sessions = requests.get(
+        f"{emulator.url}/sessions",
+        headers={"Authorization": f"apiKey {emulator.api_key}"},
+        timeout=10,
+    )
+    organization = sessions.json()["organization_id"]
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    report = live.get_usage(
+        organization,
+        start_date=today,
+        end_date=today + datetime.timedelta(days=1),
+        group_by="job",
+    )
+    groups = {g["group_id"]: g for day in report["usage_data"] for g in day["group_usages"]}
+    assert groups[job.id]["amount"] == live.get_job_cost(job.id)["cost"]["value"]
+
+
+def test_clones_and_moves_under_dropped_answers_create_one_job_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Drops run the request and cut the answer: each POST must be reconciled, never repeated.
+    monkeypatch.setattr(_transport, "_sleep", lambda seconds: None)
+    with Emulator(faults="drop=0.3,503=0.1", fault_seed=4, qpu_delay=5.0) as emu:
+        client = Client(api_key=emu.api_key, base_url=emu.url, max_retries=10)
+        sources = [client.submit(BELL) for _ in range(3)]
+        clones = [client.clone_job(s.id, metadata={"n": str(i)}) for i, s in enumerate(sources)]
+        moves = [client.move_job(s.id) for s in sources]
+        assert emu.faults is not None and emu.faults.counts["drop"] > 0
+        listed = list(client.list_jobs())
+        for job in listed:
+            client.cancel_job(job["id"])
+    assert len(listed) == 9  # three sources, three clones, three moves: no duplicate
+    assert {c["id"] for c in clones} | {m["id"] for m in moves} == {j["id"] for j in listed} - {
+        s.id for s in sources
+    }
+    moved_from = [j["metadata"].get("original_job_id") for j in listed]
+    assert sorted(filter(None, moved_from)) == sorted(s.id for s in sources)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from ionq_direct.client import USAGE_GROUPS, USAGE_MODALITIES
 from ionq_direct.errors import IonQError
 
 
@@ -112,6 +113,26 @@ def _cmd_backends(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _cmd_clone(args: argparse.Namespace, out: TextIO) -> int:
+    client = _client(args)
+    method = client.move_job if args.command == "move" else client.clone_job
+    overrides = {"name": args.name, "shots": args.shots, "backend": args.backend}
+    _print_json(method(args.job_id, **{k: v for k, v in overrides.items() if v is not None}), out)
+    return 0
+
+
+def _cmd_usage(args: argparse.Namespace, out: TextIO) -> int:
+    report = _client(args).get_usage(
+        args.organization_id,
+        start_date=args.start,
+        end_date=args.end,
+        group_by=args.group_by,
+        modality=args.modality,
+    )
+    _print_json(report, out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``ionq-direct``."""
     parser = argparse.ArgumentParser(
@@ -167,6 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
     cost = service("cost", "show a job's cost", _cmd_cost)
     cost.add_argument("job_id")
     service("backends", "list backends", _cmd_backends)
+    for name, text in (("clone", "copy a job as a new job"), ("move", "copy a job, cancel it")):
+        copy = service(name, f"{text} (fields not given are inherited)", _cmd_clone)
+        copy.add_argument("job_id")
+        copy.add_argument("--name", help="the new job's name")
+        copy.add_argument("--shots", type=int, help="the new job's shots")
+        copy.add_argument("--backend", help="the new job's backend")
+    usage = service("usage", "show an organization's costs by group and date", _cmd_usage)
+    usage.add_argument("organization_id")
+    usage.add_argument("--start", required=True, help="first day, YYYY-MM-DD (inclusive)")
+    usage.add_argument("--end", required=True, help="last day, YYYY-MM-DD (exclusive)")
+    usage.add_argument("--group-by", choices=USAGE_GROUPS, default="project")
+    usage.add_argument("--modality", choices=USAGE_MODALITIES, default="daily")
     return parser
 
 

@@ -188,3 +188,49 @@ def test_serve_answers_over_http_with_the_given_key(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=20)
     assert db.exists()
+
+
+def test_clone_move_and_usage_commands(service_env: Emulator, guide_file: Path) -> None:
+    status, out = run("submit", str(guide_file), "--wait", "--timeout", "60")
+    source = out.split()[2]
+    status, out = run("clone", source, "--shots", "300", "--name", "again")
+    assert status == 0
+    clone = json.loads(out)
+    assert set(clone) == {"id", "status", "session_id"}
+    status, out = run("job", clone["id"])
+    assert (json.loads(out)["shots"], json.loads(out)["name"]) == (300, "again")
+    status, out = run("move", source, "--backend", "qpu.aria-1")
+    assert status == 1  # the source has completed: IonQ answers 409 and nothing moves
+    sessions = requests.get(
+        f"{service_env.url}/sessions",
+        headers={"Authorization": f"apiKey {service_env.api_key}"},
+        timeout=10,
+    )
+    organization = sessions.json()["organization_id"]
+    status, out = run(
+        "usage", organization, "--start", "2000-01-01", "--end", "2000-02-01", "--group-by", "user"
+    )
+    assert status == 0
+    report = json.loads(out)
+    assert (report["group_type"], report["modality"], report["job_count"]) == ("user", "daily", 0)
+    status, out = run("usage", organization, "--start", "2000-02-01", "--end", "2000-01-01")
+    assert (status, out) == (1, "")
+
+
+def test_move_command_moves_a_queued_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(qpu_delay=3.0) as emu:
+        monkeypatch.setenv("IONQ_API_KEY", emu.api_key)
+        monkeypatch.setenv("IONQ_API_URL", emu.url)
+        job = {**GUIDE_JOB, "backend": "qpu.aria-1"}
+        source = requests.post(
+            f"{emu.url}/jobs", json=job, headers={"Authorization": f"apiKey {emu.api_key}"}
+        ).json()["id"]
+        status, out = run("move", source, "--backend", "qpu.forte-1", "--shots", "200")
+        assert status == 0
+        moved = json.loads(out)["id"]
+        _, shown = run("job", moved)
+        record = json.loads(shown)
+        assert (record["backend"], record["shots"]) == ("qpu.forte-1", 200)
+        assert record["metadata"]["original_job_id"] == source
+        _, shown = run("job", source)
+        assert json.loads(shown)["status"] == "canceled"

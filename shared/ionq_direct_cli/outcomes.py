@@ -8,18 +8,26 @@ one entry in ``circuits``; a multi-circuit job one per circuit, in input order, 
 child job's id. Counts follow the library (``Job.counts``): the ideal simulator's distribution
 is sampled with the job's recorded seed (one derived seed per circuit of a multi-circuit job, as
 the Qiskit adapter does), other results are rounded by largest remainder; they sum to the shots.
+A job that recorded no seed is sampled with one derived from its id, so reading the same job
+twice shows the same counts.
 ``counts`` is ``null`` when the job records no shots and none were asked for.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 from ionq_direct import results
 from ionq_direct.jobs import Job
 
-__all__ = ["failure_of", "result_document"]
+__all__ = ["failure_of", "result_document", "seed_from_id"]
+
+
+def seed_from_id(job_id: str) -> int:
+    """A sampling seed that depends only on the job id (for jobs that recorded none)."""
+    return int.from_bytes(hashlib.sha256(job_id.encode("utf-8")).digest()[:8], "big") >> 1
 
 
 def failure_of(job: Job) -> dict[str, str | None] | None:
@@ -75,7 +83,8 @@ def result_document(
     Args:
         job: the finished job.
         shots: counts for this many shots (default: the job's).
-        seed: sampling seed for exact distributions (default: the job's recorded seed).
+        seed: sampling seed for exact distributions (default: the job's recorded seed, else
+            :func:`seed_from_id`).
     """
     if "backend" not in job.record:
         job.refresh()
@@ -92,7 +101,7 @@ def result_document(
         return doc
     count_shots = int(total) if total is not None else None
     if seed is None:
-        seed = job.recorded_seed
+        seed = job.recorded_seed if job.recorded_seed is not None else seed_from_id(job.id)
     if not job.is_multi_circuit:
         doc["circuits"].append(_entry(0, job, job.record, job.distribution(), count_shots, seed))
         return doc

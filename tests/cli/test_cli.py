@@ -205,3 +205,20 @@ def test_a_command_is_one_function_plus_its_parser_entry() -> None:
         argv += ["x"] * len(positionals)
         args = parser.parse_args(argv)
         assert args.json is True and args.handler is cmd.run, name
+
+
+def test_demo_json_is_one_document_with_every_run() -> None:
+    status, out = run("demo", "--shots", "100", "--json")
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["emulator"].startswith("http://127.0.0.1:")
+    assert [r["backend"] for r in doc["runs"]] == ["simulator", "simulator", "qpu.aria-1"]
+    for entry in doc["runs"]:
+        assert entry["status"] == "completed" and entry["cost"]["unit"] == "usd"
+        assert sum(entry["circuits"][0]["counts"].values()) == 100
+    assert doc["runs"][0]["circuits"][0]["probabilities"].keys() == {"0", "7"}
+    frameworks = {f["framework"]: f for f in doc["frameworks"]}
+    assert set(frameworks) == {"qiskit", "cirq"}
+    for entry in frameworks.values():
+        assert entry["skipped"] is False and set(entry["counts"]) == {"000", "111"}
+        assert sum(entry["counts"].values()) == 100

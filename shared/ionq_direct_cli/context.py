@@ -92,9 +92,15 @@ class Context:
 
     @cached_property
     def client(self) -> Client:
-        """A client for the service the command was pointed at."""
+        """A client for the service the command was pointed at.
+
+        Raises:
+            CommandError: there is no API key (exit 2), named the command line's way.
+        """
         from ionq_direct.client import Client
 
+        if not self.api_key:
+            raise CommandError(f"no IonQ API key: pass --api-key or set {API_KEY_ENV}", USAGE)
         return Client(api_key=getattr(self.args, "api_key", None), base_url=self.base_url)
 
     @cached_property

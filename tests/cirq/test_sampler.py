@@ -165,7 +165,11 @@ def test_native_compiled_circuits_run(client: Client, gateset: cirq.Gateset, tar
 
 
 BAD = {
-    "unsupported gate": (cirq.Circuit(cirq.ISWAP(Q[0], Q[1]), cirq.measure(Q[0])), {}, 10),
+    "unsupported gate": (
+        cirq.Circuit(cirq.MatrixGate(np.eye(8)).on(*Q[:3]), cirq.measure(Q[0])),
+        {},
+        10,
+    ),
     "non-terminal measurement": (
         cirq.Circuit(cirq.measure(Q[0], key="a"), cirq.X(Q[0]), cirq.measure(Q[1], key="b")),
         {},

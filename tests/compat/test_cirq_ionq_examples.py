@@ -367,7 +367,7 @@ def test_sampler_sample(service: ionq.Service) -> None:
 
 def test_create_job_keywords(service: ionq.Service) -> None:
     job = service.create_job(circuit=sqrt_not(), target="simulator", repetitions=REPS)
-    assert job.status() in {"submitted", "ready", "running", "completed"}
+    assert job.status() in {"submitted", "ready", "started", "running", "completed"}
 
 
 def test_create_job_positional_and_print(service: ionq.Service) -> None:

@@ -9,6 +9,7 @@ run against the embedded emulator. A call that does not work here yet is marked
 from __future__ import annotations
 
 import datetime
+import logging
 import math
 from collections import Counter
 from urllib.parse import urlsplit
@@ -157,9 +158,18 @@ def test_service_job_settings(deployment: Emulator) -> None:
     assert record["settings"]["compilation"]["opt"] == 0
 
 
-def test_service_verbose(deployment: Emulator) -> None:
-    service = ionq.Service(api_key=deployment.api_key, verbose=True)
-    assert_sqrt_not(service.run(sqrt_not(), repetitions=REPS, target="simulator"))
+def test_service_verbose(deployment: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
+    logger = logging.getLogger("ionq_direct")
+    handlers, level = list(logger.handlers), logger.level
+    try:
+        service = ionq.Service(api_key=deployment.api_key, verbose=True)
+        assert_sqrt_not(service.run(sqrt_not(), repetitions=REPS, target="simulator"))
+        shown = capsys.readouterr().err
+        assert "ionq_direct: POST /jobs" in shown
+        assert deployment.api_key not in shown
+    finally:  # verbose configures the process-wide logger; leave it as the next test expects
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
 
 
 # Service.run ----------------------------------------------------------------------------

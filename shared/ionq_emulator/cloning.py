@@ -42,17 +42,6 @@ CONFLICT_MESSAGE = "Job {job_id} has already ended ({status}) and cannot be move
 _move_lock = threading.Lock()
 
 
-class ConflictError(ApiError):
-    """A 409 in IonQ's error shape (``error`` names the status)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(409, message)
-
-    def body(self) -> dict[str, Any]:
-        """IonQ's body with ``"error": "Conflict"``."""
-        return {**super().body(), "error": "Conflict"}
-
-
 def _check_overrides(body: object) -> Mapping[str, Any]:
     if not isinstance(body, Mapping):
         raise ApiError(400, "The request body must be a JSON object.", keys=[])
@@ -159,7 +148,7 @@ def move(service: EmulatorService, job_id: str, overrides: object, who: Identity
     with _move_lock:
         row = _source(service, job_id)
         if row.status not in ACTIVE_STATUSES:
-            raise ConflictError(CONFLICT_MESSAGE.format(job_id=job_id, status=row.status))
+            raise ApiError(409, CONFLICT_MESSAGE.format(job_id=job_id, status=row.status))
         body = _body_with(source_body(service, row), changes)
         metadata = dict(body.get("metadata") or {})
         metadata[ORIGINAL_JOB_KEY] = job_id
@@ -170,6 +159,6 @@ def move(service: EmulatorService, job_id: str, overrides: object, who: Identity
         if not won:
             service.delete(str(created["id"]))
             status = _source(service, job_id).status
-            raise ConflictError(CONFLICT_MESSAGE.format(job_id=job_id, status=status))
+            raise ApiError(409, CONFLICT_MESSAGE.format(job_id=job_id, status=status))
         service.cancel(job_id)  # cancels a multi-circuit source's children, settles a parent
         return created

@@ -13,12 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 from ionq_direct import _submit
-from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL, MAX_RETRIES
+from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL
 from ionq_direct._pagination import iterate_cursor, iterate_pages
 from ionq_direct._transport import Timeout, Transport
 from ionq_direct.errors import APIError, InvalidInputError
 from ionq_direct.jobs import Job
+from ionq_direct.options import check_timeout
 from ionq_direct.payload import PreparedJob
+from ionq_direct.policy import DEFAULT_POLICY, Policy
 
 __all__ = ["Client", "Payload", "Timeout"]
 
@@ -60,8 +62,17 @@ class Client:
         api_key: the API key; defaults to the ``IONQ_API_KEY`` environment variable.
         base_url: the API root; defaults to ``IONQ_API_URL``, else ``https://api.ionq.co/v0.4``.
         timeout: seconds for every request, or ``(connect, read)``; defaults to (5, 60).
-        max_retries: retries after the first attempt for retryable failures.
+            ``connect`` bounds opening the connection, ``read`` the wait for each piece of
+            the answer, and an attempt takes at most ``connect + read`` in all.
+        max_retries: retries after the first attempt for retryable failures; defaults to the
+            policy's (3).
         headers: extra HTTP headers sent with every request (not ``Authorization``).
+        policy: the clocks, sleep, retry and polling numbers every call of this client and
+            its jobs uses (:class:`~ionq_direct.policy.Policy`); defaults to real time.
+
+    Plain http is accepted only for loopback hosts (the emulator), and then never through a
+    proxy; https follows the usual proxy variables. A ``timeout=`` given to a call (``submit``,
+    ``Job.wait``) bounds that whole call, retries and polling included.
 
     Raises:
         InvalidInputError: no API key anywhere, or a plain-http URL to a non-loopback host.
@@ -73,15 +84,17 @@ class Client:
         base_url: str | None = None,
         *,
         timeout: Timeout | None = None,
-        max_retries: int = MAX_RETRIES,
+        max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self._transport = Transport(
             api_key if api_key is not None else os.environ.get(API_KEY_ENV, ""),
-            base_url or os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL,
+            base_url if base_url is not None else (os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            policy=DEFAULT_POLICY if policy is None else policy,
         )
 
     def __repr__(self) -> str:
@@ -92,6 +105,11 @@ class Client:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def policy(self) -> Policy:
+        """The clocks, sleep and numbers this client's retries, polls and deadlines use."""
+        return self._transport.policy
 
     @property
     def base_url(self) -> str:
@@ -107,29 +125,69 @@ class Client:
 
     # Jobs -----------------------------------------------------------------------------
 
-    def create_job(self, payload: Payload, *, client_token: str | None = None) -> dict[str, Any]:
+    def create_job(
+        self,
+        payload: Payload,
+        *,
+        client_token: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         """``POST /jobs`` exactly once; returns ``{"id", "status", "session_id"}``.
 
-        A client token is added to ``metadata`` (on a copy). After an ambiguous failure the
-        token is looked up before anything is resent, so one call creates at most one job.
+        A client token is added to ``metadata`` (on a copy). After an ambiguous failure (a
+        read timeout, a dropped answer, a 5xx) the token is looked up, for a while and with
+        backoff, before anything is resent, so one call creates at most one job. When the
+        outcome cannot be proven the error says so and names the token.
 
         Args:
             payload: the job payload; a :class:`~ionq_direct.payload.PreparedJob` (its own
                 token is used); or JSON bytes that already carry ``client_token``.
             client_token: the token to use (generated when omitted; required for bytes).
+            timeout: seconds the whole call may take, retries and lookups included
+                (``None``: each request's own timeout, and the settle window, bound it).
+
+        Raises:
+            APITimeoutError: the deadline passed (the message names the token when the job
+                may exist).
         """
+        limit = check_timeout(timeout)
         submission = _submit.prepare(payload, client_token)
+        transport = self._transport
         return _submit.submit_once(
-            lambda body: self._transport.request("POST", "/jobs", data=body),
-            self.list_jobs,
+            lambda body, deadline: transport.request("POST", "/jobs", data=body, deadline=deadline),
+            self._list_jobs_within,
             submission,
-            self._transport.max_retries,
+            transport.max_retries,
+            deadline=transport.policy.deadline(limit),
+            policy=transport.policy,
         )
 
-    def submit(self, payload: Payload, *, client_token: str | None = None) -> Job:
+    def submit(
+        self,
+        payload: Payload,
+        *,
+        client_token: str | None = None,
+        timeout: float | None = None,
+    ) -> Job:
         """Create a job exactly once (see :meth:`create_job`) and return its :class:`Job`."""
-        created = self.create_job(payload, client_token=client_token)
+        created = self.create_job(payload, client_token=client_token, timeout=timeout)
         return Job(self, str(created["id"]), created)
+
+    def _list_jobs_within(
+        self,
+        *,
+        backend: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        deadline: float | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """``GET /jobs`` as :meth:`list_jobs`, every page fetched within ``deadline``."""
+        return self._list_jobs_at("/jobs", None, backend, None, None, ids, limit, deadline)
+
+    def _job_record(self, job_id: str, deadline: float | None) -> dict[str, Any]:
+        """``GET /jobs/{id}`` within ``deadline`` (on the policy's clock)."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}"
+        return _object(self._get(path, deadline=deadline), "GET /jobs/{id}")
 
     def job(self, job_id: str) -> Job:
         """Fetch a job by id and return its :class:`Job` handle."""
@@ -137,7 +195,7 @@ class Client:
 
     def get_job(self, job_id: str) -> dict[str, Any]:
         """``GET /jobs/{id}``: the job record."""
-        return _object(self._get(f"/jobs/{_segment(job_id, 'job_id')}"), "GET /jobs/{id}")
+        return self._job_record(job_id, None)
 
     def list_jobs(
         self,
@@ -184,9 +242,10 @@ class Client:
         parent_job_id: str | None,
         ids: Sequence[str] | None,
         limit: int | None,
+        deadline: float | None = None,
     ) -> Iterator[dict[str, Any]]:
-        if isinstance(ids, str):
-            raise InvalidInputError("ids must be a list of job ids, not one string")
+        if ids is not None:
+            ids = _id_list(ids, "ids")
         params: dict[str, Any] = {
             "status": status,
             "target": backend,
@@ -197,7 +256,8 @@ class Client:
         }
 
         def fetch(cursor: str | None) -> dict[str, Any]:
-            return _object(self._get(path, {**params, "next": cursor}), f"GET {path}")
+            page = self._get(path, {**params, "next": cursor}, deadline=deadline)
+            return _object(page, f"GET {path}")
 
         return iterate_cursor(fetch, "jobs")
 
@@ -361,10 +421,17 @@ class Client:
         return _object(self._get("/whoami"), "GET /whoami")
 
 
-def _id_list(job_ids: Sequence[str]) -> list[str]:
+def _id_list(job_ids: object, what: str = "job_ids") -> list[str]:
+    """``job_ids`` as a non-empty list of non-empty strings, or a clear error naming ``what``."""
     if isinstance(job_ids, str):
-        raise InvalidInputError("job_ids must be a list of job ids, not one string")
+        raise InvalidInputError(f"{what} must be a list of job ids, not one string")
+    if not isinstance(job_ids, (Sequence, set, frozenset)) or isinstance(job_ids, bytes):
+        raise InvalidInputError(
+            f"{what} must be a list of job id strings, got {type(job_ids).__name__}"
+        )
     ids = list(job_ids)
+    if not ids:
+        raise InvalidInputError(f"{what} must name at least one job")
     for job_id in ids:
-        _segment(job_id, "each job id")
+        _segment(job_id, f"each of {what}")
     return ids

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from ionq_direct import Client
 from ionq_direct.circuit import Circuit
 from ionq_direct.gates import validate_circuit
+from ionq_direct.policy import Policy
 
 #: A recognisable fake key: tests assert it never leaks into errors, reprs or logs.
 API_KEY = "ionq-test-key-SECRET-9f8e7d6c5b4a"
@@ -49,3 +50,40 @@ def assert_same_as_validated(circuit: Circuit) -> None:
     for attribute in Circuit.__slots__:
         assert getattr(validated, attribute) == getattr(circuit, attribute), attribute
     assert type(circuit.measurement_map) is tuple and type(circuit.registers) is tuple
+
+
+class FakeTime:
+    """A monotonic clock that moves only when the code under test sleeps, and its policy.
+
+    ``policy`` is a :class:`~ionq_direct.policy.Policy` on this clock with the jitter pinned
+    to its midpoint (no spread), for ``Client(..., policy=fake.policy)``.
+    """
+
+    def __init__(self, **numbers: object) -> None:
+        self.now = 1000.0
+        self.wall = 1_800_000_000.0
+        self.sleeps: list[float] = []
+        self.policy = Policy(
+            sleep=self.sleep,
+            clock=self.clock,
+            wall_clock=self.wall_clock,
+            jitter=lambda: 0.5,
+            **numbers,  # type: ignore[arg-type]
+        )
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds >= 0
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self.wall += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+    def wall_clock(self) -> float:
+        return self.wall
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` pass without a sleep (time spent in a request)."""
+        self.now += seconds
+        self.wall += seconds

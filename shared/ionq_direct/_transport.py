@@ -277,6 +277,7 @@ class Transport:
         data: bytes | None = None,
         authenticated: bool = True,
         deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Any:
         """Send a request, retrying as the method allows, and return the decoded body.
 
@@ -290,6 +291,7 @@ class Transport:
             authenticated: send the ``Authorization`` header (off for public endpoints).
             deadline: the caller's deadline on the policy's clock; no attempt or retry
                 pause runs past it.
+            read_timeout: this request's read timeout, instead of the client's.
 
         Raises:
             APIError: the service answered with an error status (subclass by status).
@@ -309,6 +311,8 @@ class Transport:
         url = self.base_url + path
         policy = self.policy
         connect, read = self.timeout
+        if read_timeout is not None:
+            read = read_timeout
         retry = 0
         while True:
             attempt_end = policy.clock() + connect + read

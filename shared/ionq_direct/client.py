@@ -160,6 +160,7 @@ class Client:
             transport.max_retries,
             deadline=transport.policy.deadline(limit),
             policy=transport.policy,
+            read_timeout=transport.timeout[1],
         )
 
     def submit(
@@ -180,9 +181,12 @@ class Client:
         ids: Sequence[str] | None = None,
         limit: int | None = None,
         deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Iterator[dict[str, Any]]:
         """``GET /jobs`` as :meth:`list_jobs`, every page fetched within ``deadline``."""
-        return self._list_jobs_at("/jobs", None, backend, None, None, ids, limit, deadline)
+        return self._list_jobs_at(
+            "/jobs", None, backend, None, None, ids, limit, deadline, read_timeout
+        )
 
     def _job_record(self, job_id: str, deadline: float | None) -> dict[str, Any]:
         """``GET /jobs/{id}`` within ``deadline`` (on the policy's clock)."""
@@ -243,6 +247,7 @@ class Client:
         ids: Sequence[str] | None,
         limit: int | None,
         deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Iterator[dict[str, Any]]:
         if ids is not None:
             ids = _id_list(ids, "ids")
@@ -256,7 +261,8 @@ class Client:
         }
 
         def fetch(cursor: str | None) -> dict[str, Any]:
-            page = self._get(path, {**params, "next": cursor}, deadline=deadline)
+            query = {**params, "next": cursor}
+            page = self._get(path, query, deadline=deadline, read_timeout=read_timeout)
             return _object(page, f"GET {path}")
 
         return iterate_cursor(fetch, "jobs")

@@ -94,9 +94,6 @@ def test_service_positional_host_then_key(
     assert_sqrt_not(service.run(sqrt_not(), repetitions=REPS, target="simulator"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="Service(host, key) in cirq-ionq's order puts the key in the URL error"
-)
 def test_service_key_never_in_error(clean_env: pytest.MonkeyPatch, emulator: Emulator) -> None:
     # A wrong argument, in either order, must not print the key.
     secret = "sk-test-" + "3" * 24

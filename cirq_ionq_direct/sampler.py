@@ -15,7 +15,6 @@ job's metadata; a sampler built with the same seed reproduces the same records.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -36,6 +35,7 @@ from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
 from ionq_direct import Client, options
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.jobs import wait_all
 from ionq_direct.limits import MAX_SIMULATOR_QUBITS
 from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
 from ionq_direct.payload import JobPart, PreparedJob, build_jobs
@@ -407,11 +407,11 @@ class Sampler(cirq.Sampler):
         return sent
 
     def _collect(self, sent: list[tuple[CirqJob, list[int]]], count: int) -> list[cirq.ResultDict]:
-        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        # One core deadline for every job of the run, status requests included.
+        wait_all([job.job for job, _ in sent], self._timeout)
         flat: list[cirq.ResultDict | None] = [None] * count
         for job, positions in sent:
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            for position, result in zip(positions, job.cirq_results(remaining), strict=True):
+            for position, result in zip(positions, job.cirq_results(), strict=True):
                 flat[position] = result
         done = [result for result in flat if result is not None]
         assert len(done) == count, "every circuit is carried by exactly one job"

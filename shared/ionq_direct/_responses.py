@@ -8,8 +8,11 @@ IonQ error bodies come in a few shapes; all are read here:
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 
+import orjson
 import requests
 
 from ionq_direct._redact import scrub, scrub_text
@@ -55,8 +58,13 @@ def _as_text(value: Any) -> str | None:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def error_from_response(response: requests.Response, secret: str) -> APIError:
-    """The ``APIError`` subclass for a failed response, with the key scrubbed from it."""
+def error_from_response(
+    response: requests.Response, secret: str, wall_clock: Callable[[], float] = time.time
+) -> APIError:
+    """The ``APIError`` subclass for a failed response, with the key scrubbed from it.
+
+    ``wall_clock`` turns an HTTP-date ``Retry-After`` of a 429 into seconds.
+    """
     status = response.status_code
     body = scrub(_json_or_text(response), secret)
     request_id = _request_id(response, secret)
@@ -74,7 +82,9 @@ def error_from_response(response: requests.Response, secret: str) -> APIError:
     if issubclass(cls, RateLimitError):
         return cls(
             message,
-            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            retry_after=parse_retry_after(
+                response.headers.get("Retry-After"), wall_clock=wall_clock
+            ),
             status_code=status,
             body=body,
             request_id=request_id,
@@ -88,7 +98,8 @@ def decode_success(response: requests.Response, secret: str) -> Any:
     JSON (or an unlabelled body that parses as JSON) becomes Python values, ``text/*`` a
     ``str``, anything else ``bytes``; an empty body is ``None``.
     """
-    if not response.content:
+    content = response.content
+    if not content:
         return None
     media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
@@ -96,23 +107,38 @@ def decode_success(response: requests.Response, secret: str) -> Any:
     if media.startswith("text/"):
         return response.text
     if media:
-        return response.content
+        return content
+    parsed = _loads(response)
+    return content if parsed is _NOT_JSON else parsed
+
+
+#: What :func:`_loads` returns for a body that is not JSON.
+_NOT_JSON: Any = object()
+
+
+def _loads(response: requests.Response) -> Any:
+    """The body as JSON (orjson on UTF-8, else the standard parser), or ``_NOT_JSON``."""
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return response.json()
     except ValueError:
-        return response.content
+        return _NOT_JSON
 
 
 def _parse_json(response: requests.Response, secret: str) -> Any:
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise APIError(
-            f"HTTP {response.status_code}: the service sent a body labelled JSON that is not JSON",
-            status_code=response.status_code,
-            body=scrub_text(response.text[:_TEXT_SNIPPET], secret),
-            request_id=_request_id(response, secret),
-        ) from exc
+    parsed = _loads(response)
+    if parsed is not _NOT_JSON:
+        return parsed
+    # Raised without a cause: the parser's exception would hold the whole body.
+    raise APIError(
+        f"HTTP {response.status_code}: the service sent a body labelled JSON that is not JSON",
+        status_code=response.status_code,
+        body=scrub_text(response.text[:_TEXT_SNIPPET], secret),
+        request_id=_request_id(response, secret),
+    )
 
 
 def _request_id(response: requests.Response, secret: str) -> str | None:

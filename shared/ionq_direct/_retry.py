@@ -1,7 +1,8 @@
 """Retry policy: which failures are worth another attempt, and how long to wait before it.
 
-The numbers come from ``_constants``; this module only turns them into decisions so the
-transport can stay a plain loop. Nothing here sleeps or touches the network.
+The numbers and clocks come from a :class:`~ionq_direct.policy.Policy`; this module only turns
+failures into decisions so the transport can stay a plain loop. Nothing here sleeps or touches
+the network.
 """
 
 from __future__ import annotations
@@ -9,26 +10,13 @@ from __future__ import annotations
 import email.utils
 import enum
 import math
-import random
 import time
 from collections.abc import Callable
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from ionq_direct._constants import (
-    BACKOFF_INITIAL,
-    BACKOFF_JITTER,
-    BACKOFF_MAX,
-    RETRY_AFTER_MAX,
-    RETRYABLE_STATUSES,
-)
-
-#: Source of uniform numbers in [0, 1) for jitter; tests replace it to pin the delays.
-_jitter_source: Callable[[], float] = random.random
-
-#: Wall clock used to turn an HTTP-date ``Retry-After`` into seconds; patchable in tests.
-_wall_clock: Callable[[], float] = time.time
+from ionq_direct._constants import RETRY_AFTER_MAX, RETRYABLE_STATUSES
 
 
 class RetryMode(enum.Enum):
@@ -43,19 +31,18 @@ class RetryMode(enum.Enum):
     UNSAFE = "unsafe"
 
 
-def backoff_delay(retry_index: int) -> float:
-    """Seconds to wait before retry number ``retry_index`` (0 for the first retry).
-
-    Exponential from ``BACKOFF_INITIAL``, doubled per retry, capped at ``BACKOFF_MAX``, then
-    spread by up to ``BACKOFF_JITTER`` of itself either way so clients do not retry in step.
-    """
-    base = min(BACKOFF_MAX, BACKOFF_INITIAL * (2.0 ** max(retry_index, 0)))
-    spread = 1.0 + BACKOFF_JITTER * (2.0 * _jitter_source() - 1.0)
-    return base * spread
-
-
-def parse_retry_after(value: str | None) -> float | None:
+def parse_retry_after(
+    value: str | None,
+    *,
+    wall_clock: Callable[[], float] = time.time,
+    cap: float = RETRY_AFTER_MAX,
+) -> float | None:
     """Seconds named by a ``Retry-After`` header (delta-seconds or HTTP-date), capped.
+
+    Args:
+        value: the header's value.
+        wall_clock: seconds since the epoch, to turn an HTTP-date into a delay.
+        cap: the longest delay returned.
 
     Returns ``None`` when the header is absent or unreadable; negative or past values give 0.
     """
@@ -71,10 +58,10 @@ def parse_retry_after(value: str | None) -> float | None:
             when = email.utils.parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
-        seconds = when.timestamp() - _wall_clock()
+        seconds = when.timestamp() - wall_clock()
     if not math.isfinite(seconds):
         return None
-    return min(max(seconds, 0.0), RETRY_AFTER_MAX)
+    return min(max(seconds, 0.0), cap)
 
 
 def never_sent(exc: requests.RequestException) -> bool:

@@ -14,15 +14,16 @@ from typing import Any
 from urllib.parse import quote
 
 from ionq_direct import _submit
-from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL, MAX_RETRIES
+from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL
 from ionq_direct._pagination import iterate_cursor, iterate_pages
 from ionq_direct._transport import Timeout, Transport
 from ionq_direct.circuit import check_metadata, check_name
 from ionq_direct.errors import APIError, InvalidInputError
 from ionq_direct.jobs import Job
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
-from ionq_direct.options import check_flag, check_noise, check_shots
+from ionq_direct.options import check_flag, check_noise, check_shots, check_timeout
 from ionq_direct.payload import PreparedJob
+from ionq_direct.policy import DEFAULT_POLICY, Policy
 from ionq_direct.records import JobRecord
 
 __all__ = ["USAGE_GROUPS", "USAGE_MODALITIES", "Client", "Payload", "Timeout"]
@@ -70,8 +71,17 @@ class Client:
         api_key: the API key; defaults to the ``IONQ_API_KEY`` environment variable.
         base_url: the API root; defaults to ``IONQ_API_URL``, else ``https://api.ionq.co/v0.4``.
         timeout: seconds for every request, or ``(connect, read)``; defaults to (5, 60).
-        max_retries: retries after the first attempt for retryable failures.
+            ``connect`` bounds opening the connection, ``read`` the wait for each piece of
+            the answer, and an attempt takes at most ``connect + read`` in all.
+        max_retries: retries after the first attempt for retryable failures; defaults to the
+            policy's (3).
         headers: extra HTTP headers sent with every request (not ``Authorization``).
+        policy: the clocks, sleep, retry and polling numbers every call of this client and
+            its jobs uses (:class:`~ionq_direct.policy.Policy`); defaults to real time.
+
+    Plain http is accepted only for loopback hosts (the emulator), and then never through a
+    proxy; https follows the usual proxy variables. A ``timeout=`` given to a call (``submit``,
+    ``Job.wait``) bounds that whole call, retries and polling included.
 
     Raises:
         InvalidInputError: no API key anywhere, or a plain-http URL to a non-loopback host.
@@ -83,15 +93,17 @@ class Client:
         base_url: str | None = None,
         *,
         timeout: Timeout | None = None,
-        max_retries: int = MAX_RETRIES,
+        max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self._transport = Transport(
             api_key if api_key is not None else os.environ.get(API_KEY_ENV, ""),
-            base_url or os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL,
+            base_url if base_url is not None else (os.environ.get(API_URL_ENV) or DEFAULT_BASE_URL),
             timeout=timeout,
             max_retries=max_retries,
             headers=headers,
+            policy=DEFAULT_POLICY if policy is None else policy,
         )
 
     def __repr__(self) -> str:
@@ -102,6 +114,11 @@ class Client:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    @property
+    def policy(self) -> Policy:
+        """The clocks, sleep and numbers this client's retries, polls and deadlines use."""
+        return self._transport.policy
 
     @property
     def base_url(self) -> str:
@@ -117,29 +134,103 @@ class Client:
 
     # Jobs -----------------------------------------------------------------------------
 
-    def create_job(self, payload: Payload, *, client_token: str | None = None) -> dict[str, Any]:
+    def create_job(
+        self,
+        payload: Payload,
+        *,
+        client_token: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         """``POST /jobs`` exactly once; returns ``{"id", "status", "session_id"}``.
 
-        A client token is added to ``metadata`` (on a copy). After an ambiguous failure the
-        token is looked up before anything is resent, so one call creates at most one job.
+        A client token is added to ``metadata`` (on a copy). After an ambiguous failure (a
+        read timeout, a dropped answer, a 5xx) the token is looked up, for a while and with
+        backoff, before anything is resent, so one call creates at most one job. When the
+        outcome cannot be proven the error says so and names the token.
 
         Args:
             payload: the job payload; a :class:`~ionq_direct.payload.PreparedJob` (its own
                 token is used); or JSON bytes that already carry ``client_token``.
             client_token: the token to use (generated when omitted; required for bytes).
+            timeout: seconds the whole call may take, retries and lookups included
+                (``None``: each request's own timeout, and the settle window, bound it).
+
+        Raises:
+            APITimeoutError: the deadline passed (the message names the token when the job
+                may exist).
         """
-        submission = _submit.prepare(payload, client_token)
-        return _submit.submit_once(
-            lambda body: self._transport.request("POST", "/jobs", data=body),
-            self.list_jobs,
-            submission,
-            self._transport.max_retries,
+        limit = check_timeout(timeout)
+        return self._post_once("/jobs", _submit.prepare(payload, client_token), limit)
+
+    def _post_once(
+        self,
+        path: str,
+        submission: _submit.Submission,
+        limit: float | None = None,
+        *,
+        first_409_is_final: bool = False,
+    ) -> dict[str, Any]:
+        """POST a job-creating body to ``path`` exactly once, within ``limit`` seconds.
+
+        With ``first_409_is_final`` a 409 answering the first attempt is raised as it is (the
+        service refused the request, so nothing was created); a 409 to a resend goes through
+        reconciliation like any ambiguous outcome.
+        """
+        transport = self._transport
+        attempts = 0
+
+        def post(body: bytes, deadline: float | None) -> Any:
+            nonlocal attempts
+            attempts += 1
+            try:
+                return transport.request("POST", path, data=body, deadline=deadline)
+            except APIError as exc:
+                if first_409_is_final and exc.status_code == 409 and attempts == 1:
+                    raise _Refused(exc) from exc
+                raise
+
+        try:
+            return _submit.submit_once(
+                post,
+                self._list_jobs_within,
+                submission,
+                transport.max_retries,
+                deadline=transport.policy.deadline(limit),
+                policy=transport.policy,
+                read_timeout=transport.timeout[1],
+            )
+        except _Refused as refused:
+            raise refused.error from None
+
+    def submit(
+        self,
+        payload: Payload,
+        *,
+        client_token: str | None = None,
+        timeout: float | None = None,
+    ) -> Job:
+        """Create a job exactly once (see :meth:`create_job`) and return its :class:`Job`."""
+        created = self.create_job(payload, client_token=client_token, timeout=timeout)
+        return Job(self, str(created["id"]), created)
+
+    def _list_jobs_within(
+        self,
+        *,
+        backend: str | None = None,
+        ids: Sequence[str] | None = None,
+        limit: int | None = None,
+        deadline: float | None = None,
+        read_timeout: float | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """``GET /jobs`` as :meth:`list_jobs`, every page fetched within ``deadline``."""
+        return self._list_jobs_at(
+            "/jobs", None, backend, None, None, ids, limit, deadline, read_timeout
         )
 
-    def submit(self, payload: Payload, *, client_token: str | None = None) -> Job:
-        """Create a job exactly once (see :meth:`create_job`) and return its :class:`Job`."""
-        created = self.create_job(payload, client_token=client_token)
-        return Job(self, str(created["id"]), created)
+    def _job_record(self, job_id: str, deadline: float | None) -> dict[str, Any]:
+        """``GET /jobs/{id}`` within ``deadline`` (on the policy's clock)."""
+        path = f"/jobs/{_segment(job_id, 'job_id')}"
+        return _object(self._get(path, deadline=deadline), "GET /jobs/{id}")
 
     def job(self, job_id: str) -> Job:
         """Fetch a job by id and return its :class:`Job` handle."""
@@ -147,7 +238,7 @@ class Client:
 
     def get_job(self, job_id: str) -> dict[str, Any]:
         """``GET /jobs/{id}``: the job record."""
-        return _object(self._get(f"/jobs/{_segment(job_id, 'job_id')}"), "GET /jobs/{id}")
+        return self._job_record(job_id, None)
 
     def list_jobs(
         self,
@@ -194,9 +285,11 @@ class Client:
         parent_job_id: str | None,
         ids: Sequence[str] | None,
         limit: int | None,
+        deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Iterator[dict[str, Any]]:
-        if isinstance(ids, str):
-            raise InvalidInputError("ids must be a list of job ids, not one string")
+        if ids is not None:
+            ids = _id_list(ids, "ids")
         params: dict[str, Any] = {
             "status": status,
             "target": backend,
@@ -207,7 +300,9 @@ class Client:
         }
 
         def fetch(cursor: str | None) -> dict[str, Any]:
-            return _object(self._get(path, {**params, "next": cursor}), f"GET {path}")
+            query = {**params, "next": cursor}
+            page = self._get(path, query, deadline=deadline, read_timeout=read_timeout)
+            return _object(page, f"GET {path}")
 
         return iterate_cursor(fetch, "jobs")
 
@@ -414,13 +509,7 @@ class Client:
         body = self._clone_body(
             job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
         )
-        submission = _submit.prepare(body, client_token)
-        return _submit.submit_once(
-            lambda data: self._transport.request("POST", path, data=data),
-            self.list_jobs,
-            submission,
-            self._transport.max_retries,
-        )
+        return self._post_once(path, _submit.prepare(body, client_token))
 
     def move_job(
         self,
@@ -454,25 +543,7 @@ class Client:
         body = self._clone_body(
             job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
         )
-        submission = _submit.prepare(body, client_token)
-        attempts = 0
-
-        def post(data: bytes) -> Any:
-            nonlocal attempts
-            attempts += 1
-            try:
-                return self._transport.request("POST", path, data=data)
-            except APIError as exc:
-                if exc.status_code == 409 and attempts == 1:
-                    raise _Refused(exc) from exc
-                raise
-
-        try:
-            return _submit.submit_once(
-                post, self.list_jobs, submission, self._transport.max_retries
-            )
-        except _Refused as refused:
-            raise refused.error from None
+        return self._post_once(path, _submit.prepare(body, client_token), first_409_is_final=True)
 
     def get_format_schema(self, format_id: str) -> dict[str, Any]:
         """``GET /schemas/formats/{format}``: the JSON Schema of a result or circuit format.
@@ -598,10 +669,17 @@ def _choice(value: object, what: str, allowed: tuple[str, ...]) -> None:
         raise InvalidInputError(f"{what} must be one of {', '.join(allowed)}; got {value!r}")
 
 
-def _id_list(job_ids: Sequence[str]) -> list[str]:
+def _id_list(job_ids: object, what: str = "job_ids") -> list[str]:
+    """``job_ids`` as a non-empty list of non-empty strings, or a clear error naming ``what``."""
     if isinstance(job_ids, str):
-        raise InvalidInputError("job_ids must be a list of job ids, not one string")
+        raise InvalidInputError(f"{what} must be a list of job ids, not one string")
+    if not isinstance(job_ids, (Sequence, set, frozenset)) or isinstance(job_ids, bytes):
+        raise InvalidInputError(
+            f"{what} must be a list of job id strings, got {type(job_ids).__name__}"
+        )
     ids = list(job_ids)
+    if not ids:
+        raise InvalidInputError(f"{what} must name at least one job")
     for job_id in ids:
-        _segment(job_id, "each job id")
+        _segment(job_id, f"each of {what}")
     return ids

@@ -7,7 +7,7 @@ Probabilities are fetched once and cached on the handle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,10 +16,42 @@ from numpy.typing import NDArray
 from ionq_direct import _polling, results
 from ionq_direct.errors import InvalidInputError, IonQError, JobNotDoneError
 from ionq_direct.metadata import SEED_METADATA_KEY
+from ionq_direct.options import check_seed, check_shots, check_timeout
 from ionq_direct.records import SHOTS_ARTIFACT, UNKNOWN_STATUS, JobRecord, failure_error
 
 if TYPE_CHECKING:
     from ionq_direct.client import Client
+
+__all__ = ["Job", "wait_all"]
+
+
+def wait_all(
+    jobs: Sequence[Job],
+    timeout: float | None = None,
+    callback: Callable[[Job], None] | None = None,
+) -> None:
+    """Wait for every job in turn within one deadline for them all.
+
+    The deadline is measured on the first job's client policy clock; each job waits for what
+    is left of it (every status request included), so the whole call ends on time.
+
+    Args:
+        jobs: the jobs, waited for in order.
+        timeout: seconds for all of them; ``None`` waits as long as it takes.
+        callback: called with the job checked after every status check.
+
+    Raises:
+        InvalidInputError: ``timeout`` is not a non-negative number or ``None``.
+        JobTimeoutError: a job was still running when the deadline came (it names the job).
+    """
+    limit = check_timeout(timeout)
+    if not jobs:
+        return
+    policy = jobs[0]._client.policy
+    deadline = policy.deadline(limit)
+    for job in jobs:
+        left = None if deadline is None else policy.left(deadline)
+        job.wait(timeout=left, callback=callback)
 
 
 class Job:
@@ -89,22 +121,35 @@ class Job:
     ) -> Job:
         """Poll adaptively until the job is completed, failed or canceled; returns ``self``.
 
+        The first check goes out at once; later ones follow the client policy's ladder (see
+        ``ionq_direct._polling``).
+
         Args:
-            timeout: seconds to wait at most; ``None`` waits as long as it takes.
+            timeout: seconds to wait at most, every status request included; ``None`` waits
+                as long as it takes.
             callback: called with this job after every status check.
 
         Raises:
+            InvalidInputError: ``timeout`` is not a non-negative number or ``None``, or
+                ``callback`` is not callable.
             JobTimeoutError: the job was still running when the timeout expired.
         """
+        if callback is not None and not callable(callback):
+            raise InvalidInputError(
+                f"callback must be callable or None, got {type(callback).__name__}"
+            )
 
-        def poll() -> Mapping[str, Any]:
-            return self.refresh()._record
+        def poll(deadline: float | None) -> Mapping[str, Any]:
+            self._set_record(self._client._job_record(self._id, deadline))
+            return self._record
 
         def on_poll() -> None:
             if callback is not None:
                 callback(self)
 
-        _polling.wait_for(poll, self._record, timeout=timeout, on_poll=on_poll)
+        _polling.wait_for(
+            poll, self._record, timeout=timeout, on_poll=on_poll, policy=self._client.policy
+        )
         return self
 
     def cancel(self) -> Job:
@@ -174,14 +219,21 @@ class Job:
             shots: total count; defaults to the job's shots.
             seed: sampling seed; defaults to the seed recorded in the job's metadata.
             wait: wait for the job instead of raising when it is not finished.
+
+        Raises:
+            InvalidInputError: ``shots`` is not an integer from 1 to 1,000,000, or ``seed``
+                is not a non-negative integer.
         """
+        checked_seed = None if seed is None else check_seed(seed)
+        if shots is not None:
+            check_shots(shots)
         outcomes, probs = self.distribution(wait=wait)
         outcomes, values = results.counts(
             outcomes,
             probs,
             self._shots(shots),
             exact=self.is_exact,
-            seed=seed if seed is not None else self.recorded_seed,
+            seed=checked_seed if checked_seed is not None else self.recorded_seed,
         )
         pairs = zip(outcomes.tolist(), values.tolist(), strict=True)
         return {int(k): int(v) for k, v in pairs if v}
@@ -194,7 +246,14 @@ class Job:
         Uses the per-shot results the service recorded when the job advertises them (then
         ``shots`` and ``seed`` are ignored); otherwise synthesizes them consistently with
         :meth:`counts`.
+
+        Raises:
+            InvalidInputError: ``shots`` is not an integer from 1 to 1,000,000, or ``seed``
+                is not a non-negative integer.
         """
+        checked_seed = None if seed is None else check_seed(seed)
+        if shots is not None:
+            check_shots(shots)
         self._require_results(wait)
         recorded = self._recorded_shots()
         if recorded is not None:
@@ -205,7 +264,7 @@ class Job:
             probs,
             self._shots(shots),
             exact=self.is_exact,
-            seed=seed if seed is not None else self.recorded_seed,
+            seed=checked_seed if checked_seed is not None else self.recorded_seed,
         )
         return [int(v) for v in per_shot.tolist()]
 
@@ -304,7 +363,7 @@ class Job:
                 f"job {self._id} does not record its shots (ideal simulator jobs may omit "
                 "them): pass shots=..."
             )
-        return int(value)
+        return check_shots(value)
 
     def _recorded_shots(self) -> list[Any] | None:
         advertised = self._info.results

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 import requests
 import requests_mock
-from core_support import BASE, make_client, path, query
+from core_support import BASE, FakeTime, make_client, path, query
 
-from ionq_direct import APIError, Client, InvalidInputError, NotFoundError, _transport
+from ionq_direct import APIError, Client, InvalidInputError, NotFoundError
 from ionq_direct.emulator import Emulator
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.policy import Policy
 
 SOURCE = {
     "id": "src",
@@ -56,8 +57,9 @@ class FakeCloning:
 
 
 @pytest.fixture
-def client() -> Client:
-    return make_client()
+def client(fake_time: FakeTime) -> Client:
+    # Reconciliation waits a settle window before any resend: on a fake clock, not for real.
+    return make_client(policy=fake_time.policy)
 
 
 @pytest.mark.parametrize("action", ["clone", "move"])
@@ -116,14 +118,14 @@ def test_ambiguous_failure_after_creation_finds_the_new_job(client: Client, acti
     assert created["id"] == "new-1"
 
 
-def test_clone_lost_to_a_502_is_resent_with_the_same_token(
-    client: Client, recorded_sleeps: list[float]
-) -> None:
+def test_clone_lost_to_a_502_is_resent_with_the_same_token(client: Client) -> None:
     with requests_mock.Mocker() as m:
         fake = FakeCloning(m, "clone", ["lost-502", "ok"])
         created = client.clone_job("src", metadata={})
         methods = [r.method for r in m.request_history]
-    assert methods == ["POST", "GET", "POST"]
+    # POST, then token lookups (GET) through the settle window, then the one resend.
+    assert methods[0] == methods[-1] == "POST"
+    assert methods.count("POST") == 2 and set(methods[1:-1]) == {"GET"}
     assert created["id"] == "new-1"
     first, second = (body["metadata"][CLIENT_TOKEN_KEY] for body in fake.posted)
     assert first == second
@@ -140,20 +142,20 @@ def test_first_move_refused_with_409_is_raised_without_lookup(client: Client) ->
 
 
 def test_move_resent_after_it_went_through_is_reconciled_not_duplicated(client: Client) -> None:
-    # The first POST moved the job but its answer was lost; the lookup of the token is made to
-    # miss once (a listing that lags), so the move is resent, refused with 409 because the
-    # source is now canceled, and the second lookup finds the job the first POST created.
+    # The first POST moved the job but its answer was lost; the listing is made to lag through
+    # the whole settle window, so the move is resent, refused with 409 because the source is
+    # now canceled, and the lookup after that finds the job the first POST created.
     with requests_mock.Mocker() as m:
         fake = FakeCloning(m, "move", ["created-then-timeout"])
-        listings = iter([{"jobs": [], "next": None}])
 
         def lagging(request: Any, context: Any) -> Any:
-            return next(listings, {"jobs": fake.jobs, "next": None})
+            posts = sum(r.method == "POST" for r in m.request_history)
+            return {"jobs": fake.jobs if posts >= 2 else [], "next": None}
 
         m.get(f"{BASE}/jobs", json=lagging)
         created = client.move_job("src", metadata={})
         methods = [r.method for r in m.request_history]
-    assert methods == ["POST", "GET", "POST", "GET"]
+    assert methods.count("POST") == 2 and methods[0] == "POST" and methods[-1] == "GET"
     assert len(fake.jobs) == 1
     assert created["id"] == "new-1"
 
@@ -339,13 +341,15 @@ def test_format_schema_and_usage_end_to_end(live: Client, emulator: Emulator) ->
     assert groups[job.id]["amount"] == live.get_job_cost(job.id)["cost"]["value"]
 
 
-def test_clones_and_moves_under_dropped_answers_create_one_job_each(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_clones_and_moves_under_dropped_answers_create_one_job_each() -> None:
     # Drops run the request and cut the answer: each POST must be reconciled, never repeated.
-    monkeypatch.setattr(_transport, "_sleep", lambda seconds: None)
+    # Retry delays are cut to a millisecond; an injected 503 is answered before anything is
+    # stored, so a short settle window is enough to prove a job absent.
+    quick = Policy(
+        backoff_initial=0.001, backoff_max=0.001, retry_after_max=0.0, reconcile_settle_min=0.2
+    )
     with Emulator(faults="drop=0.3,503=0.1", fault_seed=4, qpu_delay=5.0) as emu:
-        client = Client(api_key=emu.api_key, base_url=emu.url, max_retries=10)
+        client = Client(api_key=emu.api_key, base_url=emu.url, max_retries=10, policy=quick)
         sources = [client.submit(BELL) for _ in range(3)]
         clones = [client.clone_job(s.id, metadata={"n": str(i)}) for i, s in enumerate(sources)]
         moves = [client.move_job(s.id) for s in sources]

@@ -43,6 +43,7 @@ PUBLIC_MODULES = {
     "native",
     "options",
     "payload",
+    "policy",
     "records",
     "redaction",
     "results",

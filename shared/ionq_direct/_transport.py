@@ -36,7 +36,13 @@ from ionq_direct._retry import (
     parse_retry_after,
     status_is_retryable,
 )
-from ionq_direct.errors import APIConnectionError, APIError, APITimeoutError, InvalidInputError
+from ionq_direct.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidInputError,
+    TransportFailure,
+)
 from ionq_direct.policy import DEFAULT_POLICY, Policy
 
 logger = logging.getLogger("ionq_direct")
@@ -56,23 +62,6 @@ _METHOD_MODES = {
 _AUTHORITY_CHARS = frozenset(string.ascii_letters + string.digits + "-._~!$&'()*+,;=:[]")
 #: What a base URL looks like, for errors that must not echo the (possibly secret) value.
 _URL_HINT = "base URL must look like https://host/v0.4 (or http://localhost:port/v0.4)"
-
-
-class TransportFailure(Exception):
-    """The cause attached to an ``APIConnectionError``: what failed, without the request.
-
-    ``requests`` exceptions hold the prepared request, whose headers hold the API key; this
-    stands in for them as ``__cause__`` so no error reachable from ours carries the key.
-
-    Attributes:
-        kind: the name of the ``requests`` exception.
-        never_sent: whether the failure proves the request never reached the server.
-    """
-
-    def __init__(self, kind: str, detail: str, *, never_sent: bool) -> None:
-        super().__init__(f"{kind}: {detail}" if detail else kind)
-        self.kind = kind
-        self.never_sent = never_sent
 
 
 @functools.cache

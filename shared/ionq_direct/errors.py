@@ -21,6 +21,9 @@ raises ``JobFailedError`` with IonQ's failure code. Messages never contain the A
     ├── JobTimeoutError (also TimeoutError)    waiting for a job ran out of time
     └── JobNotDoneError (also RuntimeError)    results asked for before the job finished
 
+    TransportFailure    the __cause__ of an APIConnectionError: what failed, without the
+                        request (whose headers hold the key); never raised on its own
+
 The adapters subclass these with their framework's own error types (Qiskit ``JobError``).
 """
 
@@ -125,6 +128,23 @@ class APIConnectionError(IonQError):
 
 class APITimeoutError(APIConnectionError):
     """The service did not answer within the configured timeout."""
+
+
+class TransportFailure(Exception):
+    """The cause attached to an ``APIConnectionError``: what failed, without the request.
+
+    ``requests`` exceptions hold the prepared request, whose headers hold the API key; this
+    stands in for them as ``__cause__`` so no error reachable from ours carries the key.
+
+    Attributes:
+        kind: the name of the ``requests`` exception.
+        never_sent: whether the failure proves the request never reached the server.
+    """
+
+    def __init__(self, kind: str, detail: str, *, never_sent: bool) -> None:
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+        self.never_sent = never_sent
 
 
 class JobFailedError(IonQError):

@@ -27,7 +27,6 @@ from urllib3.util import parse_url
 from ionq_direct import _json
 from ionq_direct._constants import API_KEY_ENV, CONNECT_TIMEOUT, READ_TIMEOUT
 from ionq_direct._http import Budget, deadline_scope, new_session
-from ionq_direct._redact import scrub_text
 from ionq_direct._responses import decode_success, error_from_response
 from ionq_direct._retry import (
     RetryMode,
@@ -44,6 +43,7 @@ from ionq_direct.errors import (
     TransportFailure,
 )
 from ionq_direct.policy import DEFAULT_POLICY, Policy
+from ionq_direct.redaction import redact
 
 logger = logging.getLogger("ionq_direct")
 
@@ -142,7 +142,7 @@ def check_base_url(base_url: object, secret: str = "") -> str:
     if not host or host != (split_host or "").lower() or parsed.port != split_port:
         raise InvalidInputError(f"{_URL_HINT}: its host is ambiguous")
     if scheme.lower() == "http" and not is_loopback(host):
-        shown = scrub_text(host, secret) if secret else host
+        shown = redact(host, secret) if secret else host
         raise InvalidInputError(
             f"refusing to send the API key over plain http to {shown!r}: use https:// "
             "(plain http is allowed only for loopback hosts such as localhost or 127.0.0.1)"
@@ -254,7 +254,7 @@ class Transport:
 
     def scrub(self, text: str) -> str:
         """``text`` with the API key removed."""
-        return scrub_text(text, self._key)
+        return redact(text, self._key)
 
     def request(
         self,

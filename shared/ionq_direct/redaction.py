@@ -1,4 +1,7 @@
-"""Remove an API key from text without turning ordinary words that contain a short key to noise.
+"""Keep the API key out of everything the library shows: messages, error bodies, logs, reprs.
+
+The one rule, used by the REST layer and the command line alike, removes the key without
+turning ordinary words that contain a short key to noise.
 
 A realistic key (IonQ's are 32 characters and more) is removed wherever it occurs. A key shorter
 than :data:`ANYWHERE_FROM` characters is removed only where it stands as a whole token, so a

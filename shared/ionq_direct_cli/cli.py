@@ -15,6 +15,7 @@ from typing import TextIO
 
 import ionq_direct
 from ionq_direct.errors import IonQError
+from ionq_direct.policy import Policy
 from ionq_direct_cli import commands as _commands  # noqa: F401  (registers every command)
 from ionq_direct_cli.context import Context
 from ionq_direct_cli.exit_codes import INTERRUPTED, for_error
@@ -48,6 +49,7 @@ def main(
     out: TextIO | None = None,
     err: TextIO | None = None,
     stdin: TextIO | None = None,
+    policy: Policy | None = None,
 ) -> int:
     """Run ``ionq-direct``; returns the process exit status (see ``exit_codes``).
 
@@ -56,6 +58,7 @@ def main(
         out: where results go (default stdout).
         err: where progress and errors go (default stderr).
         stdin: what ``-`` reads (default stdin).
+        policy: the client's clocks, sleep and retry numbers (default: real time).
     """
     try:
         args = build_parser().parse_args(argv)
@@ -66,6 +69,7 @@ def main(
         out if out is not None else sys.stdout,
         err if err is not None else sys.stderr,
         stdin,
+        policy,
     )
     try:
         status: int = args.handler(ctx)

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ionq_direct.credentials import API_KEY_ENV, API_URL_ENV
+from ionq_direct.policy import Policy
 from ionq_direct_cli.exit_codes import USAGE, CommandError
 
 if TYPE_CHECKING:
@@ -62,15 +63,23 @@ class Context:
         out: where results go (stdout).
         err: where progress and errors go (stderr).
         stdin: where ``-`` files are read from.
+        policy: the clocks, sleep and retry numbers of the command's client (real time when
+            omitted; tests pass a fake clock).
     """
 
     def __init__(
-        self, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO | None = None
+        self,
+        args: argparse.Namespace,
+        out: TextIO,
+        err: TextIO,
+        stdin: TextIO | None = None,
+        policy: Policy | None = None,
     ) -> None:
         self.args = args
         self.out = out
         self.err = err
         self.stdin = stdin if stdin is not None else sys.stdin
+        self.policy = policy
 
     @property
     def json(self) -> bool:
@@ -101,7 +110,9 @@ class Context:
 
         if not self.api_key:
             raise CommandError(f"no IonQ API key: pass --api-key or set {API_KEY_ENV}", USAGE)
-        return Client(api_key=getattr(self.args, "api_key", None), base_url=self.base_url)
+        return Client(
+            api_key=getattr(self.args, "api_key", None), base_url=self.base_url, policy=self.policy
+        )
 
     @cached_property
     def console(self) -> Console:

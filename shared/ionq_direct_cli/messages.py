@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from ionq_direct.errors import IonQError, NotFoundError
-from ionq_direct.redaction import REDACTED, redact
+from ionq_direct.redaction import redact
 
 __all__ = ["error_line", "url_hint"]
 
@@ -14,20 +14,6 @@ __all__ = ["error_line", "url_hint"]
 _VERSION_PATH = re.compile(r"/v\d+(\.\d+)*(/|$)")
 #: The version path of the API this command line speaks.
 _API_PATH = "/v0.4"
-
-
-def clean(text: str, key: str) -> str:
-    """``text`` without ``key``, by the rule of :func:`ionq_direct.redaction.redact`.
-
-    The core removes a key wherever it occurs, which turns every message into noise for a short
-    key (``e<redacted>ample.com``). The original text is fully determined by the scrubbed one,
-    so it is restored here and redacted again by the token-aware rule: a short key as a whole
-    token is still removed, a letter inside a word is left alone. Once the core applies the
-    same rule, the restore step changes nothing.
-    """
-    if not key:
-        return text
-    return redact(text.replace(REDACTED, key), key)
 
 
 def url_hint(exc: IonQError, base_url: str | None) -> str:
@@ -43,4 +29,4 @@ def url_hint(exc: IonQError, base_url: str | None) -> str:
 
 def error_line(exc: IonQError, key: str, base_url: str | None) -> str:
     """``ionq-direct: error: ...`` for ``exc``, with no trace of ``key``."""
-    return clean(f"ionq-direct: error: {exc}{url_hint(exc, base_url)}", key)
+    return redact(f"ionq-direct: error: {exc}{url_hint(exc, base_url)}", key)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from core_support import FakeTime
 
+from ionq_direct.policy import Policy
 from ionq_direct_cli.cli import main
 from ionq_emulator import Emulator
 
@@ -42,14 +44,23 @@ def service_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator
     return emulator
 
 
-@pytest.fixture
-def cli() -> Runner:
-    """``cli("submit", "x.json", stdin="...")`` runs the command line in this process."""
-
+def _runner(policy: Policy | None) -> Runner:
     def run(*argv: str, stdin: str | None = None) -> Ran:
         out, err = io.StringIO(), io.StringIO()
         source = io.StringIO(stdin) if stdin is not None else None
-        status = main(list(argv), out=out, err=err, stdin=source)
+        status = main(list(argv), out=out, err=err, stdin=source, policy=policy)
         return Ran(status, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture
+def cli() -> Runner:
+    """``cli("submit", "x.json", stdin="...")`` runs the command line in this process."""
+    return _runner(None)
+
+
+@pytest.fixture
+def cli_fake_time(fake_time: FakeTime) -> Runner:
+    """:func:`cli` whose client waits on a fake clock: retries take no time (no job waits)."""
+    return _runner(fake_time.policy)

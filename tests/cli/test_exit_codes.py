@@ -96,13 +96,11 @@ def test_usage_errors_are_2(
     assert ran.status == 2 and "IONQ_API_KEY" in ran.err
 
 
-def test_service_and_network_errors_are_3(
-    service_env: Emulator, cli: Runner, recorded_sleeps: list[float]
-) -> None:
-    missing = cli("job", "00000000-0000-0000-0000-000000000000")
+def test_service_and_network_errors_are_3(service_env: Emulator, cli_fake_time: Runner) -> None:
+    missing = cli_fake_time("job", "00000000-0000-0000-0000-000000000000")
     assert missing.status == 3 and "HTTP 404" in missing.err and missing.out == ""
-    assert cli("jobs", "--url", "http://127.0.0.1:9/v0.4").status == 3
-    assert cli("jobs", "--api-key", "not-the-key").status == 3  # HTTP 401
+    assert cli_fake_time("jobs", "--url", "http://127.0.0.1:9/v0.4").status == 3
+    assert cli_fake_time("jobs", "--api-key", "not-the-key").status == 3  # HTTP 401
 
 
 def test_a_wait_that_runs_out_is_3_and_names_the_job(service_env: Emulator, cli: Runner) -> None:

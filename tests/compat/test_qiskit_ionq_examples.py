@@ -415,10 +415,6 @@ def test_mid_circuit_measurement_registers(simulator_backend: BackendV2) -> None
     assert len(result.get_memory()) == 100
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="job_settings/dry-run compiled circuits: no job_settings option, no compiled_circuit()",
-)
 def test_dry_run_compiled_circuit(provider: IonQProvider) -> None:
     backend = provider.get_backend("ionq_qpu.forte-1")
     job = backend.run(

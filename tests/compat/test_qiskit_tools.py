@@ -3,7 +3,8 @@
 qiskit-experiments, ``plot_gate_map`` and ``AerSimulator.from_backend`` take a backend and
 expect Qiskit's conventions of it: the standard run options (``meas_level`` ...), a coupling map,
 a Target whose instructions carry errors and durations, and a width the backend can really run.
-Calls that fail today are ``xfail(strict=True)`` with their cause.
+qiskit-experiments runs through qiskit-ibm-runtime's local ``SamplerV2``, which sends
+``meas_level=2``; on the aria-1 noise model it lays circuits out within the model's 25 qubits.
 """
 
 from __future__ import annotations
@@ -129,11 +130,6 @@ def test_target_carries_characterization(provider: IonQProvider) -> None:
 
 # qiskit-experiments ----------------------------------------------------------------------
 
-EXPERIMENTS_REASON = (
-    "qiskit-experiments sends meas_level=2, which the backend refuses (the job then ends in ERROR "
-    "with qiskit-ibm-runtime's empty local message); on aria-1 the 29-qubit width also fails"
-)
-
 
 def _run(experiment, backend: BackendV2):  # type: ignore[no-untyped-def]
     data = experiment.run(backend, shots=400, seed_simulator=1).block_for_results(timeout=300)
@@ -172,5 +168,11 @@ def test_local_readout_error(backend: BackendV2) -> None:
 def test_t1(backend: BackendV2) -> None:
     library = pytest.importorskip("qiskit_experiments.library")
     data = _run(library.T1([0], delays=[1e-6, 1e-5, 1e-4]), backend)
-    # Neither simulator relaxes qubits while idle, so no decay is fitted; the run completes.
-    assert len(data.data()) == 3
+    # IonQ's simulators do not relax idle qubits (a delay is dropped, as on qiskit-ionq), so no
+    # T1 can be fitted there; what the experiment can show is that the excited state survives
+    # every delay, to within the noise model's readout and gate errors.
+    records = data.data()
+    assert len(records) == 3
+    for record in records:
+        shots = sum(record["counts"].values())
+        assert record["counts"].get("1", 0) / shots > 0.95

@@ -735,7 +735,6 @@ def test_ionq_not_found_exception(service: ionq.Service) -> None:
         service.get_job("00000000-0000-0000-0000-000000000000")
 
 
-@pytest.mark.xfail(strict=True, reason="cirq_ionq_direct has no __version__")
 def test_version() -> None:
     assert isinstance(ionq.__version__, str) and ionq.__version__
 

@@ -70,7 +70,8 @@ class Emulator:
         port: port to listen on (0 picks a free one).
         faults: fault-injection spec such as ``"429=0.1,drop=0.02"`` (see ``faults``).
         fault_seed: seed of the fault draws.
-        workers: worker threads running jobs.
+        workers: simulations that run at once, each in its own worker process (default:
+            one per core).
         qpu_delay: seconds a QPU job spends queued and again running.
 
     Attributes:
@@ -87,9 +88,11 @@ class Emulator:
         port: int = 0,
         faults: str | FaultSpec | None = None,
         fault_seed: int | None = None,
-        workers: int = 2,
+        workers: int | None = None,
         qpu_delay: float = 0.0,
     ) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
         self.api_key = api_key or generate_api_key()
         self.host = host
         self.port = port
@@ -184,7 +187,7 @@ def serve(
     faults: str | None = None,
     qpu_delay: float = 1.0,
     *,
-    workers: int = 2,
+    workers: int | None = None,
     fault_seed: int | None = None,
     out: TextIO | None = None,
 ) -> None:
@@ -197,7 +200,7 @@ def serve(
         api_keys: accepted keys; one is generated and printed when none are given.
         faults: fault-injection spec (see :mod:`ionq_emulator.faults`).
         qpu_delay: seconds a QPU job spends queued and again running.
-        workers: worker threads.
+        workers: simulations that run at once, each in its own process (default: the cores).
         fault_seed: seed of the fault draws.
         out: where the start-up banner goes (default stdout).
     """

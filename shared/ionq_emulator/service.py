@@ -17,6 +17,7 @@ from ionq_direct.records import TERMINAL_STATUSES
 from ionq_emulator import pricing
 from ionq_emulator.catalog import is_qpu
 from ionq_emulator.errors import RESULTS_NOT_FOUND_MESSAGE, ApiError, bad_request, not_found
+from ionq_emulator.processes import default_workers
 from ionq_emulator.records import (
     AGGREGATE_ARTIFACT,
     ARTIFACT_KINDS,
@@ -59,17 +60,24 @@ class EmulatorService:
     Args:
         store: the database.
         api_keys: accepted API keys.
-        workers: worker threads.
+        workers: simulations that run at once, each in its own process (default: the cores).
         qpu_delay: seconds a QPU job spends queued and again running.
     """
 
     def __init__(
-        self, store: Store, api_keys: list[str], *, workers: int = 2, qpu_delay: float = 0.0
+        self,
+        store: Store,
+        api_keys: list[str],
+        *,
+        workers: int | None = None,
+        qpu_delay: float = 0.0,
     ) -> None:
         self.store = store
         self.identities = {k: Identity.for_key(k, i) for i, k in enumerate(api_keys)}
         self.qpu_delay = qpu_delay
-        self.pool = WorkerPool(store, workers=workers, qpu_delay=qpu_delay)
+        self.pool = WorkerPool(
+            store, workers=default_workers() if workers is None else workers, qpu_delay=qpu_delay
+        )
         self._session_lock = threading.Lock()
 
     def start(self) -> None:

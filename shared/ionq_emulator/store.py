@@ -198,6 +198,11 @@ class Store:
         rows = self._read(f"SELECT {_COLUMNS} FROM jobs WHERE id = ? AND deleted = 0", (job_id,))
         return _row(rows[0]) if rows else None
 
+    def job_status(self, job_id: str) -> str | None:
+        """The status of ``job_id``, or ``None`` if unknown or deleted (a cheap check)."""
+        rows = self._read("SELECT status FROM jobs WHERE id = ? AND deleted = 0", (job_id,))
+        return str(rows[0][0]) if rows else None
+
     def get_jobs(self, job_ids: Sequence[str]) -> list[JobRow]:
         """The existing jobs among ``job_ids``, in the order given."""
         if not job_ids:

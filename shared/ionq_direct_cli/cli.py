@@ -43,6 +43,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         api_keys=args.api_key,
         faults=args.faults,
         qpu_delay=args.qpu_delay,
+        workers=args.workers,
     )
     return 0
 
@@ -142,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--faults", default=None, help="e.g. 429=0.1,503=0.05,delay=0.2,drop=0.02")
     serve.add_argument(
         "--qpu-delay", type=float, default=1.0, help="seconds a QPU job waits in each state"
+    )
+    serve.add_argument(
+        "--workers", type=int, default=None, help="simulations at once (default: one per core)"
     )
     serve.set_defaults(handler=_cmd_serve)
 

@@ -6,6 +6,7 @@ Routes only parse requests and call this class; it owns the store and the worker
 from __future__ import annotations
 
 import hashlib
+import hmac
 import threading
 import uuid
 from dataclasses import dataclass
@@ -44,14 +45,23 @@ class Identity:
     user_id: str
 
     @classmethod
-    def for_key(cls, key: str, index: int) -> Identity:
-        """A stable identity derived from the key (the key itself is never stored)."""
-        digest = hashlib.sha256(key.encode()).hexdigest()
+    def for_key(cls, key: str, index: int, secret: bytes) -> Identity:
+        """A stable identity derived from the key, keyed by the database's ``secret``.
+
+        The key itself is never stored; what is stored (``submitter_id``) is an HMAC of it,
+        which cannot be checked against a dictionary of likely keys without the secret.
+        """
+        digest = key_digest(key, secret).hex()
         return cls(
             key_id=str(uuid.uuid5(_NAMESPACE, digest)),
             key_name=f"emulator-key-{index + 1}",
             user_id=digest[:24],
         )
+
+
+def key_digest(key: str, secret: bytes) -> bytes:
+    """HMAC-SHA256 of an API key under a database's secret."""
+    return hmac.new(secret, key.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
 
 
 class EmulatorService:
@@ -73,7 +83,11 @@ class EmulatorService:
         qpu_delay: float = 0.0,
     ) -> None:
         self.store = store
-        self.identities = {k: Identity.for_key(k, i) for i, k in enumerate(api_keys)}
+        self._secret = store.secret()
+        self._keys = [
+            (key_digest(k, self._secret), Identity.for_key(k, i, self._secret))
+            for i, k in enumerate(api_keys)
+        ]
         self.qpu_delay = qpu_delay
         self.pool = WorkerPool(
             store, workers=default_workers() if workers is None else workers, qpu_delay=qpu_delay
@@ -89,8 +103,17 @@ class EmulatorService:
         self.pool.stop()
 
     def identify(self, key: str) -> Identity | None:
-        """The identity of ``key``, or ``None`` if it is not accepted."""
-        return self.identities.get(key)
+        """The identity of ``key``, or ``None`` if it is not accepted.
+
+        Compares the key's HMAC with every accepted key's in constant time, so how long the
+        answer takes says nothing about how much of a guessed key was right.
+        """
+        digest = key_digest(key, self._secret)
+        found: Identity | None = None
+        for known, identity in self._keys:
+            if hmac.compare_digest(digest, known):
+                found = identity
+        return found
 
     # Jobs ---------------------------------------------------------------------------------
 

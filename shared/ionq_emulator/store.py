@@ -8,6 +8,7 @@ finishing the same job can never both win.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -49,6 +50,10 @@ CREATE TABLE IF NOT EXISTS sessions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 """
 
@@ -142,6 +147,20 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+
+    def secret(self) -> bytes:
+        """The random secret of this database (made on first use, then kept with the data).
+
+        It keys the hash that turns API keys into stable identities, so the stored ids
+        reveal nothing that a dictionary of likely keys could be checked against.
+        """
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret', ?)",
+                (secrets.token_hex(32),),
+            )
+            (value,) = db.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+        return bytes.fromhex(value)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""

@@ -19,6 +19,8 @@ from ionq_emulator.service import PROJECT_ID, EmulatorService
 from ionq_emulator.validation import validate_job
 
 router = APIRouter()
+#: IonQ's OpenAPI types the estimate's counts as int32; larger ones once overflowed the price.
+_INT32_MAX = 2**31 - 1
 JobAction = Callable[[EmulatorService, str], dict[str, Any]]
 
 
@@ -64,10 +66,10 @@ def estimate_job(
     service: Service,
     backend: str,
     type: str = SINGLE_CIRCUIT,
-    qubits: Annotated[int, Query(ge=1)] = 25,
+    qubits: Annotated[int, Query(ge=1, le=_INT32_MAX)] = 25,
     shots: Annotated[int, Query(ge=1, le=MAX_SHOTS)] = 1000,
-    one_qubit: Annotated[int, Query(alias="1q_gates", ge=0)] = 0,
-    two_qubit: Annotated[int, Query(alias="2q_gates", ge=0)] = 0,
+    one_qubit: Annotated[int, Query(alias="1q_gates", ge=0, le=_INT32_MAX)] = 0,
+    two_qubit: Annotated[int, Query(alias="2q_gates", ge=0, le=_INT32_MAX)] = 0,
     error_mitigation: bool = False,
 ) -> dict[str, Any]:
     """Estimate cost and time from gate counts."""

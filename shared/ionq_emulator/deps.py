@@ -25,17 +25,22 @@ MAX_PAGE_SIZE = 1000
 MAX_JSON_DEPTH = 64
 
 
-def service_of(request: Request) -> EmulatorService:
+# The dependencies are ``async`` although they never wait: FastAPI runs a plain ``def``
+# dependency on a worker thread, a hop that cost more than the dependency itself.
+
+
+async def service_of(request: Request) -> EmulatorService:
     """The service behind the app handling ``request``."""
     service: EmulatorService = request.app.state.service
     return service
 
 
-def require_key(request: Request) -> Identity:
+async def require_key(request: Request) -> Identity:
     """Dependency: the caller's identity from ``Authorization: apiKey <key>``, else a 401."""
     header = request.headers.get("authorization", "")
     scheme, _, key = header.strip().partition(" ")
-    who = service_of(request).identify(key.strip()) if scheme.lower() == "apikey" else None
+    service: EmulatorService = request.app.state.service
+    who = service.identify(key.strip()) if scheme.lower() == "apikey" else None
     if who is None:
         raise ApiError(401, UNAUTHORIZED_MESSAGE)
     return who
@@ -98,7 +103,7 @@ def too_deep(value: Any, limit: int) -> str | None:
     return None
 
 
-def job_filter(
+async def job_filter(
     status: JobStatus | None = None,
     target: str | None = None,
     session_id: str | None = None,
@@ -125,7 +130,7 @@ class Page:
     after: str | None
 
 
-def page(
+async def page(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     next: str | None = None,
 ) -> Page:

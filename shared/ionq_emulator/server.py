@@ -78,12 +78,21 @@ def _build_app(
     return injector, injector
 
 
+def http_parser() -> str:
+    """The HTTP parser uvicorn runs: ``httptools`` (C) when installed, else ``h11``."""
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return "h11"
+    return "httptools"
+
+
 def _config(app: Any, host: str, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
         log_level=log_level,
-        http="h11",
+        http=http_parser(),
         loop="asyncio",
         lifespan="off",
         access_log=False,

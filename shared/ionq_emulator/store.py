@@ -1,6 +1,8 @@
 """SQLite storage for the emulator: jobs, their results and sessions, in one WAL-mode file.
 
 One connection is shared by every thread behind a lock, so each method is one atomic step.
+Result bodies (up to a million shots) are written and read with orjson, the rest with the
+standard library.
 Job status changes are conditional updates (``WHERE status IN ...``) so a cancel and a worker
 finishing the same job can never both win.
 """
@@ -16,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 ACTIVE_STATUSES = ("submitted", "ready", "started")
 
@@ -313,14 +317,14 @@ class Store:
                 for kind, body in (results or {}).items():
                     db.execute(
                         "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)",
-                        (job_id, kind, json.dumps(body)),
+                        (job_id, kind, orjson.dumps(body).decode()),
                     )
         return changed > 0
 
     def get_result(self, job_id: str, kind: str) -> Any:
         """A stored result body, or ``None``."""
         rows = self._read("SELECT body FROM results WHERE job_id = ? AND kind = ?", (job_id, kind))
-        return json.loads(rows[0][0]) if rows else None
+        return orjson.loads(rows[0][0]) if rows else None
 
     def delete_jobs(self, job_ids: Sequence[str]) -> list[str]:
         """Delete jobs (and their children and results); returns the ids that existed."""

@@ -158,6 +158,8 @@ class SimulatorProcess:
         self._pid: int | None = None
         self._conn: Connection | None = None
         self._ended = False
+        self._busy = False
+        self._deadline = 0.0
 
     @property
     def pid(self) -> int | None:
@@ -191,12 +193,36 @@ class SimulatorProcess:
         if self._conn is not None:
             self._conn.close()
         self._pid = self._conn = None
+        self._busy = False
 
-    def run(self, spec: dict[str, Any], keep_going: Callable[[], bool]) -> Outcome:
-        """Simulate one job spec in the worker.
+    @property
+    def busy(self) -> bool:
+        """Whether a spec was sent and its answer not yet collected."""
+        return self._busy
+
+    def begin(self, spec: dict[str, Any]) -> None:
+        """Send one job spec to the worker, which starts on it at once (see :meth:`collect`).
+
+        Raises:
+            OSError: no worker could be started.
+        """
+        self.start()
+        conn = self._conn
+        assert conn is not None
+        self._deadline = time.monotonic() + self.budget + KILL_GRACE_SECONDS
+        try:
+            conn.send(spec)
+        except OSError:
+            self.close()  # the worker died while idle: start afresh and send again
+            self.start()
+            assert self._conn is not None
+            self._conn.send(spec)
+        self._busy = True
+
+    def collect(self, keep_going: Callable[[], bool]) -> Outcome:
+        """Wait for the answer to the spec :meth:`begin` sent.
 
         Args:
-            spec: the job's stored run spec.
             keep_going: asked every :data:`CHECK_INTERVAL` seconds; ``False`` kills the run.
 
         Returns:
@@ -205,22 +231,20 @@ class SimulatorProcess:
         Raises:
             SimulationAbandoned: ``keep_going`` said no (the worker has been killed).
         """
-        self.start()
         conn = self._conn
-        assert conn is not None
-        deadline = time.monotonic() + self.budget + KILL_GRACE_SECONDS
+        assert conn is not None and self._busy
         try:
-            conn.send(spec)
             while not wait([conn], CHECK_INTERVAL):
                 if not keep_going():
                     self.close()
                     raise SimulationAbandoned
-                if time.monotonic() > deadline:
+                if time.monotonic() > self._deadline:
                     self.close()
                     return Outcome(
                         "failed", failure=("SimulationTimeout", "the simulation ran out of time")
                     )
             status, results, failure = conn.recv()
+            self._busy = False
             return Outcome(status, results, failure)
         except (EOFError, OSError):
             pass
@@ -231,3 +255,8 @@ class SimulatorProcess:
         return Outcome(
             "failed", failure=("SimulationError", "the simulator process ended unexpectedly")
         )
+
+    def run(self, spec: dict[str, Any], keep_going: Callable[[], bool]) -> Outcome:
+        """Simulate one job spec in the worker: :meth:`begin`, then :meth:`collect`."""
+        self.begin(spec)
+        return self.collect(keep_going)

@@ -155,6 +155,7 @@ class WorkerPool:
                     self._run(str(item), process)
                 except Exception:
                     log.exception("job %s crashed the worker", item)
+                    process.close()
                     self._finish(str(item), "failed", failure=("InternalError", "internal error"))
         finally:
             process.close()
@@ -171,17 +172,25 @@ class WorkerPool:
             return
         if row.spec.get("failure"):
             code, message = row.spec["failure"]
-            self._finish(job_id, "failed", failure=(code, message))
+            self._finish(row, "failed", failure=(code, message))
             return
-        if not self._advance(row, "ready"):
-            return
-        started = time.monotonic()
-        if not self._advance(row, "started", fields={"started_at": now_iso()}):
-            return
-        if row.record.get("dry_run"):
-            self._finish(job_id, "completed", started=started)
-        else:
-            self._simulate(row, started, process)
+        simulated = not row.record.get("dry_run")
+        if simulated:
+            # The worker starts now: the status writes (and a QPU's emulated queue) overlap it.
+            process.begin(row.spec)
+        try:
+            if not self._advance(row, "ready"):
+                return
+            started = time.monotonic()
+            if not self._advance(row, "started", fields={"started_at": now_iso()}):
+                return
+            if simulated:
+                self._simulate(row, started, process)
+            else:
+                self._finish(row, "completed", started=started)
+        finally:
+            if process.busy:  # the job ended before its run did: stop the run
+                process.close()
 
     def _advance(self, row: JobRow, status: str, fields: dict[str, Any] | None = None) -> bool:
         """Move ``row`` one status on (its parent along, if behind), then sleep the QPU delay.
@@ -204,19 +213,19 @@ class WorkerPool:
         return not self._stopping.is_set() and self.store.job_status(job_id) == "started"
 
     def _simulate(self, row: JobRow, started: float, process: SimulatorProcess) -> None:
-        """Simulate a started job in the runner's worker process and finish it."""
+        """Collect a started job's run from the runner's worker process and finish it."""
         try:
-            outcome = process.run(row.spec, functools.partial(self._wanted, row.id))
+            outcome = process.collect(functools.partial(self._wanted, row.id))
         except SimulationAbandoned:
             return
         if outcome.status == "completed":
-            self._finish(row.id, "completed", results=outcome.results, started=started)
+            self._finish(row, "completed", results=outcome.results, started=started)
         else:
-            self._finish(row.id, "failed", failure=outcome.failure, started=started)
+            self._finish(row, "failed", failure=outcome.failure, started=started)
 
     def _finish(
         self,
-        job_id: str,
+        job: JobRow | str,
         status: str,
         *,
         failure: tuple[str, str] | None = None,
@@ -229,7 +238,9 @@ class WorkerPool:
         if failure is not None:
             fields["failure"] = {"code": failure[0], "message": failure[1]}
         only_from = ("started",) if status == "completed" else ACTIVE_STATUSES
-        self.store.set_status(job_id, status, only_from=only_from, fields=fields, results=results)
-        row = self.store.get_job(job_id)
-        if row is not None and row.parent_id:
+        row = self.store.get_job(job) if isinstance(job, str) else job
+        if row is None:
+            return
+        self.store.set_status(row.id, status, only_from=only_from, fields=fields, results=results)
+        if row.parent_id:
             settle_parent(self.store, row.parent_id)

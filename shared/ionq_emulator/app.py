@@ -55,7 +55,11 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse(error_body(500, SERVER_ERROR_MESSAGE), status_code=500)
+    # The server closes the connection after an unhandled error: say so, so the client does
+    # not send its next request on a socket that is going away.
+    return JSONResponse(
+        error_body(500, SERVER_ERROR_MESSAGE), status_code=500, headers={"Connection": "close"}
+    )
 
 
 def create_app(service: EmulatorService) -> FastAPI:

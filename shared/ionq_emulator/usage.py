@@ -66,7 +66,7 @@ def _group(service: EmulatorService, row: JobRow, group_by: GroupBy) -> tuple[st
     if group_by == "project":
         return PROJECT_ID, PROJECT_NAME
     user = row.record["submitter_id"]
-    names = {who.user_id: who.key_name for who in service.identities.values()}
+    names = {who.user_id: who.key_name for who in service.identities}
     return user, names.get(user, user)
 
 

@@ -58,6 +58,7 @@ def check_port_free(host: str, port: int) -> None:
     arg("--api-key", action="append", help="accepted API key (repeatable; default: generated)"),
     arg("--faults", default=None, help="fault injection, e.g. 429=0.1,503=0.05,delay=0.2"),
     arg("--qpu-delay", type=float, default=1.0, help="seconds a QPU job waits in each state"),
+    arg("--workers", type=int, default=None, help="simulations at once (default: one per core)"),
     service=False,
 )
 def serve(ctx: Context) -> int:
@@ -92,6 +93,7 @@ def serve(ctx: Context) -> int:
         api_keys=keys,
         faults=ctx.args.faults,
         qpu_delay=ctx.args.qpu_delay,
+        workers=ctx.args.workers,
         out=banner,
     )
     return 0

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from ionq_direct._steps import Plan, Sleep
 from ionq_direct.errors import APITimeoutError, JobTimeoutError
 from ionq_direct.options import check_timeout
 from ionq_direct.policy import DEFAULT_POLICY, Policy
@@ -123,3 +125,57 @@ def _timed_out(job: JobRecord, limit: float | None) -> JobTimeoutError:
         f"job {job.id} is still {job.status!r} after {shown:g} s; "
         "call wait() again or raise the timeout"
     )
+
+
+@dataclass(frozen=True)
+class PollStep:
+    """Fetch the job record once, keeping ``deadline``; answered with the record."""
+
+    deadline: float | None
+
+
+def wait_plan(
+    record: Mapping[str, Any], *, timeout: object = None, policy: Policy = DEFAULT_POLICY
+) -> Plan[PollStep | Sleep, Mapping[str, Any]]:
+    """:func:`wait_for` as a plan of :class:`PollStep` and ``Sleep`` steps, for either client.
+
+    The ladder, the prediction and the deadline are exactly those of :func:`wait_for`; the
+    driver fetches the record (and calls any per-check callback) when asked to poll.
+
+    Raises:
+        InvalidInputError: ``timeout`` is not a non-negative number or ``None``.
+        JobTimeoutError: the deadline passed first.
+    """
+    limit = check_timeout(timeout)
+    clock = policy.clock
+    start = clock()
+    deadline = None if limit is None else start + limit
+    job = JobRecord.parse(record)
+    delay = 0.0
+    while not job.done:
+        if deadline is not None:
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise _timed_out(job, limit)
+            delay = min(delay, remaining)
+        if delay > 0:
+            yield Sleep(delay)
+        sent = clock()
+        try:
+            record = yield PollStep(deadline)
+        except APITimeoutError as exc:
+            if deadline is not None and clock() >= deadline:
+                raise _timed_out(job, limit) from exc
+            raise
+        now = clock()
+        job = JobRecord.parse(record)
+        predicted = job.predicted_wait_s
+        due_in = None if predicted is None else start + predicted - now
+        delay = next_pause(
+            now - start,
+            now - sent,
+            cap=interval_cap(job.backend, policy),
+            due_in=due_in,
+            policy=policy,
+        )
+    return record

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -65,6 +66,7 @@ class FakeTime:
         self.sleeps: list[float] = []
         self.policy = Policy(
             sleep=self.sleep,
+            async_sleep=self.async_sleep,
             clock=self.clock,
             wall_clock=self.wall_clock,
             jitter=lambda: 0.5,
@@ -76,6 +78,11 @@ class FakeTime:
         self.sleeps.append(seconds)
         self.now += seconds
         self.wall += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        """The same fake pause for the asyncio client; other tasks get to run meanwhile."""
+        self.sleep(seconds)
+        await asyncio.sleep(0)
 
     def clock(self) -> float:
         return self.now

@@ -60,16 +60,37 @@ class Layout:
         registers: ``(key, size)`` per measurement key, in order of first appearance.
         measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]``.
         inverted: classical bits to flip (from ``invert_mask``).
+        qubits: the circuit's width (``None`` in layouts stored before it was recorded).
     """
 
     registers: tuple[tuple[str, int], ...]
     measurement_map: tuple[int, ...]
     inverted: tuple[int, ...] = ()
+    qubits: int | None = None
 
     @classmethod
     def of(cls, circuit: Circuit) -> Layout:
         """The layout of a circuit translated by :func:`cirq_ionq_direct.to_ionq`."""
-        return cls(circuit.registers, circuit.measurement_map, inverted_bits(circuit))
+        return cls(
+            circuit.registers, circuit.measurement_map, inverted_bits(circuit), circuit.qubits
+        )
+
+    @property
+    def measurement_dict(self) -> dict[str, list[int]]:
+        """Each measurement key's qubit indices, in the order given to ``cirq.measure``."""
+        found: dict[str, list[int]] = {}
+        offset = 0
+        for key, size in self.registers:
+            found[key] = list(self.measurement_map[offset : offset + size])
+            offset += size
+        return found
+
+    @property
+    def width(self) -> int:
+        """The circuit's width: :attr:`qubits`, or (older layouts) the highest measured qubit."""
+        if self.qubits is not None:
+            return self.qubits
+        return max(self.measurement_map, default=-1) + 1
 
     def to_result(
         self,
@@ -124,7 +145,12 @@ def _layout_tree(layouts: Sequence[Layout], offset: int) -> dict[str, Any]:
         else:
             runs.append([number, 1])
     table = [
-        [[list(register) for register in layout.registers], layout.measurement_map, layout.inverted]
+        [
+            [list(register) for register in layout.registers],
+            layout.measurement_map,
+            layout.inverted,
+            *(() if layout.qubits is None else (layout.qubits,)),
+        ]
         for layout in distinct
     ]
     return {"l": table, "r": runs, "o": offset}
@@ -154,8 +180,9 @@ def _read_tree(data: Any) -> tuple[list[Layout], int]:
                 tuple((str(key), int(size)) for key, size in registers),
                 tuple(int(q) for q in mapping),
                 tuple(int(b) for b in inverted),
+                int(width[0]) if width else None,  # absent from layouts stored before it
             )
-            for registers, mapping, inverted in data["l"]
+            for registers, mapping, inverted, *width in data["l"]
         ]
         layouts = [table[number] for number, count in data["r"] for _ in range(int(count))]
         return layouts, int(data["o"])

@@ -8,7 +8,6 @@ formats every circuit's counts and memory (see :mod:`qiskit_ionq_direct.result`)
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ from qiskit.result.models import ExperimentResult
 import ionq_direct.errors as core_errors
 from ionq_direct import results
 from ionq_direct.errors import IonQError
-from ionq_direct.jobs import Job
+from ionq_direct.jobs import Job, wait_all
 from ionq_direct.metadata import MAX_METADATA_KEYS, MAX_METADATA_VALUE
 from ionq_direct.records import failure_error
 from qiskit_ionq_direct.result import (
@@ -189,17 +188,15 @@ class IonQJob(JobV1):  # type: ignore[misc]
         return min((s for s in statuses if s is not JobStatus.DONE), key=_PROGRESS.index)
 
     def _wait_parts(self, timeout: float | None, callback: Callable[[Job], None] | None) -> None:
-        """Wait for every part with the core's adaptive polling, within one deadline."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        for part in self._parts:
-            left = None if deadline is None else max(deadline - time.monotonic(), 0.0)
-            try:
-                part.job.wait(timeout=left, callback=callback)
-            except core_errors.JobTimeoutError as exc:
-                raise IonQJobTimeoutError(
-                    f"job {part.job.id} was still {part.job.status!r} after {timeout} s; call "
-                    "result() again to keep waiting"
-                ) from exc
+        """Wait for every part with the core's adaptive polling, within one core deadline."""
+        try:
+            wait_all([part.job for part in self._parts], timeout, callback)
+        except core_errors.JobTimeoutError as exc:
+            running = next((part.job for part in self._parts if not part.job.done), None)
+            where = "" if running is None else f"job {running.id} was still {running.status!r} "
+            raise IonQJobTimeoutError(
+                f"{where}after {timeout} s; call result() again to keep waiting"
+            ) from exc
 
     def result(
         self,

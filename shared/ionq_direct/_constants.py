@@ -35,7 +35,7 @@ RECONCILE_PAGE_SIZE = 100
 #: Pages scanned at most per lookup (a bound on a service that ignores the time order).
 RECONCILE_MAX_PAGES = 50
 #: After an ambiguous POST, seconds the token is looked for before the payload may be resent.
-RECONCILE_SETTLE_MIN = 5.0
+RECONCILE_SETTLE_MIN = 10.0
 #: The same window as a multiple of how long the failed POST took; the longer one applies.
 RECONCILE_SETTLE_FACTOR = 4.0
 #: Seconds of clock disagreement allowed when judging that listed jobs predate a submission.

@@ -14,9 +14,9 @@ from typing import Any, Protocol
 
 import orjson
 
-from ionq_direct._redact import scrub, scrub_text
 from ionq_direct._retry import parse_retry_after
 from ionq_direct.errors import APIError, RateLimitError, error_class_for_status
+from ionq_direct.redaction import redact, redact_value
 
 
 class HTTPResponse(Protocol):
@@ -84,7 +84,7 @@ def error_from_response(
     ``wall_clock`` turns an HTTP-date ``Retry-After`` of a 429 into seconds.
     """
     status = response.status_code
-    body = scrub(_json_or_text(response), secret)
+    body = redact_value(_json_or_text(response), secret)
     request_id = _request_id(response, secret)
     kind, detail = _describe(body)
     parts = [f"HTTP {status}"]
@@ -95,7 +95,7 @@ def error_from_response(
         text = f"{text}: {detail}"
     if request_id:
         text = f"{text} (request id {request_id})"
-    message = scrub_text(text, secret)
+    message = redact(text, secret)
     cls = error_class_for_status(status)
     if issubclass(cls, RateLimitError):
         return cls(
@@ -154,7 +154,7 @@ def _parse_json(response: HTTPResponse, secret: str) -> Any:
     raise APIError(
         f"HTTP {response.status_code}: the service sent a body labelled JSON that is not JSON",
         status_code=response.status_code,
-        body=scrub_text(response.text[:_TEXT_SNIPPET], secret),
+        body=redact(response.text[:_TEXT_SNIPPET], secret),
         request_id=_request_id(response, secret),
     )
 
@@ -162,4 +162,4 @@ def _parse_json(response: HTTPResponse, secret: str) -> Any:
 def _request_id(response: HTTPResponse, secret: str) -> str | None:
     """The ``x-request-id`` header with the key scrubbed, when the service sent one."""
     value = response.headers.get("x-request-id")
-    return None if value is None else scrub_text(value, secret)
+    return None if value is None else redact(value, secret)

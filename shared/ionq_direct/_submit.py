@@ -38,8 +38,8 @@ from ionq_direct.policy import DEFAULT_POLICY, Policy
 
 logger = logging.getLogger("ionq_direct")
 
-#: Lists jobs: called with ``backend=`` (may be ``None``), ``limit=`` and ``deadline=``, or with
-#: ``ids=`` and ``deadline=``.
+#: Lists jobs: called with ``backend=`` (may be ``None``), ``limit=``, ``deadline=`` and
+#: ``read_timeout=``, or with ``ids=``, ``deadline=`` and ``read_timeout=``.
 JobLister = Callable[..., Iterator[dict[str, Any]]]
 #: Sends the body to ``POST /jobs`` within a deadline and returns the decoded answer.
 Poster = Callable[[bytes, float | None], Any]
@@ -162,6 +162,7 @@ def find_by_token(
     *,
     since: float | None = None,
     deadline: float | None = None,
+    read_timeout: float | None = None,
     policy: Policy = DEFAULT_POLICY,
 ) -> dict[str, Any] | None:
     """The job whose metadata carries ``token``, or ``None`` when no listed job does.
@@ -176,14 +177,20 @@ def find_by_token(
     """
     floor = None if since is None else since - policy.reconcile_clock_skew
     budget = policy.reconcile_page_size * policy.reconcile_max_pages
-    listed = list_jobs(backend=backend, limit=policy.reconcile_page_size, deadline=deadline)
+    listed = list_jobs(
+        backend=backend,
+        limit=policy.reconcile_page_size,
+        deadline=deadline,
+        read_timeout=read_timeout,
+    )
     for job in itertools.islice(listed, budget):
         metadata = job.get("metadata")
         if isinstance(metadata, Mapping) and metadata.get(CLIENT_TOKEN_KEY) == token:
             parent_id = job.get("parent_job_id")
             if not parent_id:
                 return _answer(job)
-            for parent in list_jobs(ids=[str(parent_id)], deadline=deadline):
+            parents = list_jobs(ids=[str(parent_id)], deadline=deadline, read_timeout=read_timeout)
+            for parent in parents:
                 if parent.get("id") == parent_id:
                     return _answer(parent)
             return {"id": parent_id, "status": None, "session_id": job.get("session_id")}
@@ -202,6 +209,7 @@ def submit_once(
     *,
     deadline: float | None = None,
     policy: Policy = DEFAULT_POLICY,
+    read_timeout: float | None = None,
 ) -> dict[str, Any]:
     """POST a prepared submission so that it creates at most one job.
 
@@ -213,6 +221,9 @@ def submit_once(
             failure whose settle window passed without the token showing up.
         deadline: the call's deadline on the policy's clock.
         policy: clocks, sleep and the reconciliation numbers.
+        read_timeout: the client's read timeout. Lookups double it each time (up to the
+            settle window), so a server too busy to answer a listing within the timeout
+            that the POST already missed can still prove the outcome.
 
     Returns:
         The creation response ``{"id", "status", "session_id"}`` (rebuilt from the listed job
@@ -237,7 +248,13 @@ def submit_once(
                 policy.reconcile_settle_factor * (policy.clock() - sent),
             )
             found, verdict = _settle(
-                list_jobs, submission, since=since, window=window, deadline=deadline, policy=policy
+                list_jobs,
+                submission,
+                since=since,
+                window=window,
+                deadline=deadline,
+                policy=policy,
+                read_timeout=read_timeout,
             )
             if found is not None:
                 logger.debug("the failed POST had created job %s", found.get("id"))
@@ -265,6 +282,7 @@ def _settle(
     window: float,
     deadline: float | None,
     policy: Policy,
+    read_timeout: float | None,
 ) -> tuple[dict[str, Any] | None, str]:
     """Look the token up until it shows, the window passes or the deadline comes.
 
@@ -277,6 +295,9 @@ def _settle(
     lookup = 0
     while True:
         began = clock()
+        patience = None
+        if read_timeout is not None:
+            patience = max(read_timeout, min(read_timeout * 2.0 ** min(lookup, 30), window))
         try:
             found = find_by_token(
                 list_jobs,
@@ -284,6 +305,7 @@ def _settle(
                 submission.backend,
                 since=since,
                 deadline=deadline,
+                read_timeout=patience,
                 policy=policy,
             )
         except IonQError as exc:

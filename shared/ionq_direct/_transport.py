@@ -27,7 +27,6 @@ from urllib3.util import parse_url
 from ionq_direct import _json
 from ionq_direct._constants import API_KEY_ENV, CONNECT_TIMEOUT, READ_TIMEOUT
 from ionq_direct._http import Budget, deadline_scope, new_session
-from ionq_direct._redact import scrub_text
 from ionq_direct._responses import decode_success, error_from_response
 from ionq_direct._retry import (
     RetryMode,
@@ -36,8 +35,15 @@ from ionq_direct._retry import (
     parse_retry_after,
     status_is_retryable,
 )
-from ionq_direct.errors import APIConnectionError, APIError, APITimeoutError, InvalidInputError
+from ionq_direct.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidInputError,
+    TransportFailure,
+)
 from ionq_direct.policy import DEFAULT_POLICY, Policy
+from ionq_direct.redaction import redact
 
 logger = logging.getLogger("ionq_direct")
 
@@ -56,23 +62,6 @@ _METHOD_MODES = {
 _AUTHORITY_CHARS = frozenset(string.ascii_letters + string.digits + "-._~!$&'()*+,;=:[]")
 #: What a base URL looks like, for errors that must not echo the (possibly secret) value.
 _URL_HINT = "base URL must look like https://host/v0.4 (or http://localhost:port/v0.4)"
-
-
-class TransportFailure(Exception):
-    """The cause attached to an ``APIConnectionError``: what failed, without the request.
-
-    ``requests`` exceptions hold the prepared request, whose headers hold the API key; this
-    stands in for them as ``__cause__`` so no error reachable from ours carries the key.
-
-    Attributes:
-        kind: the name of the ``requests`` exception.
-        never_sent: whether the failure proves the request never reached the server.
-    """
-
-    def __init__(self, kind: str, detail: str, *, never_sent: bool) -> None:
-        super().__init__(f"{kind}: {detail}" if detail else kind)
-        self.kind = kind
-        self.never_sent = never_sent
 
 
 @functools.cache
@@ -153,7 +142,7 @@ def check_base_url(base_url: object, secret: str = "") -> str:
     if not host or host != (split_host or "").lower() or parsed.port != split_port:
         raise InvalidInputError(f"{_URL_HINT}: its host is ambiguous")
     if scheme.lower() == "http" and not is_loopback(host):
-        shown = scrub_text(host, secret) if secret else host
+        shown = redact(host, secret) if secret else host
         raise InvalidInputError(
             f"refusing to send the API key over plain http to {shown!r}: use https:// "
             "(plain http is allowed only for loopback hosts such as localhost or 127.0.0.1)"
@@ -265,7 +254,7 @@ class Transport:
 
     def scrub(self, text: str) -> str:
         """``text`` with the API key removed."""
-        return scrub_text(text, self._key)
+        return redact(text, self._key)
 
     def request(
         self,
@@ -277,6 +266,7 @@ class Transport:
         data: bytes | None = None,
         authenticated: bool = True,
         deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Any:
         """Send a request, retrying as the method allows, and return the decoded body.
 
@@ -290,6 +280,7 @@ class Transport:
             authenticated: send the ``Authorization`` header (off for public endpoints).
             deadline: the caller's deadline on the policy's clock; no attempt or retry
                 pause runs past it.
+            read_timeout: this request's read timeout, instead of the client's.
 
         Raises:
             APIError: the service answered with an error status (subclass by status).
@@ -309,6 +300,8 @@ class Transport:
         url = self.base_url + path
         policy = self.policy
         connect, read = self.timeout
+        if read_timeout is not None:
+            read = read_timeout
         retry = 0
         while True:
             attempt_end = policy.clock() + connect + read

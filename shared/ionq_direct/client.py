@@ -7,6 +7,7 @@ timeouts, retries, error mapping) live in ``_transport``; exactly-once submissio
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -16,13 +17,21 @@ from ionq_direct import _submit
 from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL
 from ionq_direct._pagination import iterate_cursor, iterate_pages
 from ionq_direct._transport import Timeout, Transport
+from ionq_direct.circuit import check_metadata, check_name
 from ionq_direct.errors import APIError, InvalidInputError
 from ionq_direct.jobs import Job
-from ionq_direct.options import check_timeout
+from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.options import check_flag, check_noise, check_shots, check_timeout
 from ionq_direct.payload import PreparedJob
 from ionq_direct.policy import DEFAULT_POLICY, Policy
+from ionq_direct.records import JobRecord
 
-__all__ = ["Client", "Payload", "Timeout"]
+__all__ = ["USAGE_GROUPS", "USAGE_MODALITIES", "Client", "Payload", "Timeout"]
+
+#: ``group_by`` values of ``GET /organizations/{id}/usage``.
+USAGE_GROUPS = ("job", "project", "user")
+#: ``modality`` values of ``GET /organizations/{id}/usage``.
+USAGE_MODALITIES = ("daily", "weekly", "monthly")
 
 #: A job payload: a mapping, a prepared job from ``build_jobs``, or JSON bytes already
 #: carrying a client token.
@@ -151,16 +160,47 @@ class Client:
                 may exist).
         """
         limit = check_timeout(timeout)
-        submission = _submit.prepare(payload, client_token)
+        return self._post_once("/jobs", _submit.prepare(payload, client_token), limit)
+
+    def _post_once(
+        self,
+        path: str,
+        submission: _submit.Submission,
+        limit: float | None = None,
+        *,
+        first_409_is_final: bool = False,
+    ) -> dict[str, Any]:
+        """POST a job-creating body to ``path`` exactly once, within ``limit`` seconds.
+
+        With ``first_409_is_final`` a 409 answering the first attempt is raised as it is (the
+        service refused the request, so nothing was created); a 409 to a resend goes through
+        reconciliation like any ambiguous outcome.
+        """
         transport = self._transport
-        return _submit.submit_once(
-            lambda body, deadline: transport.request("POST", "/jobs", data=body, deadline=deadline),
-            self._list_jobs_within,
-            submission,
-            transport.max_retries,
-            deadline=transport.policy.deadline(limit),
-            policy=transport.policy,
-        )
+        attempts = 0
+
+        def post(body: bytes, deadline: float | None) -> Any:
+            nonlocal attempts
+            attempts += 1
+            try:
+                return transport.request("POST", path, data=body, deadline=deadline)
+            except APIError as exc:
+                if first_409_is_final and exc.status_code == 409 and attempts == 1:
+                    raise _Refused(exc) from exc
+                raise
+
+        try:
+            return _submit.submit_once(
+                post,
+                self._list_jobs_within,
+                submission,
+                transport.max_retries,
+                deadline=transport.policy.deadline(limit),
+                policy=transport.policy,
+                read_timeout=transport.timeout[1],
+            )
+        except _Refused as refused:
+            raise refused.error from None
 
     def submit(
         self,
@@ -180,9 +220,12 @@ class Client:
         ids: Sequence[str] | None = None,
         limit: int | None = None,
         deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Iterator[dict[str, Any]]:
         """``GET /jobs`` as :meth:`list_jobs`, every page fetched within ``deadline``."""
-        return self._list_jobs_at("/jobs", None, backend, None, None, ids, limit, deadline)
+        return self._list_jobs_at(
+            "/jobs", None, backend, None, None, ids, limit, deadline, read_timeout
+        )
 
     def _job_record(self, job_id: str, deadline: float | None) -> dict[str, Any]:
         """``GET /jobs/{id}`` within ``deadline`` (on the policy's clock)."""
@@ -243,6 +286,7 @@ class Client:
         ids: Sequence[str] | None,
         limit: int | None,
         deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Iterator[dict[str, Any]]:
         if ids is not None:
             ids = _id_list(ids, "ids")
@@ -256,7 +300,8 @@ class Client:
         }
 
         def fetch(cursor: str | None) -> dict[str, Any]:
-            page = self._get(path, {**params, "next": cursor}, deadline=deadline)
+            query = {**params, "next": cursor}
+            page = self._get(path, query, deadline=deadline, read_timeout=read_timeout)
             return _object(page, f"GET {path}")
 
         return iterate_cursor(fetch, "jobs")
@@ -419,6 +464,209 @@ class Client:
     def whoami(self) -> dict[str, Any]:
         """``GET /whoami``: the key's id, name and project."""
         return _object(self._get("/whoami"), "GET /whoami")
+
+    # Clone, move, format schemas and usage ---------------------------------------------
+
+    def clone_job(
+        self,
+        job_id: str,
+        *,
+        name: str | None = None,
+        shots: int | None = None,
+        backend: str | None = None,
+        session_id: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        dry_run: bool | None = None,
+        noise: Mapping[str, Any] | None = None,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /jobs/{id}/clone`` exactly once: a new job with the source's circuits.
+
+        Fields left ``None`` are inherited from the source job; the rest replace its values.
+        The body carries ``metadata`` like a ``POST /jobs`` body, so the call is made
+        exactly-once the same way as :meth:`create_job`: a client token rides in the new
+        job's metadata and is looked up after an ambiguous failure before anything is resent.
+        When ``metadata`` is omitted, the source's metadata is fetched first (``GET``) and sent
+        back with the token, so the clone inherits it whether the service merges or replaces.
+
+        Args:
+            job_id: the job to copy.
+            name: the new job's name (``[A-Za-z0-9 _-]``).
+            shots: shots per circuit, 1..1,000,000.
+            backend: the backend to run on instead.
+            session_id: the session to run in.
+            settings: ``{"error_mitigation": {...}, "compilation": {...}}``.
+            metadata: string-to-string metadata replacing the source's.
+            dry_run: compile only.
+            noise: ``{"model": ..., "seed"?: ...}`` for the simulator.
+            client_token: the token to use (generated when omitted).
+
+        Returns:
+            The creation response ``{"id", "status", "session_id"}``.
+        """
+        path = f"/jobs/{_segment(job_id, 'job_id')}/clone"
+        body = self._clone_body(
+            job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
+        )
+        return self._post_once(path, _submit.prepare(body, client_token))
+
+    def move_job(
+        self,
+        job_id: str,
+        *,
+        name: str | None = None,
+        shots: int | None = None,
+        backend: str | None = None,
+        session_id: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        dry_run: bool | None = None,
+        noise: Mapping[str, Any] | None = None,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /jobs/{id}/move`` exactly once: clone a queued job and cancel the source.
+
+        IonQ documents a move as a clone (same overrides as :meth:`clone_job`) and a cancel of
+        the source in one request; the new job records ``metadata["original_job_id"]``, and a
+        source that has already ended answers 409 with no job created. A move is made
+        exactly-once like :meth:`clone_job` (client token in the metadata, looked up after an
+        ambiguous failure). Resending after such a failure cannot create a second job either:
+        if the first request did move the job, its source is canceled and the resend is
+        refused with 409, which is then reconciled by the token. A 409 to the first request
+        is final and raised as it is.
+
+        Raises:
+            APIError: status 409 when the source job can no longer be canceled.
+        """
+        path = f"/jobs/{_segment(job_id, 'job_id')}/move"
+        body = self._clone_body(
+            job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
+        )
+        return self._post_once(path, _submit.prepare(body, client_token), first_409_is_final=True)
+
+    def get_format_schema(self, format_id: str) -> dict[str, Any]:
+        """``GET /schemas/formats/{format}``: the JSON Schema of a result or circuit format.
+
+        Args:
+            format_id: e.g. ``"ionq.result.probabilities.json.v1"`` or ``"ionq.native.v1"``.
+        """
+        path = f"/schemas/formats/{_segment(format_id, 'format_id')}"
+        return _object(self._get(path), f"GET {path}")
+
+    def get_usage(
+        self,
+        organization_id: str,
+        *,
+        start_date: str | datetime.date,
+        end_date: str | datetime.date,
+        group_by: str = "project",
+        modality: str = "daily",
+    ) -> dict[str, Any]:
+        """``GET /organizations/{id}/usage``: costs by group and date over a date range.
+
+        Args:
+            organization_id: the organization's UUID (``list_sessions`` answers carry it).
+            start_date: first day, inclusive (``YYYY-MM-DD`` or a ``date``).
+            end_date: last day, exclusive; must be after ``start_date``.
+            group_by: ``"job"``, ``"project"`` or ``"user"``.
+            modality: ``"daily"``, ``"weekly"`` or ``"monthly"``.
+        """
+        start = _date(start_date, "start_date")
+        end = _date(end_date, "end_date")
+        if end <= start:
+            raise InvalidInputError(
+                f"end_date {end} must be after start_date {start} (end_date is exclusive)"
+            )
+        _choice(group_by, "group_by", USAGE_GROUPS)
+        _choice(modality, "modality", USAGE_MODALITIES)
+        path = f"/organizations/{_segment(organization_id, 'organization_id')}/usage"
+        params = {
+            "start_date": start.isoformat(),
+            "end_date": end.isoformat(),
+            "group_by": group_by,
+            "modality": modality,
+        }
+        return _object(self._get(path, params), f"GET {path}")
+
+    def _clone_body(
+        self,
+        job_id: str,
+        name: str | None,
+        shots: int | None,
+        backend: str | None,
+        session_id: str | None,
+        settings: Mapping[str, Any] | None,
+        metadata: Mapping[str, str] | None,
+        dry_run: bool | None,
+        noise: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
+        """The clone/move body, checked before any request; inherited metadata fetched."""
+        _segment(job_id, "job_id")
+        body: dict[str, Any] = {}
+        if name is not None:
+            body["name"] = check_name(name)
+        if shots is not None:
+            body["shots"] = check_shots(shots)
+        if backend is not None:
+            body["backend"] = _text(backend, "backend")
+        if session_id is not None:
+            body["session_id"] = _text(session_id, "session_id")
+        if settings is not None:
+            if not isinstance(settings, Mapping):
+                raise InvalidInputError(f"settings must be a mapping, got {settings!r}")
+            body["settings"] = dict(settings)
+        if check_flag(dry_run, "dry_run") is not None:
+            body["dry_run"] = dry_run
+        if noise is not None:
+            if not isinstance(noise, Mapping):
+                raise InvalidInputError(
+                    f"noise must be a mapping like {{'model': 'aria-1'}}, got {noise!r}"
+                )
+            extra = sorted(str(k) for k in noise if k not in ("model", "seed"))
+            if extra:
+                raise InvalidInputError(f"noise takes only 'model' and 'seed', not {extra}")
+            checked = check_noise(backend or "simulator", noise.get("model"), noise.get("seed"))
+            body["noise"] = checked
+        if metadata is not None:
+            body["metadata"] = check_metadata(metadata)
+        else:
+            inherited = JobRecord.parse(self.get_job(job_id)).metadata
+            body["metadata"] = {k: v for k, v in inherited.items() if k != CLIENT_TOKEN_KEY}
+        return body
+
+
+class _Refused(Exception):
+    """Carries a definitive refusal of a first attempt past the reconciliation loop."""
+
+    def __init__(self, error: APIError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _date(value: str | datetime.date, what: str) -> datetime.date:
+    """A calendar date from a ``date`` or ``YYYY-MM-DD`` text."""
+    if isinstance(value, datetime.datetime):
+        raise InvalidInputError(f"{what} must be a date, not a datetime: {value!r}")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInputError(f"{what} must be a date or 'YYYY-MM-DD', got {value!r}")
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInputError(f"{what} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _choice(value: object, what: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InvalidInputError(f"{what} must be one of {', '.join(allowed)}; got {value!r}")
 
 
 def _id_list(job_ids: object, what: str = "job_ids") -> list[str]:

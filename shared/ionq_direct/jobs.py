@@ -7,7 +7,7 @@ Probabilities are fetched once and cached on the handle.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,11 +16,42 @@ from numpy.typing import NDArray
 from ionq_direct import _polling, results
 from ionq_direct.errors import InvalidInputError, IonQError, JobNotDoneError
 from ionq_direct.metadata import SEED_METADATA_KEY
-from ionq_direct.options import check_seed, check_shots
+from ionq_direct.options import check_seed, check_shots, check_timeout
 from ionq_direct.records import SHOTS_ARTIFACT, UNKNOWN_STATUS, JobRecord, failure_error
 
 if TYPE_CHECKING:
     from ionq_direct.client import Client
+
+__all__ = ["Job", "wait_all"]
+
+
+def wait_all(
+    jobs: Sequence[Job],
+    timeout: float | None = None,
+    callback: Callable[[Job], None] | None = None,
+) -> None:
+    """Wait for every job in turn within one deadline for them all.
+
+    The deadline is measured on the first job's client policy clock; each job waits for what
+    is left of it (every status request included), so the whole call ends on time.
+
+    Args:
+        jobs: the jobs, waited for in order.
+        timeout: seconds for all of them; ``None`` waits as long as it takes.
+        callback: called with the job checked after every status check.
+
+    Raises:
+        InvalidInputError: ``timeout`` is not a non-negative number or ``None``.
+        JobTimeoutError: a job was still running when the deadline came (it names the job).
+    """
+    limit = check_timeout(timeout)
+    if not jobs:
+        return
+    policy = jobs[0]._client.policy
+    deadline = policy.deadline(limit)
+    for job in jobs:
+        left = None if deadline is None else policy.left(deadline)
+        job.wait(timeout=left, callback=callback)
 
 
 class Job:

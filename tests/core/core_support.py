@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -94,3 +98,91 @@ class FakeTime:
         """Let ``seconds`` pass without a sleep (time spent in a request)."""
         self.now += seconds
         self.wall += seconds
+
+
+class LoopbackServer:
+    """A tiny TCP server on 127.0.0.1 that hands every connection to ``handle`` in a thread.
+
+    Used to prove deadlines against real sockets: a black hole that accepts and never answers,
+    a server that trickles its answer a byte at a time, a recording proxy. Stopping it closes
+    the listener and every connection it accepted.
+    """
+
+    def __init__(self, handle: Callable[[socket.socket], None]) -> None:
+        self._handle = handle
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(16)
+        self._listener.settimeout(0.05)
+        self._stop = threading.Event()
+        self._held: list[socket.socket] = []
+        self.connections = 0
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def port(self) -> int:
+        """The port it listens on."""
+        return int(self._listener.getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        """A v0.4 base URL pointing at it."""
+        return f"http://127.0.0.1:{self.port}/v0.4"
+
+    @property
+    def stopping(self) -> threading.Event:
+        """Set when the server is being stopped; handlers should return soon after."""
+        return self._stop
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            self._held.append(conn)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            self._handle(conn)
+
+    def stop(self) -> None:
+        """Stop accepting and close every connection."""
+        self._stop.set()
+        self._thread.join()
+        for conn in self._held:
+            conn.close()
+        self._listener.close()
+
+
+def read_request(conn: socket.socket) -> bytes:
+    """Read one HTTP request's head (and its body, by ``Content-Length``) from ``conn``."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+def json_response(body: bytes, status: str = "200 OK") -> bytes:
+    """A complete HTTP/1.1 response carrying ``body`` as JSON."""
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body

@@ -38,8 +38,8 @@ PAYLOAD = {
 }
 
 
-#: Pauses between client-token lookups over the default 5 s settle window (jitter pinned).
-SETTLE_PAUSES = [0.5, 1.0, 2.0, 1.5]
+#: Pauses between client-token lookups over the default 10 s settle window (jitter pinned).
+SETTLE_PAUSES = [0.5, 1.0, 2.0, 4.0, 2.5]
 
 
 class FakeService:

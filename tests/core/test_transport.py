@@ -497,3 +497,25 @@ def test_debug_log_names_method_path_status_and_attempt(
     assert "GET /whoami -> 200 (attempt 2)" in messages
     assert any(msg.startswith("retrying GET /whoami in 0.500 s") for msg in messages)
     assert not any("Authorization" in msg or "apiKey" in msg for msg in messages)
+
+
+def test_no_error_reachable_from_ours_holds_the_key() -> None:
+    # requests' exceptions hold the prepared request, Authorization header included; they used
+    # to be the __cause__ of our errors (e.__cause__.request.headers showed the key).
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    client = Client(API_KEY, f"http://127.0.0.1:{port}/v0.4", max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        client.whoami()
+    seen: list[BaseException] = []
+    current: BaseException | None = info.value
+    while current is not None:
+        seen.append(current)
+        request = getattr(current, "request", None)
+        assert request is None or API_KEY not in str(request.headers)
+        assert API_KEY not in repr(current)
+        current = current.__cause__ or current.__context__
+    assert len(seen) >= 2  # the cause is kept, only without the request
+    assert "refused" in str(seen[-1]).lower() or "connect" in str(seen[-1]).lower()

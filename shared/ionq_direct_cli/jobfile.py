@@ -1,0 +1,109 @@
+"""Reading job files (``POST /jobs`` bodies) and circuit files, from a path or ``-`` (stdin).
+
+A *job file* is a whole request body: ``{"type", "backend", "shots", "input": {...}}``. A *circuit
+file* is only its ``input``: ``{"qubits", "gateset", "circuit": [...]}`` (one circuit) or
+``{"circuits": [...]}`` (several). :func:`job_shape` reads either one into what
+``GET /jobs/estimate`` asks for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from ionq_direct.gates import validate_circuit
+from ionq_direct_cli.exit_codes import USAGE, CommandError
+
+__all__ = ["JobShape", "job_shape", "read_json_object"]
+
+#: The file name that means "read standard input".
+STDIN_NAME = "-"
+_SINGLE = "ionq.circuit.v1"
+_MULTI = "ionq.multi-circuit.v1"
+
+
+def read_json_object(name: str, stdin: TextIO, what: str = "job file") -> dict[str, Any]:
+    """The JSON object in file ``name`` (``-``: standard input).
+
+    Raises:
+        CommandError: the file cannot be read, is not JSON, or holds something else than an object.
+    """
+    shown = "standard input" if name == STDIN_NAME else name
+    try:
+        text = stdin.read() if name == STDIN_NAME else Path(name).read_text(encoding="utf-8")
+        value = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CommandError(f"cannot read {what} {shown}: {exc}", USAGE) from None
+    if not isinstance(value, dict):
+        raise CommandError(f"{shown} must hold a JSON object, not {type(value).__name__}", USAGE)
+    return value
+
+
+@dataclass(frozen=True)
+class JobShape:
+    """What the service prices a job by (the query of ``GET /jobs/estimate``)."""
+
+    backend: str
+    type: str
+    qubits: int
+    shots: int
+    one_qubit_gates: int
+    two_qubit_gates: int
+
+
+def _entries(data: Mapping[str, Any]) -> tuple[str, list[Mapping[str, Any]], str, int | None]:
+    """``(job type, circuits, gateset, declared qubits)`` of a job's ``input`` object."""
+    gateset = str(data.get("gateset") or "qis")
+    qubits = data.get("qubits")
+    declared = qubits if isinstance(qubits, int) and not isinstance(qubits, bool) else None
+    if isinstance(data.get("circuits"), list):
+        entries = [c if isinstance(c, Mapping) else {} for c in data["circuits"]]
+        return _MULTI, entries, gateset, declared
+    if "circuit" in data:
+        return _SINGLE, [data], gateset, declared
+    raise CommandError(
+        'expected a job file (with "input") or a circuit file (with "circuit" or "circuits")',
+        USAGE,
+    )
+
+
+def job_shape(
+    data: Mapping[str, Any], *, backend: str | None, shots: int | None, default_shots: int
+) -> JobShape:
+    """The estimate query for a job file or circuit file; ``backend``/``shots`` override the file.
+
+    Raises:
+        CommandError: no backend anywhere, or the file is neither a job nor a circuit file.
+        GateError: a gate is malformed (the message names it).
+    """
+    is_job = isinstance(data.get("input"), Mapping)
+    body = data["input"] if is_job else data
+    kind, circuits, gateset, declared = _entries(body)
+    one = two = width = 0
+    for index, entry in enumerate(circuits):
+        path = "input.circuit" if kind == _SINGLE else f"input.circuits[{index}].circuit"
+        counts = validate_circuit(
+            entry.get("circuit", []),
+            gateset=str(entry.get("gateset") or gateset),
+            qubits=None,
+            path=path,
+        )
+        one += counts.one_qubit
+        two += counts.two_qubit
+        entry_qubits = entry.get("qubits")
+        width = max(width, entry_qubits if isinstance(entry_qubits, int) else counts.width)
+    chosen = backend or (data.get("backend") if is_job else None)
+    if not isinstance(chosen, str) or not chosen:
+        raise CommandError("a circuit file names no backend: pass --backend", USAGE)
+    file_shots = data.get("shots") if is_job else None
+    return JobShape(
+        backend=chosen,
+        type=str(data.get("type") or kind) if is_job else kind,
+        qubits=max(declared or 0, width, 1),
+        shots=shots or (file_shots if isinstance(file_shots, int) else default_shots),
+        one_qubit_gates=one,
+        two_qubit_gates=two,
+    )

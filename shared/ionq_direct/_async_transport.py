@@ -3,7 +3,7 @@
 The checks (key, base URL and its plain-http rule, timeouts, headers), the retry decisions,
 the error mapping and the redaction are the sync transport's own (``_transport``,
 ``_attempts``, ``_responses``); this module only performs an attempt with ``httpx`` and
-describes its failures as a :class:`~ionq_direct._attempts.Failure`. Each attempt runs under
+describes its failures as a :class:`~ionq_direct._retry.Failure`. Each attempt runs under
 ``asyncio.wait_for`` with what is left of its total budget, so a server that trickles its
 answer cannot hold a call past its deadline. ``httpx`` is imported here only, so the core
 imports without it.
@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ionq_direct import _json
-from ionq_direct._attempts import Failure, Send, request_plan
-from ionq_direct._redact import scrub_text
+from ionq_direct._attempts import Send, request_plan
+from ionq_direct._retry import Failure
 from ionq_direct._steps import Sleep, drive_async
 from ionq_direct._transport import (
     Timeout,
@@ -33,6 +33,7 @@ from ionq_direct._transport import (
 )
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.policy import DEFAULT_POLICY, Policy
+from ionq_direct.redaction import redact
 
 if TYPE_CHECKING:
     import httpx
@@ -71,7 +72,7 @@ def describe_failure(exc: BaseException, secret: str) -> Failure:
     """
     httpx = _httpx()
     kind = type(exc).__name__
-    detail = scrub_text(str(exc), secret)
+    detail = redact(str(exc), secret)
     if isinstance(exc, asyncio.TimeoutError):
         return Failure("TimeoutError", detail, never_sent=False, transient=True, expired=True)
     if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
@@ -146,7 +147,7 @@ class AsyncTransport:
 
     def scrub(self, text: str) -> str:
         """``text`` with the API key removed."""
-        return scrub_text(text, self._key)
+        return redact(text, self._key)
 
     async def request(
         self,

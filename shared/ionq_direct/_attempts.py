@@ -16,13 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from ionq_direct._responses import HTTPResponse, decode_success, error_from_response
-from ionq_direct._retry import RetryMode, parse_retry_after, status_is_retryable
+from ionq_direct._retry import (
+    Failure,
+    RetryMode,
+    failure_is_retryable,
+    parse_retry_after,
+    status_is_retryable,
+)
 from ionq_direct._steps import Plan, Sleep
-from ionq_direct._transport import TransportFailure
-from ionq_direct.errors import APIConnectionError, APIError, APITimeoutError
+from ionq_direct.errors import APIConnectionError, APIError, APITimeoutError, TransportFailure
 from ionq_direct.policy import Policy
 
-__all__ = ["METHOD_MODES", "Failure", "Send", "failure_is_retryable", "request_plan"]
+__all__ = ["METHOD_MODES", "Send", "failure_error", "request_plan"]
 
 logger = logging.getLogger("ionq_direct")
 
@@ -45,36 +50,6 @@ class Send:
     connect: float
     read: float
     end: float
-
-
-@dataclass(frozen=True)
-class Failure:
-    """A transport failure, as any HTTP library's exception can be described.
-
-    Attributes:
-        kind: the library's exception name (shown in the error's cause).
-        detail: its text, with the API key already scrubbed.
-        never_sent: the failure proves the request never reached the server (the connection
-            could not be opened), so even a POST may be sent again.
-        transient: a connection, protocol or timeout failure, worth retrying a GET, PUT or
-            DELETE (as opposed to a malformed request).
-        timeout: ``"connect"`` or ``"read"`` when a timeout of that phase fired.
-        expired: the attempt's total time (or the call's deadline) ran out.
-    """
-
-    kind: str
-    detail: str
-    never_sent: bool
-    transient: bool
-    timeout: str | None = None
-    expired: bool = False
-
-
-def failure_is_retryable(failure: Failure, mode: RetryMode) -> bool:
-    """Whether a transport failure may be retried as-is under ``mode``."""
-    if mode is RetryMode.UNSAFE:
-        return failure.never_sent
-    return failure.transient
 
 
 def request_plan(

@@ -8,14 +8,27 @@ whichever client sends it; ``Client`` and ``AsyncClient`` only send calls and ap
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from ionq_direct.circuit import check_metadata, check_name
 from ionq_direct.errors import APIError, InvalidInputError
+from ionq_direct.metadata import CLIENT_TOKEN_KEY
+from ionq_direct.options import check_flag, check_noise, check_shots
+from ionq_direct.records import JobRecord
 
-__all__ = ["Call", "answer_list", "answer_object", "id_list", "segment"]
+__all__ = [
+    "USAGE_GROUPS",
+    "USAGE_MODALITIES",
+    "Call",
+    "answer_list",
+    "answer_object",
+    "id_list",
+    "segment",
+]
 
 
 def segment(value: str, what: str) -> str:
@@ -275,3 +288,126 @@ def end_session(session_id: str) -> Call:
 def whoami() -> Call:
     """``GET /whoami``."""
     return _object_call("GET", "/whoami")
+
+
+# Clone, move, format schemas and usage ------------------------------------------------
+
+#: ``group_by`` values of ``GET /organizations/{id}/usage``.
+USAGE_GROUPS = ("job", "project", "user")
+#: ``modality`` values of ``GET /organizations/{id}/usage``.
+USAGE_MODALITIES = ("daily", "weekly", "monthly")
+
+
+def clone_path(job_id: str, action: str) -> str:
+    """The path of ``POST /jobs/{id}/clone`` or ``/move``."""
+    return _job_path(job_id, f"/{action}")
+
+
+def clone_overrides(
+    job_id: str,
+    name: str | None,
+    shots: int | None,
+    backend: str | None,
+    session_id: str | None,
+    settings: Mapping[str, Any] | None,
+    metadata: Mapping[str, str] | None,
+    dry_run: bool | None,
+    noise: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """A clone or move body, every field checked before any request.
+
+    Fields left ``None`` are left out (the service inherits them from the source), except
+    ``metadata``: without it the body has none yet, and the caller adds the source's with
+    :func:`inherit_metadata` (so the clone keeps it whether the service merges or replaces).
+    """
+    segment(job_id, "job_id")
+    body: dict[str, Any] = {}
+    if name is not None:
+        body["name"] = check_name(name)
+    if shots is not None:
+        body["shots"] = check_shots(shots)
+    if backend is not None:
+        body["backend"] = _text(backend, "backend")
+    if session_id is not None:
+        body["session_id"] = _text(session_id, "session_id")
+    if settings is not None:
+        if not isinstance(settings, Mapping):
+            raise InvalidInputError(f"settings must be a mapping, got {settings!r}")
+        body["settings"] = dict(settings)
+    if check_flag(dry_run, "dry_run") is not None:
+        body["dry_run"] = dry_run
+    if noise is not None:
+        if not isinstance(noise, Mapping):
+            raise InvalidInputError(
+                f"noise must be a mapping like {{'model': 'aria-1'}}, got {noise!r}"
+            )
+        extra = sorted(str(k) for k in noise if k not in ("model", "seed"))
+        if extra:
+            raise InvalidInputError(f"noise takes only 'model' and 'seed', not {extra}")
+        body["noise"] = check_noise(backend or "simulator", noise.get("model"), noise.get("seed"))
+    if metadata is not None:
+        body["metadata"] = check_metadata(metadata)
+    return body
+
+
+def inherit_metadata(body: dict[str, Any], source: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` with the source job record's metadata, less its client token."""
+    inherited = JobRecord.parse(source).metadata
+    return {**body, "metadata": {k: v for k, v in inherited.items() if k != CLIENT_TOKEN_KEY}}
+
+
+def get_format_schema(format_id: str) -> Call:
+    """``GET /schemas/formats/{format}``."""
+    return _object_call("GET", f"/schemas/formats/{segment(format_id, 'format_id')}")
+
+
+def get_usage(
+    organization_id: str,
+    *,
+    start_date: str | datetime.date,
+    end_date: str | datetime.date,
+    group_by: str = "project",
+    modality: str = "daily",
+) -> Call:
+    """``GET /organizations/{id}/usage``, its dates and choices checked."""
+    start = _date(start_date, "start_date")
+    end = _date(end_date, "end_date")
+    if end <= start:
+        raise InvalidInputError(
+            f"end_date {end} must be after start_date {start} (end_date is exclusive)"
+        )
+    _choice(group_by, "group_by", USAGE_GROUPS)
+    _choice(modality, "modality", USAGE_MODALITIES)
+    path = f"/organizations/{segment(organization_id, 'organization_id')}/usage"
+    params = {
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "group_by": group_by,
+        "modality": modality,
+    }
+    return _object_call("GET", path, params=params)
+
+
+def _date(value: str | datetime.date, what: str) -> datetime.date:
+    """A calendar date from a ``date`` or ``YYYY-MM-DD`` text."""
+    if isinstance(value, datetime.datetime):
+        raise InvalidInputError(f"{what} must be a date, not a datetime: {value!r}")
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InvalidInputError(f"{what} must be a date or 'YYYY-MM-DD', got {value!r}")
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInputError(f"{what} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _choice(value: object, what: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InvalidInputError(f"{what} must be one of {', '.join(allowed)}; got {value!r}")

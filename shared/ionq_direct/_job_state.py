@@ -38,6 +38,22 @@ class JobState:
         self._id = job_id
         self._set_record(dict(record) if record is not None else {"id": job_id})
         self._distributions: dict[bool | None, Distribution] = {}
+        self._aggregates: dict[bool | None, list[Distribution]] = {}
+        self._recorded: list[int] | None = None
+
+    def _take_state(self, other: JobState) -> None:
+        """Adopt what ``other`` (a handle on the same job) has fetched: record and results.
+
+        Lets a job waited for and read with one client (an ``AsyncJob``) become a handle of
+        the other (a ``Job``) without fetching anything again.
+        """
+        if other.id != self._id:
+            raise InvalidInputError(f"job {other.id} is not job {self._id}")
+        self._set_record(dict(other.record))
+        self._distributions.update(other._distributions)
+        self._aggregates.update(other._aggregates)
+        if other._recorded is not None:
+            self._recorded = list(other._recorded)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(id={self._id!r}, status={self.status!r})"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ionq_direct._steps import Plan, Sleep
+from ionq_direct._steps import Plan, Sleep, drive
 from ionq_direct.errors import APITimeoutError, JobTimeoutError
 from ionq_direct.options import check_timeout
 from ionq_direct.policy import DEFAULT_POLICY, Policy
@@ -82,41 +82,17 @@ def wait_for(
         InvalidInputError: ``timeout`` is not a non-negative number or ``None``.
         JobTimeoutError: the deadline passed first.
     """
-    limit = check_timeout(timeout)
-    clock = policy.clock
-    start = clock()
-    deadline = None if limit is None else start + limit
-    job = JobRecord.parse(record)
-    delay = 0.0
-    while not job.done:
-        if deadline is not None:
-            remaining = deadline - clock()
-            if remaining <= 0:
-                raise _timed_out(job, limit)
-            delay = min(delay, remaining)
-        if delay > 0:
-            policy.sleep(delay)
-        sent = clock()
-        try:
-            record = poll(deadline)
-        except APITimeoutError as exc:
-            if deadline is not None and clock() >= deadline:
-                raise _timed_out(job, limit) from exc
-            raise
-        now = clock()
-        job = JobRecord.parse(record)
+
+    def perform(step: PollStep | Sleep) -> Any:
+        if isinstance(step, Sleep):
+            policy.sleep(step.seconds)
+            return None
+        fetched = poll(step.deadline)
         if on_poll is not None:
             on_poll()
-        predicted = job.predicted_wait_s
-        due_in = None if predicted is None else start + predicted - now
-        delay = next_pause(
-            now - start,
-            now - sent,
-            cap=interval_cap(job.backend, policy),
-            due_in=due_in,
-            policy=policy,
-        )
-    return record
+        return fetched
+
+    return drive(wait_plan(record, timeout=timeout, policy=policy), perform)
 
 
 def _timed_out(job: JobRecord, limit: float | None) -> JobTimeoutError:

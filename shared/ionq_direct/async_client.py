@@ -5,12 +5,13 @@ really run at once: while one waits for the service, the others send and poll. E
 the sending is the sync client's: the same argument checks and requests per endpoint
 (``_endpoints``), the same policy (one :class:`~ionq_direct.policy.Policy`), retries and
 deadlines (``_attempts``), error mapping and redaction (``_responses``), payload preparation
-(``_submit.prepare``) and exactly-once plan (``_reconcile``), and the same polling ladder
+(``_submit.prepare``) and exactly-once plan (``_submit.submit_plan``), and the same polling ladder
 (``_polling.wait_plan``). Needs the ``async`` extra (``httpx``).
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,6 @@ from ionq_direct import _submit
 from ionq_direct._async_transport import AsyncTransport
 from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL
 from ionq_direct._pagination import aiterate_cursor, aiterate_pages
-from ionq_direct._reconcile import ListJobs, Post, Step, submit_plan
 from ionq_direct._steps import drive_async
 from ionq_direct._transport import Timeout
 from ionq_direct.async_jobs import AsyncJob
@@ -38,6 +38,10 @@ __all__ = ["AsyncClient", "Payload"]
 #: A job payload: a mapping, a prepared job from ``build_jobs``, or JSON bytes already
 #: carrying a client token.
 Payload = Mapping[str, Any] | bytes | PreparedJob
+
+#: Headers a sync session carries that are not the caller's extra headers: the key, and what
+#: ``requests`` and the sync transport set by themselves.
+_NOT_EXTRA = frozenset({"authorization", "user-agent", "accept", "accept-encoding", "connection"})
 
 
 class AsyncClient:
@@ -156,22 +160,28 @@ class AsyncClient:
         return await self._post_once("/jobs", submission, limit)
 
     async def _post_once(
-        self, path: str, submission: _submit.Submission, limit: float | None
+        self,
+        path: str,
+        submission: _submit.Submission,
+        limit: float | None = None,
+        *,
+        first_409_is_final: bool = False,
     ) -> dict[str, Any]:
         transport = self._transport
         policy = transport.policy
-        plan = submit_plan(
+        plan = _submit.submit_plan(
             submission,
             transport.max_retries,
             policy=policy,
             deadline=policy.deadline(limit),
             read_timeout=transport.timeout[1],
+            first_409_is_final=first_409_is_final,
         )
 
-        async def perform(step: Step) -> Any:
-            if isinstance(step, Post):
+        async def perform(step: _submit.Step) -> Any:
+            if isinstance(step, _submit.Post):
                 return await transport.request("POST", path, data=step.body, deadline=step.deadline)
-            if isinstance(step, ListJobs):
+            if isinstance(step, _submit.ListJobs):
                 call = ep.jobs_page("/jobs", step.params(), step.cursor)
                 return await self._send(
                     call, deadline=step.deadline, read_timeout=step.read_timeout
@@ -387,7 +397,97 @@ class AsyncClient:
         result: dict[str, Any] = await self._send(ep.whoami())
         return result
 
+    # Clone, move, format schemas and usage ---------------------------------------------
 
-#: Headers a sync session carries that are not the caller's extra headers: the key, and what
-#: ``requests`` and the sync transport set by themselves.
-_NOT_EXTRA = frozenset({"authorization", "user-agent", "accept", "accept-encoding", "connection"})
+    async def clone_job(
+        self,
+        job_id: str,
+        *,
+        name: str | None = None,
+        shots: int | None = None,
+        backend: str | None = None,
+        session_id: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        dry_run: bool | None = None,
+        noise: Mapping[str, Any] | None = None,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /jobs/{id}/clone`` exactly once, as ``Client.clone_job``."""
+        body = await self._clone_body(
+            job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
+        )
+        path = ep.clone_path(job_id, "clone")
+        return await self._post_once(path, _submit.prepare(body, client_token))
+
+    async def move_job(
+        self,
+        job_id: str,
+        *,
+        name: str | None = None,
+        shots: int | None = None,
+        backend: str | None = None,
+        session_id: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, str] | None = None,
+        dry_run: bool | None = None,
+        noise: Mapping[str, Any] | None = None,
+        client_token: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /jobs/{id}/move`` exactly once, as ``Client.move_job`` (a first 409 is final).
+
+        Raises:
+            APIError: status 409 when the source job can no longer be canceled.
+        """
+        body = await self._clone_body(
+            job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
+        )
+        return await self._post_once(
+            ep.clone_path(job_id, "move"),
+            _submit.prepare(body, client_token),
+            first_409_is_final=True,
+        )
+
+    async def get_format_schema(self, format_id: str) -> dict[str, Any]:
+        """``GET /schemas/formats/{format}``: the JSON Schema of a result or circuit format."""
+        result: dict[str, Any] = await self._send(ep.get_format_schema(format_id))
+        return result
+
+    async def get_usage(
+        self,
+        organization_id: str,
+        *,
+        start_date: str | datetime.date,
+        end_date: str | datetime.date,
+        group_by: str = "project",
+        modality: str = "daily",
+    ) -> dict[str, Any]:
+        """``GET /organizations/{id}/usage``: costs by group and date (as ``Client.get_usage``)."""
+        call = ep.get_usage(
+            organization_id,
+            start_date=start_date,
+            end_date=end_date,
+            group_by=group_by,
+            modality=modality,
+        )
+        result: dict[str, Any] = await self._send(call)
+        return result
+
+    async def _clone_body(
+        self,
+        job_id: str,
+        name: str | None,
+        shots: int | None,
+        backend: str | None,
+        session_id: str | None,
+        settings: Mapping[str, Any] | None,
+        metadata: Mapping[str, str] | None,
+        dry_run: bool | None,
+        noise: Mapping[str, Any] | None,
+    ) -> dict[str, Any]:
+        body = ep.clone_overrides(
+            job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
+        )
+        if metadata is not None:
+            return body
+        return ep.inherit_metadata(body, await self.get_job(job_id))

@@ -46,8 +46,6 @@ class AsyncJob(JobState):
     ) -> None:
         super().__init__(job_id, record)
         self._client = client
-        self._aggregates: dict[bool | None, list[Distribution]] = {}
-        self._recorded: list[int] | None = None
 
     @property
     def client(self) -> AsyncClient:

@@ -11,33 +11,28 @@ What is fetched is handed to ordinary :class:`ionq_direct.Job` handles
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from collections.abc import Sequence
 
 from cirq_ionq_direct.exceptions import peer_errors
-from ionq_direct import AsyncClient, AsyncJob, Client, Job
+from ionq_direct import AsyncClient, Client, Job
 from ionq_direct.async_jobs import wait_all
 from ionq_direct.payload import PreparedJob
 
-__all__ = ["asyncio_running", "fetch_results", "run_parts"]
+__all__ = ["asyncio_running", "run_parts"]
 
 
 def asyncio_running() -> bool:
-    """Whether the caller runs in an asyncio event loop (not, say, under ``duet.run``)."""
+    """Whether runs can be awaited here: in an asyncio event loop, with httpx installed.
+
+    Not under another scheduler (``duet.run``, which some Cirq code uses) and not without the
+    ``async`` extra; the sampler then runs its blocking path, as it always did.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return False
-    return True
-
-
-async def fetch_results(job: AsyncJob) -> None:
-    """Download what a finished job's results need (nothing for a failed or canceled job)."""
-    if job.status != "completed":
-        return
-    if job.is_multi_circuit:
-        await job.aggregated_distributions()
-    else:
-        await job.distribution()
+    return importlib.util.find_spec("httpx") is not None
 
 
 async def run_parts(
@@ -55,5 +50,5 @@ async def run_parts(
         with peer_errors():
             jobs = list(await asyncio.gather(*(aclient.submit(body) for body in bodies)))
         await wait_all(jobs, timeout)
-        await asyncio.gather(*(fetch_results(job) for job in jobs))
+        await asyncio.gather(*(job.prefetch() for job in jobs))
     return [Job.from_async(client, job) for job in jobs]

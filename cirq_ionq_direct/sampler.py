@@ -273,8 +273,8 @@ class Sampler(cirq.Sampler):
         Submission, polling and result downloads are awaited through an
         :class:`ionq_direct.AsyncClient` made from this sampler's client, so gathered calls
         overlap; the records are those :meth:`run_batch` gives for the same seed. Awaited
-        outside an asyncio event loop (``duet.run``, as some Cirq code does), it runs
-        :meth:`run_batch` instead, which blocks as that scheduler expects.
+        outside an asyncio event loop (``duet.run``, as some Cirq code does) or without the
+        ``async`` extra (httpx), it runs :meth:`run_batch` instead, which blocks.
         """
         if not asyncio_running():
             return self.run_batch(programs, params_list, repetitions)

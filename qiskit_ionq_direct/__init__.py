@@ -11,6 +11,7 @@ from qiskit_ionq_direct.job import (
 from qiskit_ionq_direct.provider import IonQProvider
 from qiskit_ionq_direct.translate import to_ionq, to_ionq_many
 from qiskit_ionq_direct.transpiler import add_equivalences
+from qiskit_ionq_direct.waiting import wait_for_all
 
 __all__ = [
     "GPI2Gate",
@@ -26,4 +27,5 @@ __all__ = [
     "add_equivalences",
     "to_ionq",
     "to_ionq_many",
+    "wait_for_all",
 ]

@@ -40,6 +40,7 @@ class JobState:
         self._distributions: dict[bool | None, Distribution] = {}
         self._aggregates: dict[bool | None, list[Distribution]] = {}
         self._recorded: list[int] | None = None
+        self._children: list[Any] | None = None
 
     def _take_state(self, other: JobState) -> None:
         """Adopt what ``other`` (a handle on the same job) has fetched: record and results.

@@ -47,6 +47,13 @@ class AsyncJob(JobState):
         super().__init__(job_id, record)
         self._client = client
 
+    @classmethod
+    def from_job(cls, client: AsyncClient, job: JobState) -> AsyncJob:
+        """A handle on the same job as ``job`` (a sync ``Job``), for ``client``."""
+        made = cls(client, job.id)
+        made._take_state(job)
+        return made
+
     @property
     def client(self) -> AsyncClient:
         """The client this job's requests go through."""
@@ -157,7 +164,12 @@ class AsyncJob(JobState):
         return self._memory_of(await self.distribution(), shots, checked)
 
     async def children(self) -> list[AsyncJob]:
-        """The child jobs of a multi-circuit job, in circuit (``child_job_ids``) order."""
+        """The child jobs of a multi-circuit job, in circuit (``child_job_ids``) order.
+
+        Once the job has finished the handles are kept, with whatever results they fetch.
+        """
+        if self._children is not None:
+            return list(self._children)
         ids = await self._child_ids()
         if not ids:
             return []
@@ -169,7 +181,34 @@ class AsyncJob(JobState):
         for cid in ids:
             record = listed[cid] if cid in listed else await self._client.get_job(cid)
             made.append(AsyncJob(self._client, cid, record))
-        return made
+        if self.done:
+            self._children = made
+        return list(made)
+
+    async def prefetch(self, *, memory: bool = False) -> AsyncJob:
+        """Download now everything the result methods of a finished job read; returns ``self``.
+
+        The full record, the distribution (or every circuit's, for a multi-circuit job), and
+        with ``memory`` the per-shot results each circuit has recorded (children included).
+        A job that did not complete is left as it is: its result methods raise its failure.
+        Hand the result to a sync handle with ``Job.take_results_from``.
+        """
+        if self._needs_record_for_results():
+            await self.refresh()
+        if self.status != "completed":
+            return self
+        sources: list[AsyncJob] = [self]
+        if self.is_multi_circuit:
+            await self.aggregated_distributions()
+            if memory and not self.is_exact:
+                sources = await self.children()
+        else:
+            await self.distribution()
+        if memory and not self.is_exact:
+            for source in sources:
+                if await source._recorded_shots() is None and source is not self:
+                    await source.distribution()
+        return self
 
     async def aggregated_distributions(
         self, sharpen: bool | None = None, *, wait: bool = False

@@ -82,8 +82,28 @@ class Job(JobState):
         becomes a ``Job`` whose result methods answer from that without new requests.
         """
         made = cls(client, job.id)
-        made._take_state(job)
+        made.take_results_from(job)
         return made
+
+    @property
+    def client(self) -> Client:
+        """The client this job's requests go through."""
+        return self._client
+
+    def take_results_from(self, job: AsyncJob) -> Job:
+        """Adopt what ``job`` (an :class:`~ionq_direct.AsyncJob` on this same job) fetched.
+
+        Its record, and any distributions, per-shot results and child jobs it downloaded,
+        become this handle's, so the result methods answer from them without new requests.
+        Returns ``self``.
+
+        Raises:
+            InvalidInputError: ``job`` is a handle on another job.
+        """
+        self._take_state(job)
+        if job._children is not None:
+            self._children = [Job.from_async(self._client, child) for child in job._children]
+        return self
 
     def refresh(self) -> Job:
         """Fetch the job record again; returns ``self``."""
@@ -208,7 +228,12 @@ class Job(JobState):
         return self._memory_of(self.distribution(), shots, checked)
 
     def children(self) -> list[Job]:
-        """The child jobs of a multi-circuit job, in circuit (``child_job_ids``) order."""
+        """The child jobs of a multi-circuit job, in circuit (``child_job_ids``) order.
+
+        Once the job has finished the handles are kept, with whatever results they fetch.
+        """
+        if self._children is not None:
+            return list(self._children)
         ids = self._child_ids()
         if not ids:
             return []
@@ -216,10 +241,13 @@ class Job(JobState):
             str(JobRecord.parse(item).id): item
             for item in self._client.list_jobs(parent_job_id=self._id)
         }
-        return [
+        made = [
             Job(self._client, cid, listed[cid] if cid in listed else self._client.get_job(cid))
             for cid in ids
         ]
+        if self.done:
+            self._children = made
+        return list(made)
 
     def aggregated_distributions(
         self, sharpen: bool | None = None, *, wait: bool = False

@@ -23,6 +23,7 @@ async def settle_jobs(
     timeout: float | None,
     *,
     memory: bool = False,
+    sharpen: bool | None = None,
     on_poll: Callable[[Job], None] | None = None,
 ) -> None:
     """Wait for ``jobs`` at once within ``timeout``, then download their results.
@@ -39,7 +40,10 @@ async def settle_jobs(
     for job in jobs:
         by_client.setdefault(id(job.client), []).append(job)
     await asyncio.gather(
-        *(_settle_one_client(group, timeout, memory, on_poll) for group in by_client.values())
+        *(
+            _settle_one_client(group, timeout, memory, sharpen, on_poll)
+            for group in by_client.values()
+        )
     )
 
 
@@ -47,6 +51,7 @@ async def _settle_one_client(
     jobs: list[Job],
     timeout: float | None,
     memory: bool,
+    sharpen: bool | None,
     on_poll: Callable[[Job], None] | None,
 ) -> None:
     handles = {job.id: job for job in jobs}
@@ -60,6 +65,6 @@ async def _settle_one_client(
     async with AsyncClient.from_client(jobs[0].client) as client:
         ajobs = [AsyncJob.from_job(client, job) for job in jobs]
         await wait_all(ajobs, timeout, seen)
-        await asyncio.gather(*(ajob.prefetch(memory=memory) for ajob in ajobs))
+        await asyncio.gather(*(ajob.prefetch(memory=memory, sharpen=sharpen) for ajob in ajobs))
     for job, ajob in zip(jobs, ajobs, strict=True):
         job.take_results_from(ajob)

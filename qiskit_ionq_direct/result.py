@@ -7,7 +7,8 @@ submitted it.
 
 Counts and memory always come from the same per-shot outcomes, so they agree: the tally of
 ``data.memory`` is ``data.counts``. Memory is Qiskit's hex over all classical bits, which
-``BackendSamplerV2`` requires.
+``BackendSamplerV2`` requires. ``data.probabilities`` holds the distribution IonQ returned,
+keyed like the counts; :meth:`IonQResult.get_probabilities` formats it as ``get_counts`` does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 from qiskit.circuit import QuantumCircuit
 from qiskit.result import Result
 from qiskit.result.models import ExperimentResult, ExperimentResultData
+from qiskit.result.postprocess import format_counts
 
 from ionq_direct import results
 from ionq_direct.circuit import Circuit
@@ -29,6 +31,7 @@ from ionq_direct.metadata import decode_value, encode_value, keys_left
 __all__ = [
     "LAYOUT_METADATA_KEY",
     "CircuitLayout",
+    "IonQResult",
     "build_result",
     "decode_gateset",
     "decode_layouts",
@@ -196,6 +199,13 @@ def _tally(values: NDArray[Any]) -> dict[str, int]:
     return {hex(int(k)): int(c) for k, c in zip(keys.tolist(), counts.tolist(), strict=True)}
 
 
+def _hex_distribution(
+    distribution: tuple[ArrayLike, ArrayLike], mapping: Sequence[int]
+) -> dict[str, float]:
+    outcomes, probs = results.marginalize(distribution[0], distribution[1], mapping)
+    return {hex(int(k)): float(p) for k, p in zip(outcomes.tolist(), probs.tolist(), strict=True)}
+
+
 def experiment_result(
     layout: CircuitLayout,
     shots: int,
@@ -205,15 +215,16 @@ def experiment_result(
     memory: bool = True,
     seed: int | None = None,
 ) -> ExperimentResult:
-    """One circuit's ``ExperimentResult``: hex counts and (optionally) hex memory.
+    """One circuit's ``ExperimentResult``: hex counts, hex memory and probabilities.
 
     Args:
         layout: the circuit's layout.
         shots: the number of shots.
         per_shot: per-shot outcomes over qubits (qubit ``q`` is bit ``q``); counts are their
             tally.
-        distribution: ``(outcomes, probabilities)`` frequencies, used when ``per_shot`` is not
-            given: counts by largest-remainder rounding; memory cannot be made from it.
+        distribution: ``(outcomes, probabilities)`` IonQ returned; without ``per_shot`` the
+            counts are these frequencies rounded by largest remainder (memory cannot be made
+            from them). When given, ``data.probabilities`` holds it keyed by classical bits.
         memory: include ``data.memory``.
         seed: the sampling seed, recorded on the result.
     """
@@ -229,10 +240,46 @@ def experiment_result(
         hex_memory = None
     else:
         raise ValueError("give per_shot or distribution")
-    data = ExperimentResultData(counts=counts, memory=hex_memory)
+    extra = (
+        {} if distribution is None else {"probabilities": _hex_distribution(distribution, mapping)}
+    )
+    data = ExperimentResultData(counts=counts, memory=hex_memory, **extra)
     return ExperimentResult(
         shots, True, data, status="DONE", seed=seed, seed_simulator=seed, header=layout.header()
     )
+
+
+class IonQResult(Result):  # type: ignore[misc]
+    """A Qiskit ``Result`` that also gives each circuit's probabilities (qiskit-ionq's name)."""
+
+    def get_probabilities(
+        self, experiment: Any = None
+    ) -> dict[str, float] | list[dict[str, float]]:
+        """The distribution IonQ returned for a circuit, keyed as ``get_counts`` keys counts.
+
+        The ideal simulator's is exact; a QPU's or noisy simulator's is the measured frequencies.
+
+        Args:
+            experiment: a circuit, its name or index; ``None`` gives the only circuit's (or a
+                list, one per circuit, when there are several).
+
+        Raises:
+            QiskitError: no such circuit, or the result has no probabilities.
+        """
+        from qiskit.exceptions import QiskitError
+
+        if experiment is None:
+            indices: list[Any] = list(range(len(self.results)))
+        else:
+            indices = [experiment]
+        out = []
+        for key in indices:
+            found = self._get_experiment(key)
+            probabilities = getattr(found.data, "probabilities", None)
+            if probabilities is None:
+                raise QiskitError(f'no probabilities for experiment "{key!r}"')
+            out.append(format_counts(dict(probabilities), found.header))
+        return out[0] if len(out) == 1 else out
 
 
 def build_result(
@@ -242,9 +289,9 @@ def build_result(
     backend_version: str,
     job_id: str,
     date: str | None = None,
-) -> Result:
+) -> IonQResult:
     """A successful ``Result`` holding ``experiments`` in order."""
-    return Result(
+    return IonQResult(
         backend_name=backend_name,
         backend_version=backend_version,
         job_id=job_id,

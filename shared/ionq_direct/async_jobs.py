@@ -185,13 +185,14 @@ class AsyncJob(JobState):
             self._children = made
         return list(made)
 
-    async def prefetch(self, *, memory: bool = False) -> AsyncJob:
+    async def prefetch(self, *, memory: bool = False, sharpen: bool | None = None) -> AsyncJob:
         """Download now everything the result methods of a finished job read; returns ``self``.
 
-        The full record, the distribution (or every circuit's, for a multi-circuit job), and
-        with ``memory`` the per-shot results each circuit has recorded (children included).
-        A job that did not complete is left as it is: its result methods raise its failure.
-        Hand the result to a sync handle with ``Job.take_results_from``.
+        The full record, the distribution (or every circuit's, for a multi-circuit job; the
+        sharpened one with ``sharpen``), and with ``memory`` the per-shot results each
+        circuit has recorded (children included). A job that did not complete is left as it
+        is: its result methods raise its failure. Hand the result to a sync handle with
+        ``Job.take_results_from``.
         """
         if self._needs_record_for_results():
             await self.refresh()
@@ -199,11 +200,11 @@ class AsyncJob(JobState):
             return self
         sources: list[AsyncJob] = [self]
         if self.is_multi_circuit:
-            await self.aggregated_distributions()
+            await self.aggregated_distributions(sharpen)
             if memory and not self.is_exact:
                 sources = await self.children()
         else:
-            await self.distribution()
+            await self.distribution(sharpen)
         if memory and not self.is_exact:
             for source in sources:
                 if await source._recorded_shots() is None and source is not self:

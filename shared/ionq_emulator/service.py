@@ -14,7 +14,7 @@ from typing import Any
 
 from ionq_direct.payload import MULTI_CIRCUIT, SINGLE_CIRCUIT
 from ionq_direct.records import TERMINAL_STATUSES
-from ionq_emulator import pricing
+from ionq_emulator import compilation, pricing
 from ionq_emulator.catalog import is_qpu
 from ionq_emulator.errors import RESULTS_NOT_FOUND_MESSAGE, ApiError, bad_request, not_found
 from ionq_emulator.records import (
@@ -179,13 +179,13 @@ class EmulatorService:
     def cost(self, job_id: str) -> dict[str, Any]:
         """``GET /jobs/{id}/cost``: the estimate, and the charge once the job has ended."""
         row = self._row(job_id)
-        value = 0.0 if row.record["dry_run"] else float(row.record["cost"])
+        value = float(row.record["cost"])  # a dry run is estimated as if it ran, never charged
         body: dict[str, Any] = {
             "dry_run": row.record["dry_run"],
             "estimated_cost": {"value": value, "unit": pricing.UNIT},
         }
         if row.status in TERMINAL_STATUSES:
-            charged = value if row.status == "completed" else 0.0
+            charged = value if row.status == "completed" and not row.record["dry_run"] else 0.0
             body["cost"] = {"value": charged, "unit": pricing.UNIT}
         return body
 
@@ -222,6 +222,11 @@ class EmulatorService:
         """An artifact payload by id."""
         if artifact_id == AGGREGATE_ARTIFACT:
             return self.aggregated(job_id)
+        if artifact_id == compilation.COMPILED_ARTIFACT:
+            compiled = self.store.get_result(job_id, compilation.COMPILED_KIND)
+            if compiled is None:
+                raise not_found("Job or artifact not found.")
+            return compiled
         kind = ARTIFACT_KINDS.get(artifact_id)
         if kind is None:
             raise not_found("Job or artifact not found.")

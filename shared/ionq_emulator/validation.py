@@ -281,7 +281,9 @@ def _settings(
     )
     compilation = _check_object(settings.get("compilation") or {}, "settings.compilation")
     _check_unknown(
-        compilation, frozenset({"opt", "precision", "gate_basis"}), "settings.compilation"
+        compilation,
+        frozenset({"opt", "precision", "gate_basis", "service_version"}),
+        "settings.compilation",
     )
     if "opt" in compilation and not (
         isinstance(compilation["opt"], (int, float))
@@ -291,7 +293,7 @@ def _settings(
         raise bad_request(
             "settings.compilation.opt", '"settings.compilation.opt" must be a number.'
         )
-    for key in ("precision", "gate_basis"):
+    for key in ("precision", "gate_basis", "service_version"):
         if key in compilation and not isinstance(compilation[key], str):
             raise bad_request(
                 f"settings.compilation.{key}", f'"settings.compilation.{key}" must be a string.'

@@ -17,6 +17,7 @@ from typing import Any
 
 from ionq_direct.payload import MULTI_CIRCUIT
 from ionq_direct.records import TERMINAL_STATUSES
+from ionq_emulator import compilation
 from ionq_emulator.catalog import is_qpu
 from ionq_emulator.records import now_iso
 from ionq_emulator.store import ACTIVE_STATUSES, JobRow, Store
@@ -165,7 +166,9 @@ class WorkerPool:
         if not self._advance(row, "started", fields={"started_at": now_iso()}):
             return
         if row.record.get("dry_run"):
-            self._finish(job_id, "completed", started=started)
+            results, failure = compilation.dry_run_results(row)
+            status = "failed" if failure else "completed"
+            self._finish(job_id, status, failure=failure, results=results, started=started)
         else:
             self._simulate(row, started)
 

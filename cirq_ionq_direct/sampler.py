@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import cirq
 import numpy as np
 
+from cirq_ionq_direct._async import asyncio_running, run_parts
 from cirq_ionq_direct.exceptions import peer_errors
 from cirq_ionq_direct.job import CirqJob
 from cirq_ionq_direct.peer_results import seed_of
@@ -32,7 +33,7 @@ from cirq_ionq_direct.results import (
     layouts_metadata,
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, to_ionq
-from ionq_direct import Client, options
+from ionq_direct import Client, Job, options
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.jobs import wait_all
@@ -250,12 +251,16 @@ class Sampler(cirq.Sampler):
         """Run circuits with their sweeps as one job; results per circuit, per sweep point."""
         parts, resolvers, shape = self._plan(programs, params_list, repetitions)
         flat = self._collect(self._send(parts, resolvers), len(resolvers))
-        nested: list[list[cirq.Result]] = []
-        start = 0
-        for size in shape:
-            nested.append(list(flat[start : start + size]))
-            start += size
-        return nested
+        return _nest(flat, shape)
+
+    async def run_sweep_async(
+        self, program: cirq.AbstractCircuit, params: cirq.Sweepable, repetitions: int = 1
+    ) -> Sequence[cirq.Result]:
+        """:meth:`run_sweep` on the event loop: awaits the job without blocking it.
+
+        ``asyncio.gather`` over several calls (or over ``run_async``) runs their jobs at once.
+        """
+        return (await self.run_batch_async([program], [params], repetitions))[0]
 
     async def run_batch_async(
         self,
@@ -263,8 +268,23 @@ class Sampler(cirq.Sampler):
         params_list: Sequence[cirq.Sweepable] | None = None,
         repetitions: int | Sequence[int] = 1,
     ) -> Sequence[Sequence[cirq.Result]]:
-        """Like :meth:`run_batch` (one job for the whole batch)."""
-        return self.run_batch(programs, params_list, repetitions)
+        """:meth:`run_batch` on the event loop (one job for the whole batch, same results).
+
+        Submission, polling and result downloads are awaited through an
+        :class:`ionq_direct.AsyncClient` made from this sampler's client, so gathered calls
+        overlap; the records are those :meth:`run_batch` gives for the same seed. Awaited
+        outside an asyncio event loop (``duet.run``, as some Cirq code does) or without the
+        ``async`` extra (httpx), it runs :meth:`run_batch` instead, which blocks.
+        """
+        if not asyncio_running():
+            return self.run_batch(programs, params_list, repetitions)
+        parts, resolvers, shape = self._plan(programs, params_list, repetitions)
+        jobs = await run_parts(self._client, [part.prepared for part in parts], self._timeout)
+        sent = [
+            (self._wrap(part, job, resolvers), part.positions)
+            for part, job in zip(parts, jobs, strict=True)
+        ]
+        return _nest(self._collect(sent, len(resolvers)), shape)
 
     # Non-blocking ---------------------------------------------------------------------
 
@@ -394,17 +414,19 @@ class Sampler(cirq.Sampler):
         for part in parts:
             with peer_errors():
                 job = self._client.submit(part.prepared)
-            cirq_job = CirqJob(
-                job,
-                part.layouts,
-                repetitions=part.repetitions,
-                seed=part.seed,
-                offset=part.offset,
-                params=[resolvers[p] for p in part.positions],
-                client=self._client,
-            )
-            sent.append((cirq_job, part.positions))
+            sent.append((self._wrap(part, job, resolvers), part.positions))
         return sent
+
+    def _wrap(self, part: _Part, job: Job, resolvers: list[cirq.ParamResolver]) -> CirqJob:
+        return CirqJob(
+            job,
+            part.layouts,
+            repetitions=part.repetitions,
+            seed=part.seed,
+            offset=part.offset,
+            params=[resolvers[p] for p in part.positions],
+            client=self._client,
+        )
 
     def _collect(self, sent: list[tuple[CirqJob, list[int]]], count: int) -> list[cirq.ResultDict]:
         # One core deadline for every job of the run, status requests included.
@@ -416,6 +438,16 @@ class Sampler(cirq.Sampler):
         done = [result for result in flat if result is not None]
         assert len(done) == count, "every circuit is carried by exactly one job"
         return done
+
+
+def _nest(flat: Sequence[cirq.Result], shape: list[int]) -> list[list[cirq.Result]]:
+    """Flat results cut into one list per program, ``shape`` giving each one's length."""
+    nested: list[list[cirq.Result]] = []
+    start = 0
+    for size in shape:
+        nested.append(list(flat[start : start + size]))
+        start += size
+    return nested
 
 
 def _translate(

@@ -18,6 +18,7 @@ from qiskit_ionq_direct.result import IonQResult
 from qiskit_ionq_direct.session import Session
 from qiskit_ionq_direct.translate import to_ionq, to_ionq_many
 from qiskit_ionq_direct.transpiler import TrappedIonOptimizerPlugin, add_equivalences
+from qiskit_ionq_direct.waiting import wait_for_all
 
 __version__ = _version("ionq-direct")
 
@@ -42,4 +43,5 @@ __all__ = [
     "add_equivalences",
     "to_ionq",
     "to_ionq_many",
+    "wait_for_all",
 ]

@@ -25,6 +25,7 @@ from ionq_direct.errors import IonQError
 from ionq_direct.jobs import Job, wait_all
 from ionq_direct.metadata import MAX_METADATA_KEYS, MAX_METADATA_VALUE
 from ionq_direct.records import failure_error
+from qiskit_ionq_direct._async import settle_jobs
 from qiskit_ionq_direct.result import (
     CircuitLayout,
     IonQResult,
@@ -237,11 +238,69 @@ class IonQJob(JobV1):  # type: ignore[misc]
         try:
             wait_all([part.job for part in self._parts], timeout, callback)
         except core_errors.JobTimeoutError as exc:
-            running = next((part.job for part in self._parts if not part.job.done), None)
-            where = "" if running is None else f"job {running.id} was still {running.status!r} "
-            raise IonQJobTimeoutError(
-                f"{where}after {timeout} s; call result() again to keep waiting"
-            ) from exc
+            raise self._timed_out(timeout) from exc
+
+    def _timed_out(self, timeout: float | None) -> IonQJobTimeoutError:
+        running = next((part.job for part in self._parts if not part.job.done), None)
+        where = "" if running is None else f"job {running.id} was still {running.status!r} "
+        return IonQJobTimeoutError(f"{where}after {timeout} s; call result() again to keep waiting")
+
+    # asyncio --------------------------------------------------------------------------
+
+    async def wait_for_final_state_async(
+        self,
+        timeout: float | None = None,
+        callback: Callable[[str, JobStatus, IonQJob], None] | None = None,
+    ) -> None:
+        """:meth:`wait_for_final_state` for asyncio code: awaits without blocking the loop.
+
+        Every IonQ job of this Qiskit job is polled at once (the core's adaptive ladder, one
+        deadline), so ``asyncio.gather`` over several Qiskit jobs waits for them together.
+
+        Raises:
+            IonQJobTimeoutError: the job was not in a final state after ``timeout`` seconds.
+        """
+        on_poll = None
+        if callback is not None:
+
+            def on_poll(_: Job) -> None:
+                callback(self.job_id(), self._known_status(), self)
+
+        await self._settle(timeout, on_poll, memory=False)
+
+    async def result_async(
+        self, timeout: float | None = None, sharpen: bool | None = None
+    ) -> IonQResult:
+        """:meth:`result` for asyncio code: the same ``Result``, awaited without blocking.
+
+        The waiting and the downloads go through :class:`ionq_direct.AsyncClient`, so
+        ``await asyncio.gather(*(job.result_async() for job in jobs))`` (or
+        :func:`qiskit_ionq_direct.wait_for_all`) overlaps every job.
+
+        Raises:
+            IonQJobFailedError: IonQ failed or canceled the job.
+            IonQJobTimeoutError: the job had not finished after ``timeout`` seconds.
+        """
+        sharpen = _sharpen(sharpen, None)
+        if sharpen not in self._results:
+            limit = timeout if timeout is not None else self._timeout
+            await self._settle(limit, None, memory=self._memory, sharpen=sharpen)
+        return self.result(sharpen=sharpen)
+
+    async def _settle(
+        self,
+        timeout: float | None,
+        on_poll: Callable[[Job], None] | None,
+        *,
+        memory: bool,
+        sharpen: bool | None = None,
+    ) -> None:
+        try:
+            await settle_jobs(
+                self.ionq_jobs, timeout, memory=memory, sharpen=sharpen, on_poll=on_poll
+            )
+        except core_errors.JobTimeoutError as exc:
+            raise self._timed_out(timeout) from exc
 
     def result(
         self,

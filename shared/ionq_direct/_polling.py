@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from ionq_direct._steps import Plan, Sleep, drive
 from ionq_direct.errors import APITimeoutError, JobTimeoutError
 from ionq_direct.options import check_timeout
 from ionq_direct.policy import DEFAULT_POLICY, Policy
@@ -80,6 +82,46 @@ def wait_for(
         InvalidInputError: ``timeout`` is not a non-negative number or ``None``.
         JobTimeoutError: the deadline passed first.
     """
+
+    def perform(step: PollStep | Sleep) -> Any:
+        if isinstance(step, Sleep):
+            policy.sleep(step.seconds)
+            return None
+        fetched = poll(step.deadline)
+        if on_poll is not None:
+            on_poll()
+        return fetched
+
+    return drive(wait_plan(record, timeout=timeout, policy=policy), perform)
+
+
+def _timed_out(job: JobRecord, limit: float | None) -> JobTimeoutError:
+    shown = math.inf if limit is None else limit
+    return JobTimeoutError(
+        f"job {job.id} is still {job.status!r} after {shown:g} s; "
+        "call wait() again or raise the timeout"
+    )
+
+
+@dataclass(frozen=True)
+class PollStep:
+    """Fetch the job record once, keeping ``deadline``; answered with the record."""
+
+    deadline: float | None
+
+
+def wait_plan(
+    record: Mapping[str, Any], *, timeout: object = None, policy: Policy = DEFAULT_POLICY
+) -> Plan[PollStep | Sleep, Mapping[str, Any]]:
+    """:func:`wait_for` as a plan of :class:`PollStep` and ``Sleep`` steps, for either client.
+
+    The ladder, the prediction and the deadline are exactly those of :func:`wait_for`; the
+    driver fetches the record (and calls any per-check callback) when asked to poll.
+
+    Raises:
+        InvalidInputError: ``timeout`` is not a non-negative number or ``None``.
+        JobTimeoutError: the deadline passed first.
+    """
     limit = check_timeout(timeout)
     clock = policy.clock
     start = clock()
@@ -93,18 +135,16 @@ def wait_for(
                 raise _timed_out(job, limit)
             delay = min(delay, remaining)
         if delay > 0:
-            policy.sleep(delay)
+            yield Sleep(delay)
         sent = clock()
         try:
-            record = poll(deadline)
+            record = yield PollStep(deadline)
         except APITimeoutError as exc:
             if deadline is not None and clock() >= deadline:
                 raise _timed_out(job, limit) from exc
             raise
         now = clock()
         job = JobRecord.parse(record)
-        if on_poll is not None:
-            on_poll()
         predicted = job.predicted_wait_s
         due_in = None if predicted is None else start + predicted - now
         delay = next_pause(
@@ -115,11 +155,3 @@ def wait_for(
             policy=policy,
         )
     return record
-
-
-def _timed_out(job: JobRecord, limit: float | None) -> JobTimeoutError:
-    shown = math.inf if limit is None else limit
-    return JobTimeoutError(
-        f"job {job.id} is still {job.status!r} after {shown:g} s; "
-        "call wait() again or raise the timeout"
-    )

@@ -9,21 +9,39 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import orjson
-import requests
 
 from ionq_direct._retry import parse_retry_after
 from ionq_direct.errors import APIError, RateLimitError, error_class_for_status
 from ionq_direct.redaction import redact, redact_value
 
+
+class HTTPResponse(Protocol):
+    """What is read of an HTTP response: ``requests`` and ``httpx`` responses both fit."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self) -> Any: ...
+
+
 #: Longest slice of a non-JSON error body quoted in an exception message.
 _TEXT_SNIPPET = 200
 
 
-def _json_or_text(response: requests.Response) -> Any:
+def _json_or_text(response: HTTPResponse) -> Any:
     """The body decoded as JSON, else its text (``None`` when empty)."""
     if not response.content:
         return None
@@ -59,7 +77,7 @@ def _as_text(value: Any) -> str | None:
 
 
 def error_from_response(
-    response: requests.Response, secret: str, wall_clock: Callable[[], float] = time.time
+    response: HTTPResponse, secret: str, wall_clock: Callable[[], float] = time.time
 ) -> APIError:
     """The ``APIError`` subclass for a failed response, with the key scrubbed from it.
 
@@ -92,7 +110,7 @@ def error_from_response(
     return cls(message, status_code=status, body=body, request_id=request_id)
 
 
-def decode_success(response: requests.Response, secret: str) -> Any:
+def decode_success(response: HTTPResponse, secret: str) -> Any:
     """The decoded body of a successful response, by content type.
 
     JSON (or an unlabelled body that parses as JSON) becomes Python values, ``text/*`` a
@@ -116,7 +134,7 @@ def decode_success(response: requests.Response, secret: str) -> Any:
 _NOT_JSON: Any = object()
 
 
-def _loads(response: requests.Response) -> Any:
+def _loads(response: HTTPResponse) -> Any:
     """The body as JSON (orjson on UTF-8, else the standard parser), or ``_NOT_JSON``."""
     try:
         return orjson.loads(response.content)
@@ -128,7 +146,7 @@ def _loads(response: requests.Response) -> Any:
         return _NOT_JSON
 
 
-def _parse_json(response: requests.Response, secret: str) -> Any:
+def _parse_json(response: HTTPResponse, secret: str) -> Any:
     parsed = _loads(response)
     if parsed is not _NOT_JSON:
         return parsed
@@ -141,7 +159,7 @@ def _parse_json(response: requests.Response, secret: str) -> Any:
     )
 
 
-def _request_id(response: requests.Response, secret: str) -> str | None:
+def _request_id(response: HTTPResponse, secret: str) -> str | None:
     """The ``x-request-id`` header with the key scrubbed, when the service sent one."""
     value = response.headers.get("x-request-id")
     return None if value is None else redact(value, secret)

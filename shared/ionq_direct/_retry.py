@@ -12,6 +12,7 @@ import enum
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
@@ -87,15 +88,57 @@ def status_is_retryable(status_code: int, mode: RetryMode) -> bool:
     return status_code in RETRYABLE_STATUSES
 
 
-def failure_is_retryable(exc: requests.RequestException, mode: RetryMode) -> bool:
+@dataclass(frozen=True)
+class Failure:
+    """A transport failure, as any HTTP library's exception can be described.
+
+    Each transport describes its own library's exceptions this way (:func:`requests_failure`
+    here, ``_async_transport.describe_failure`` for httpx), and every decision is made on it.
+
+    Attributes:
+        kind: the library's exception name (shown in the error's cause).
+        detail: its text, with the API key already removed.
+        never_sent: the failure proves the request never reached the server (the connection
+            could not be opened), so even a POST may be sent again.
+        transient: a connection, protocol or timeout failure, worth retrying a GET, PUT or
+            DELETE (as opposed to a malformed request).
+        timeout: ``"connect"`` or ``"read"`` when a timeout of that phase fired.
+        expired: the attempt's total time (or the call's deadline) ran out.
+    """
+
+    kind: str
+    detail: str
+    never_sent: bool
+    transient: bool
+    timeout: str | None = None
+    expired: bool = False
+
+
+def failure_is_retryable(failure: Failure, mode: RetryMode) -> bool:
     """Whether a transport failure may be retried as-is under ``mode``."""
     if mode is RetryMode.UNSAFE:
-        return never_sent(exc)
-    return isinstance(
+        return failure.never_sent
+    return failure.transient
+
+
+def requests_failure(exc: requests.RequestException, detail: str, *, expired: bool) -> Failure:
+    """The :class:`Failure` a ``requests`` exception stands for (``detail``: its key-free text)."""
+    timeout = None
+    if isinstance(exc, requests.exceptions.Timeout):
+        timeout = "connect" if isinstance(exc, requests.exceptions.ConnectTimeout) else "read"
+    transient = isinstance(
         exc,
         (
             requests.exceptions.ConnectionError,
             requests.exceptions.Timeout,
             requests.exceptions.ChunkedEncodingError,
         ),
+    )
+    return Failure(
+        type(exc).__name__,
+        detail,
+        never_sent=never_sent(exc),
+        transient=transient,
+        timeout=timeout,
+        expired=expired,
     )

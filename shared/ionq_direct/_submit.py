@@ -10,21 +10,26 @@ with how long the failed POST took, and returns the job when it shows up. Only a
 began after the window and found nothing lets the same payload, with the same token, go out
 again. When neither outcome can be proven in time (lookups failing, or the call's deadline),
 the error says so and names the token.
+
+The procedure is a plan (:func:`submit_plan`, see ``_steps``): it yields :class:`Post`,
+:class:`ListJobs` and ``Sleep`` steps, and ``Client`` and ``AsyncClient`` each perform them
+their way (blocking or awaited), so both clients reconcile by the very same rules.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ionq_direct import _json
 from ionq_direct._constants import RETRYABLE_STATUSES
+from ionq_direct._pagination import next_cursor
+from ionq_direct._steps import Plan, Sleep
 from ionq_direct.errors import (
     APIConnectionError,
     APIError,
@@ -34,15 +39,9 @@ from ionq_direct.errors import (
 )
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
 from ionq_direct.payload import PreparedJob
-from ionq_direct.policy import DEFAULT_POLICY, Policy
+from ionq_direct.policy import Policy
 
 logger = logging.getLogger("ionq_direct")
-
-#: Lists jobs: called with ``backend=`` (may be ``None``), ``limit=``, ``deadline=`` and
-#: ``read_timeout=``, or with ``ids=``, ``deadline=`` and ``read_timeout=``.
-JobLister = Callable[..., Iterator[dict[str, Any]]]
-#: Sends the body to ``POST /jobs`` within a deadline and returns the decoded answer.
-Poster = Callable[[bytes, float | None], Any]
 
 
 @dataclass(frozen=True)
@@ -155,75 +154,134 @@ def _answer(job: Mapping[str, Any]) -> dict[str, Any]:
     return {key: job.get(key) for key in ("id", "status", "session_id")}
 
 
-def find_by_token(
-    list_jobs: JobLister,
+def _unknown_outcome(exc: IonQError, token: str, *, timed_out: bool) -> IonQError:
+    """An error like ``exc`` whose message says the job may exist and how to find it."""
+    note = (
+        f"; the job may or may not have been created: look for "
+        f"metadata[{CLIENT_TOKEN_KEY!r}] == {token!r}"
+    )
+    if timed_out:
+        return APITimeoutError(f"POST /jobs: the call's deadline passed ({exc})" + note)
+    if isinstance(exc, APIError):
+        return type(exc)(
+            exc.message + note,
+            status_code=exc.status_code,
+            body=exc.body,
+            request_id=exc.request_id,
+        )
+    return type(exc)(str(exc) + note)
+
+
+@dataclass(frozen=True)
+class Post:
+    """Send the submission's body (to ``POST /jobs``, or a clone or move path) once."""
+
+    body: bytes
+    deadline: float | None
+
+
+@dataclass(frozen=True)
+class ListJobs:
+    """Fetch one page of ``GET /jobs`` (newest first); answered with the page mapping."""
+
+    backend: str | None
+    ids: Sequence[str] | None
+    limit: int | None
+    cursor: str | None
+    deadline: float | None
+    read_timeout: float | None
+
+    def params(self) -> dict[str, Any]:
+        """The query this page is asked with (``None`` values are dropped when sent)."""
+        return {
+            "target": self.backend,
+            "ids": list(self.ids) if self.ids is not None else None,
+            "limit": self.limit,
+            "next": self.cursor,
+        }
+
+
+Step = Post | ListJobs | Sleep
+
+
+def find_plan(
     token: str,
     backend: str | None,
     *,
+    policy: Policy,
     since: float | None = None,
     deadline: float | None = None,
     read_timeout: float | None = None,
-    policy: Policy = DEFAULT_POLICY,
-) -> dict[str, Any] | None:
+) -> Plan[Step, dict[str, Any] | None]:
     """The job whose metadata carries ``token``, or ``None`` when no listed job does.
 
     Lists newest first (filtered by ``backend``) and stops at the first job submitted before
-    ``since`` (epoch seconds, less the policy's clock-skew allowance): everything older cannot
-    be ours. Without times it stops after ``policy.reconcile_max_pages`` pages.
-
-    The children of a multi-circuit job inherit its metadata, token included, and are newer
-    than it, so a newest-first listing shows them first: a match with a ``parent_job_id``
-    stands for that parent, which is then fetched by id.
+    ``since`` (epoch seconds, less the policy's clock-skew allowance), after
+    ``policy.reconcile_max_pages`` pages' worth of jobs, and at the listing's end. A match with
+    a ``parent_job_id`` is a child of a multi-circuit job, which inherits its token: it stands
+    for that parent, which is then fetched by id.
     """
     floor = None if since is None else since - policy.reconcile_clock_skew
     budget = policy.reconcile_page_size * policy.reconcile_max_pages
-    listed = list_jobs(
-        backend=backend,
-        limit=policy.reconcile_page_size,
-        deadline=deadline,
-        read_timeout=read_timeout,
-    )
-    for job in itertools.islice(listed, budget):
-        metadata = job.get("metadata")
-        if isinstance(metadata, Mapping) and metadata.get(CLIENT_TOKEN_KEY) == token:
-            parent_id = job.get("parent_job_id")
-            if not parent_id:
-                return _answer(job)
-            parents = list_jobs(ids=[str(parent_id)], deadline=deadline, read_timeout=read_timeout)
-            for parent in parents:
-                if parent.get("id") == parent_id:
-                    return _answer(parent)
-            return {"id": parent_id, "status": None, "session_id": job.get("session_id")}
-        when = _submitted_at(job)
-        if floor is not None and when is not None and when < floor:
+    scanned = 0
+    seen: set[str] = set()
+    cursor: str | None = None
+    while True:
+        page: Mapping[str, Any] = yield ListJobs(
+            backend, None, policy.reconcile_page_size, cursor, deadline, read_timeout
+        )
+        items = page.get("jobs") or []
+        for job in items:
+            if scanned >= budget:
+                logger.debug("client token lookup ended after at most %d jobs", budget)
+                return None
+            scanned += 1
+            metadata = job.get("metadata")
+            if isinstance(metadata, Mapping) and metadata.get(CLIENT_TOKEN_KEY) == token:
+                parent_id = job.get("parent_job_id")
+                if not parent_id:
+                    return _answer(job)
+                parents: Mapping[str, Any] = yield ListJobs(
+                    None, [str(parent_id)], None, None, deadline, read_timeout
+                )
+                for parent in parents.get("jobs") or []:
+                    if parent.get("id") == parent_id:
+                        return _answer(parent)
+                return {"id": parent_id, "status": None, "session_id": job.get("session_id")}
+            when = _submitted_at(job)
+            if floor is not None and when is not None and when < floor:
+                return None
+        cursor = next_cursor(page, items, seen)
+        if cursor is None:
             return None
-    logger.debug("client token lookup ended after at most %d jobs", budget)
-    return None
+        if scanned >= budget:
+            logger.debug("client token lookup ended after at most %d jobs", budget)
+            return None
 
 
-def submit_once(
-    post: Poster,
-    list_jobs: JobLister,
+def submit_plan(
     submission: Submission,
     max_resubmits: int,
     *,
+    policy: Policy,
     deadline: float | None = None,
-    policy: Policy = DEFAULT_POLICY,
     read_timeout: float | None = None,
-) -> dict[str, Any]:
+    first_409_is_final: bool = False,
+) -> Plan[Step, dict[str, Any]]:
     """POST a prepared submission so that it creates at most one job.
 
     Args:
-        post: sends the body to ``POST /jobs`` (see :data:`Poster`).
-        list_jobs: lists jobs (see :data:`JobLister`), used to reconcile.
         submission: the prepared payload.
         max_resubmits: how many times the payload may be sent again after an ambiguous
             failure whose settle window passed without the token showing up.
+        policy: clocks and the reconciliation numbers.
         deadline: the call's deadline on the policy's clock.
-        policy: clocks, sleep and the reconciliation numbers.
         read_timeout: the client's read timeout. Lookups double it each time (up to the
             settle window), so a server too busy to answer a listing within the timeout
             that the POST already missed can still prove the outcome.
+        first_409_is_final: a 409 answering the first attempt is raised as it is (the
+            service refused the request, so nothing was created: a move of a job that has
+            ended); a 409 to a resend goes through reconciliation like any ambiguous outcome.
 
     Returns:
         The creation response ``{"id", "status", "session_id"}`` (rebuilt from the listed job
@@ -238,17 +296,17 @@ def submit_once(
     while True:
         sent = policy.clock()
         try:
-            created = post(submission.body, deadline)
+            created = yield Post(submission.body, deadline)
         except IonQError as exc:
-            if not is_ambiguous(exc):
+            refused = first_409_is_final and resubmits == 0 and _status(exc) == 409
+            if refused or not is_ambiguous(exc):
                 raise
-            logger.debug("POST /jobs failed ambiguously (%s); looking up its client token", exc)
+            logger.debug("the POST failed ambiguously (%s); looking up its client token", exc)
             window = max(
                 policy.reconcile_settle_min,
                 policy.reconcile_settle_factor * (policy.clock() - sent),
             )
-            found, verdict = _settle(
-                list_jobs,
+            found, verdict = yield from _settle_plan(
                 submission,
                 since=since,
                 window=window,
@@ -274,8 +332,11 @@ def submit_once(
         return created
 
 
-def _settle(
-    list_jobs: JobLister,
+def _status(exc: IonQError) -> int | None:
+    return exc.status_code if isinstance(exc, APIError) else None
+
+
+def _settle_plan(
     submission: Submission,
     *,
     since: float,
@@ -283,7 +344,7 @@ def _settle(
     deadline: float | None,
     policy: Policy,
     read_timeout: float | None,
-) -> tuple[dict[str, Any] | None, str]:
+) -> Plan[Step, tuple[dict[str, Any] | None, str]]:
     """Look the token up until it shows, the window passes or the deadline comes.
 
     Returns the job found (or ``None``) and a verdict: ``"found"``; ``"absent"`` when a lookup
@@ -299,14 +360,13 @@ def _settle(
         if read_timeout is not None:
             patience = max(read_timeout, min(read_timeout * 2.0 ** min(lookup, 30), window))
         try:
-            found = find_by_token(
-                list_jobs,
+            found = yield from find_plan(
                 submission.token,
                 submission.backend,
+                policy=policy,
                 since=since,
                 deadline=deadline,
                 read_timeout=patience,
-                policy=policy,
             )
         except IonQError as exc:
             logger.debug("client token lookup %d failed: %s", lookup + 1, exc)
@@ -321,22 +381,4 @@ def _settle(
         if deadline is not None and clock() + pause >= deadline:
             return None, "deadline"
         lookup += 1
-        policy.sleep(pause)
-
-
-def _unknown_outcome(exc: IonQError, token: str, *, timed_out: bool) -> IonQError:
-    """An error like ``exc`` whose message says the job may exist and how to find it."""
-    note = (
-        f"; the job may or may not have been created: look for "
-        f"metadata[{CLIENT_TOKEN_KEY!r}] == {token!r}"
-    )
-    if timed_out:
-        return APITimeoutError(f"POST /jobs: the call's deadline passed ({exc})" + note)
-    if isinstance(exc, APIError):
-        return type(exc)(
-            exc.message + note,
-            status_code=exc.status_code,
-            body=exc.body,
-            request_id=exc.request_id,
-        )
-    return type(exc)(str(exc) + note)
+        yield Sleep(pause)

@@ -25,23 +25,12 @@ from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
 from ionq_direct import _json
+from ionq_direct._attempts import Send, request_plan
 from ionq_direct._constants import API_KEY_ENV, CONNECT_TIMEOUT, READ_TIMEOUT
 from ionq_direct._http import Budget, deadline_scope, new_session
-from ionq_direct._responses import decode_success, error_from_response
-from ionq_direct._retry import (
-    RetryMode,
-    failure_is_retryable,
-    never_sent,
-    parse_retry_after,
-    status_is_retryable,
-)
-from ionq_direct.errors import (
-    APIConnectionError,
-    APIError,
-    APITimeoutError,
-    InvalidInputError,
-    TransportFailure,
-)
+from ionq_direct._retry import requests_failure
+from ionq_direct._steps import Sleep, drive
+from ionq_direct.errors import InvalidInputError
 from ionq_direct.policy import DEFAULT_POLICY, Policy
 from ionq_direct.redaction import redact
 
@@ -49,13 +38,6 @@ logger = logging.getLogger("ionq_direct")
 
 #: A timeout as accepted from users: one number for both phases, or ``(connect, read)``.
 Timeout = float | tuple[float, float]
-
-_METHOD_MODES = {
-    "GET": RetryMode.IDEMPOTENT,
-    "PUT": RetryMode.IDEMPOTENT,
-    "DELETE": RetryMode.IDEMPOTENT,
-    "POST": RetryMode.UNSAFE,
-}
 
 #: Characters a URL's authority (``host[:port]``) may hold: RFC 3986 unreserved, sub-delims,
 #: ``:`` and the brackets of an IPv6 literal. No ``\``, ``@``, ``%``, spaces or controls.
@@ -288,7 +270,6 @@ class Transport:
                 expired).
         """
         method = method.upper()
-        mode = _METHOD_MODES.get(method, RetryMode.UNSAFE)
         if data is None and json_body is not None:
             data = _json.dumps_checked(json_body)
         headers: dict[str, str | None] = {}
@@ -299,121 +280,39 @@ class Transport:
         query = _encode_params(params)
         url = self.base_url + path
         policy = self.policy
-        connect, read = self.timeout
-        if read_timeout is not None:
-            read = read_timeout
-        retry = 0
-        while True:
-            attempt_end = policy.clock() + connect + read
-            if deadline is not None:
-                attempt_end = min(attempt_end, deadline)
-            budget = Budget(attempt_end, policy.clock)
-            left = budget.left()
-            if left <= 0:
-                raise APITimeoutError(f"{method} {path}: the call's deadline passed")
-            logger.debug("%s %s attempt %d", method, path, retry + 1)
-            failure: TransportFailure | None = None
-            error: APIConnectionError | None = None
+
+        def perform(step: Send | Sleep) -> Any:
+            if isinstance(step, Sleep):
+                policy.sleep(step.seconds)
+                return None
+            budget = Budget(step.end, policy.clock)
             try:
                 with deadline_scope(budget):
-                    response = self._session.request(
+                    return self._session.request(
                         method,
                         url,
                         params=query,
                         data=data,
                         headers=headers,
-                        timeout=(min(connect, left), min(read, left)),
+                        timeout=(step.connect, step.read),
                     )
             except requests.RequestException as exc:
-                # Raised below, outside this block, so no error we raise has this exception
-                # (which holds the prepared request, and with it the key) as its context.
-                retryable = failure_is_retryable(exc, mode)
-                failure, error = self._describe_failure(method, path, exc, budget)
-            if error is not None and failure is not None:
-                if retry < self.max_retries and retryable:
-                    delay = policy.backoff(retry)
-                    if self._pause(method, path, delay, failure.kind, retry, deadline):
-                        retry += 1
-                        continue
-                    error = APITimeoutError(f"{error}; no time left before the call's deadline")
-                raise error from failure
-            status = response.status_code
-            logger.debug("%s %s -> %d (attempt %d)", method, path, status, retry + 1)
-            if status < 400:
-                return decode_success(response, self._key)
-            if retry < self.max_retries and status_is_retryable(status, mode):
-                hint = parse_retry_after(
-                    response.headers.get("Retry-After"),
-                    wall_clock=policy.wall_clock,
-                    cap=policy.retry_after_max,
-                )
-                delay = policy.backoff(retry) if hint is None else hint
-                if self._pause(method, path, delay, f"HTTP {status}", retry, deadline):
-                    retry += 1
-                    continue
-                late = error_from_response(response, self._key, policy.wall_clock)
-                raise APITimeoutError(
-                    f"{method} {path}: gave up at the call's deadline after "
-                    f"{_short(late)}; the next retry was due in {delay:.3g} s"
-                ) from late
-            raise error_from_response(response, self._key, policy.wall_clock)
+                # Described, never raised: the exception holds the prepared request, and with
+                # it the key; the plan raises our error with a key-free cause instead.
+                expired = budget.expired or budget.left() <= 0
+                return requests_failure(exc, self.scrub(str(exc)), expired=expired)
 
-    def _pause(
-        self,
-        method: str,
-        path: str,
-        delay: float,
-        reason: str,
-        retry: int,
-        deadline: float | None,
-    ) -> bool:
-        """Sleep before a retry; ``False`` (without sleeping) when that passes the deadline."""
-        if deadline is not None and self.policy.clock() + delay >= deadline:
-            logger.debug("not retrying %s %s after %s: past the deadline", method, path, reason)
-            return False
-        logger.debug(
-            "retrying %s %s in %.3f s after %s (retry %d of %d)",
+        plan = request_plan(
             method,
             path,
-            delay,
-            reason,
-            retry + 1,
-            self.max_retries,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            policy=policy,
+            secret=self._key,
+            deadline=deadline,
+            read_timeout=read_timeout,
         )
-        self.policy.sleep(delay)
-        return True
-
-    def _describe_failure(
-        self, method: str, path: str, exc: requests.RequestException, budget: Budget
-    ) -> tuple[TransportFailure, APIConnectionError]:
-        """Our error for a transport failure, and a cause that holds no request."""
-        failure = TransportFailure(
-            type(exc).__name__, self.scrub(str(exc)), never_sent=never_sent(exc)
-        )
-        if budget.expired or budget.left() <= 0:
-            return failure, APITimeoutError(
-                f"{method} {path}: no complete answer within the time allowed "
-                f"({_budget_words(self.timeout)})"
-            )
-        if isinstance(exc, requests.exceptions.Timeout):
-            phase = "connect" if isinstance(exc, requests.exceptions.ConnectTimeout) else "read"
-            limit = self.timeout[0] if phase == "connect" else self.timeout[1]
-            return failure, APITimeoutError(
-                f"{method} {path}: no answer within the {phase} timeout of {limit:g} s"
-            )
-        detail = self.scrub(str(exc)) or type(exc).__name__
-        return failure, APIConnectionError(
-            f"{method} {path}: could not reach the service: {detail}"
-        )
-
-
-def _budget_words(timeout: tuple[float, float]) -> str:
-    connect, read = timeout
-    return f"{connect + read:g} s per attempt, or the call's deadline"
-
-
-def _short(error: APIError) -> str:
-    return error.message.split(" (request id")[0]
+        return drive(plan, perform)
 
 
 def _encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:

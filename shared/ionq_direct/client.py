@@ -1,8 +1,9 @@
 """``Client``: one method per IonQ v0.4 endpoint, returning the decoded JSON.
 
-This module only states paths, parameters and response shapes. Transport concerns (auth,
-timeouts, retries, error mapping) live in ``_transport``; exactly-once submission in
-``_submit``; the ``Job`` handle in ``jobs``.
+This module only sends: what each endpoint asks for and how its answer is checked lives in
+``_endpoints`` (shared with :class:`~ionq_direct.async_client.AsyncClient`). Transport
+concerns (auth, timeouts, retries, error mapping) live in ``_transport`` and ``_attempts``;
+exactly-once submission in ``_submit``; the ``Job`` handle in ``jobs``.
 """
 
 from __future__ import annotations
@@ -11,57 +12,28 @@ import datetime
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
+from ionq_direct import _endpoints as ep
 from ionq_direct import _submit
 from ionq_direct._constants import API_KEY_ENV, API_URL_ENV, DEFAULT_BASE_URL
 from ionq_direct._pagination import iterate_cursor, iterate_pages
+from ionq_direct._steps import drive
 from ionq_direct._transport import Timeout, Transport
-from ionq_direct.circuit import check_metadata, check_name
-from ionq_direct.errors import APIError, InvalidInputError
 from ionq_direct.jobs import Job
-from ionq_direct.metadata import CLIENT_TOKEN_KEY
-from ionq_direct.options import check_flag, check_noise, check_shots, check_timeout
+from ionq_direct.options import check_timeout
 from ionq_direct.payload import PreparedJob
 from ionq_direct.policy import DEFAULT_POLICY, Policy
-from ionq_direct.records import JobRecord
 
 __all__ = ["USAGE_GROUPS", "USAGE_MODALITIES", "Client", "Payload", "Timeout"]
 
 #: ``group_by`` values of ``GET /organizations/{id}/usage``.
-USAGE_GROUPS = ("job", "project", "user")
+USAGE_GROUPS = ep.USAGE_GROUPS
 #: ``modality`` values of ``GET /organizations/{id}/usage``.
-USAGE_MODALITIES = ("daily", "weekly", "monthly")
+USAGE_MODALITIES = ep.USAGE_MODALITIES
 
 #: A job payload: a mapping, a prepared job from ``build_jobs``, or JSON bytes already
 #: carrying a client token.
 Payload = Mapping[str, Any] | bytes | PreparedJob
-
-
-def _segment(value: str, what: str) -> str:
-    """``value`` escaped for use as one path segment; empty values are refused."""
-    if not isinstance(value, str) or not value:
-        raise InvalidInputError(f"{what} must be a non-empty string, got {value!r}")
-    return quote(value, safe="")
-
-
-def _object(value: Any, what: str) -> dict[str, Any]:
-    """``value`` if it is a JSON object, else an ``APIError`` naming the endpoint."""
-    if not isinstance(value, dict):
-        raise APIError(
-            f"{what} answered with {type(value).__name__}, expected a JSON object",
-            status_code=200,
-            body=value,
-        )
-    return value
-
-
-def _listed(value: Any, items: str) -> list[dict[str, Any]]:
-    """The list ``GET /<items>`` answered, bare or wrapped as ``{"<items>": [...]}``."""
-    found = value.get(items) if isinstance(value, dict) else value
-    if not isinstance(found, list):
-        raise APIError(f"GET /{items} did not answer with a list of {items}", status_code=200)
-    return found
 
 
 class Client:
@@ -129,8 +101,16 @@ class Client:
         """Release pooled connections."""
         self._transport.close()
 
-    def _get(self, path: str, params: Mapping[str, Any] | None = None, **kw: Any) -> Any:
-        return self._transport.request("GET", path, params=params, **kw)
+    def _send(self, call: ep.Call, **kw: Any) -> Any:
+        value = self._transport.request(
+            call.method,
+            call.path,
+            params=call.params,
+            json_body=call.json_body,
+            authenticated=call.authenticated,
+            **kw,
+        )
+        return call.answer(value)
 
     # Jobs -----------------------------------------------------------------------------
 
@@ -177,30 +157,26 @@ class Client:
         reconciliation like any ambiguous outcome.
         """
         transport = self._transport
-        attempts = 0
+        policy = transport.policy
+        plan = _submit.submit_plan(
+            submission,
+            transport.max_retries,
+            policy=policy,
+            deadline=policy.deadline(limit),
+            read_timeout=transport.timeout[1],
+            first_409_is_final=first_409_is_final,
+        )
 
-        def post(body: bytes, deadline: float | None) -> Any:
-            nonlocal attempts
-            attempts += 1
-            try:
-                return transport.request("POST", path, data=body, deadline=deadline)
-            except APIError as exc:
-                if first_409_is_final and exc.status_code == 409 and attempts == 1:
-                    raise _Refused(exc) from exc
-                raise
+        def perform(step: _submit.Step) -> Any:
+            if isinstance(step, _submit.Post):
+                return transport.request("POST", path, data=step.body, deadline=step.deadline)
+            if isinstance(step, _submit.ListJobs):
+                call = ep.jobs_page("/jobs", step.params(), step.cursor)
+                return self._send(call, deadline=step.deadline, read_timeout=step.read_timeout)
+            policy.sleep(step.seconds)
+            return None
 
-        try:
-            return _submit.submit_once(
-                post,
-                self._list_jobs_within,
-                submission,
-                transport.max_retries,
-                deadline=transport.policy.deadline(limit),
-                policy=transport.policy,
-                read_timeout=transport.timeout[1],
-            )
-        except _Refused as refused:
-            raise refused.error from None
+        return drive(plan, perform)
 
     def submit(
         self,
@@ -213,24 +189,10 @@ class Client:
         created = self.create_job(payload, client_token=client_token, timeout=timeout)
         return Job(self, str(created["id"]), created)
 
-    def _list_jobs_within(
-        self,
-        *,
-        backend: str | None = None,
-        ids: Sequence[str] | None = None,
-        limit: int | None = None,
-        deadline: float | None = None,
-        read_timeout: float | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """``GET /jobs`` as :meth:`list_jobs`, every page fetched within ``deadline``."""
-        return self._list_jobs_at(
-            "/jobs", None, backend, None, None, ids, limit, deadline, read_timeout
-        )
-
     def _job_record(self, job_id: str, deadline: float | None) -> dict[str, Any]:
         """``GET /jobs/{id}`` within ``deadline`` (on the policy's clock)."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}"
-        return _object(self._get(path, deadline=deadline), "GET /jobs/{id}")
+        result: dict[str, Any] = self._send(ep.get_job(job_id), deadline=deadline)
+        return result
 
     def job(self, job_id: str) -> Job:
         """Fetch a job by id and return its :class:`Job` handle."""
@@ -260,7 +222,8 @@ class Client:
             ids: only these job ids.
             limit: page size requested from the service (not a cap on the total).
         """
-        return self._list_jobs_at("/jobs", status, backend, session_id, parent_job_id, ids, limit)
+        params = ep.jobs_page_params(status, backend, session_id, parent_job_id, ids, limit)
+        return self._list_jobs_at("/jobs", params)
 
     def list_session_jobs(
         self,
@@ -273,66 +236,41 @@ class Client:
         limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """``GET /sessions/{id}/jobs``: iterate over a session's jobs (same filters as jobs)."""
-        path = f"/sessions/{_segment(session_id, 'session_id')}/jobs"
-        return self._list_jobs_at(path, status, backend, None, parent_job_id, ids, limit)
+        path = ep.session_jobs_path(session_id)
+        params = ep.jobs_page_params(status, backend, None, parent_job_id, ids, limit)
+        return self._list_jobs_at(path, params)
 
-    def _list_jobs_at(
-        self,
-        path: str,
-        status: str | None,
-        backend: str | None,
-        session_id: str | None,
-        parent_job_id: str | None,
-        ids: Sequence[str] | None,
-        limit: int | None,
-        deadline: float | None = None,
-        read_timeout: float | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        if ids is not None:
-            ids = _id_list(ids, "ids")
-        params: dict[str, Any] = {
-            "status": status,
-            "target": backend,
-            "session_id": session_id,
-            "parent_job_id": parent_job_id,
-            "ids": list(ids) if ids is not None else None,
-            "limit": limit,
-        }
-
+    def _list_jobs_at(self, path: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         def fetch(cursor: str | None) -> dict[str, Any]:
-            query = {**params, "next": cursor}
-            page = self._get(path, query, deadline=deadline, read_timeout=read_timeout)
-            return _object(page, f"GET {path}")
+            page: dict[str, Any] = self._send(ep.jobs_page(path, params, cursor))
+            return page
 
         return iterate_cursor(fetch, "jobs")
 
     def cancel_job(self, job_id: str) -> dict[str, Any]:
         """``PUT /jobs/{id}/status/cancel``: ask the service to cancel one job."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}/status/cancel"
-        return _object(self._transport.request("PUT", path), f"PUT {path}")
+        result: dict[str, Any] = self._send(ep.cancel_job(job_id))
+        return result
 
     def cancel_jobs(self, job_ids: Sequence[str]) -> dict[str, Any]:
         """``PUT /jobs/status/cancel``: cancel several jobs at once."""
-        body = {"ids": _id_list(job_ids)}
-        return _object(
-            self._transport.request("PUT", "/jobs/status/cancel", json_body=body),
-            "PUT /jobs/status/cancel",
-        )
+        result: dict[str, Any] = self._send(ep.cancel_jobs(job_ids))
+        return result
 
     def delete_job(self, job_id: str) -> dict[str, Any]:
         """``DELETE /jobs/{id}``: delete one job permanently."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}"
-        return _object(self._transport.request("DELETE", path), f"DELETE {path}")
+        result: dict[str, Any] = self._send(ep.delete_job(job_id))
+        return result
 
     def delete_jobs(self, job_ids: Sequence[str]) -> dict[str, Any]:
         """``DELETE /jobs``: delete several jobs permanently."""
-        body = {"ids": _id_list(job_ids)}
-        return _object(self._transport.request("DELETE", "/jobs", json_body=body), "DELETE /jobs")
+        result: dict[str, Any] = self._send(ep.delete_jobs(job_ids))
+        return result
 
     def get_job_cost(self, job_id: str) -> dict[str, Any]:
         """``GET /jobs/{id}/cost``: estimated and actual cost of a job."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}/cost"
-        return _object(self._get(path), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_job_cost(job_id))
+        return result
 
     def estimate_job(
         self,
@@ -346,61 +284,59 @@ class Client:
         error_mitigation: bool | None = None,
     ) -> dict[str, Any]:
         """``GET /jobs/estimate``: cost and time estimate for a job of the given shape."""
-        params = {
-            "backend": backend,
-            "type": type,
-            "qubits": qubits,
-            "shots": shots,
-            "1q_gates": one_qubit_gates,
-            "2q_gates": two_qubit_gates,
-            "error_mitigation": error_mitigation,
-        }
-        return _object(self._get("/jobs/estimate", params), "GET /jobs/estimate")
+        result: dict[str, Any] = self._send(
+            ep.estimate_job(
+                backend,
+                type=type,
+                qubits=qubits,
+                shots=shots,
+                one_qubit_gates=one_qubit_gates,
+                two_qubit_gates=two_qubit_gates,
+                error_mitigation=error_mitigation,
+            )
+        )
+        return result
 
     # Results --------------------------------------------------------------------------
 
     def get_probabilities(self, job_id: str, sharpen: bool | None = None) -> dict[str, Any]:
         """``GET /jobs/{id}/results/probabilities``: ``{"<decimal key>": probability}``."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}/results/probabilities"
-        return _object(self._get(path, {"sharpen": sharpen}), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_probabilities(job_id, sharpen))
+        return result
 
     def get_aggregated_probabilities(
         self, job_id: str, sharpen: bool | None = None
     ) -> dict[str, Any]:
         """``GET /jobs/{id}/results/probabilities/aggregated``: child id -> distribution."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}/results/probabilities/aggregated"
-        return _object(self._get(path, {"sharpen": sharpen}), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_aggregated_probabilities(job_id, sharpen))
+        return result
 
     def get_histogram(self, job_id: str) -> dict[str, Any]:
         """``GET /jobs/{id}/results/histogram``: ``{"<decimal key>": count}``."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}/results/histogram"
-        return _object(self._get(path), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_histogram(job_id))
+        return result
 
     def get_shots(self, job_id: str) -> list[Any]:
         """``GET /jobs/{id}/results/shots``: one decimal outcome per shot."""
-        path = f"/jobs/{_segment(job_id, 'job_id')}/results/shots"
-        shots = self._get(path)
-        if not isinstance(shots, list):
-            raise APIError(f"GET {path} did not answer with a JSON array", status_code=200)
-        return shots
+        result: list[Any] = self._send(ep.get_shots(job_id))
+        return result
 
     def download_artifact(self, job_id: str, artifact_id: str) -> Any:
         """``GET /jobs/{id}/artifacts/{artifact}``: parsed JSON, ``str`` for text, else bytes."""
-        path = (
-            f"/jobs/{_segment(job_id, 'job_id')}/artifacts/{_segment(artifact_id, 'artifact_id')}"
-        )
-        return self._get(path)
+        result: Any = self._send(ep.download_artifact(job_id, artifact_id))
+        return result
 
     # Backends -------------------------------------------------------------------------
 
     def list_backends(self) -> list[dict[str, Any]]:
         """``GET /backends``: every backend with its status and size."""
-        return _listed(self._get("/backends", authenticated=False), "backends")
+        result: list[dict[str, Any]] = self._send(ep.list_backends())
+        return result
 
     def get_backend(self, backend: str) -> dict[str, Any]:
         """``GET /backends/{backend}``: one backend."""
-        path = f"/backends/{_segment(backend, 'backend')}"
-        return _object(self._get(path, authenticated=False), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_backend(backend))
+        return result
 
     def list_characterizations(
         self,
@@ -418,21 +354,19 @@ class Client:
             end: latest date (``YYYY-MM-DD``).
             limit: page size, 1..10.
         """
-        path = f"/backends/{_segment(backend, 'backend')}/characterizations"
+        ep.segment(backend, "backend")
 
         def fetch(page: int) -> dict[str, Any]:
-            params = {"start": start, "end": end, "limit": limit, "page": page}
-            return _object(self._get(path, params, authenticated=False), f"GET {path}")
+            call = ep.characterizations_page(backend, start, end, limit, page)
+            result: dict[str, Any] = self._send(call)
+            return result
 
         return iterate_pages(fetch, "characterizations")
 
     def get_characterization(self, backend: str, characterization_id: str) -> dict[str, Any]:
         """``GET /backends/{backend}/characterizations/{id}``: one characterization."""
-        path = (
-            f"/backends/{_segment(backend, 'backend')}/characterizations/"
-            f"{_segment(characterization_id, 'characterization_id')}"
-        )
-        return _object(self._get(path), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_characterization(backend, characterization_id))
+        return result
 
     # Sessions and identity ------------------------------------------------------------
 
@@ -440,30 +374,28 @@ class Client:
         self, backend: str, settings: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
         """``POST /sessions``: open a session; never resent after an ambiguous failure."""
-        body: dict[str, Any] = {"backend": backend}
-        if settings is not None:
-            body["settings"] = dict(settings)
-        return _object(
-            self._transport.request("POST", "/sessions", json_body=body), "POST /sessions"
-        )
+        result: dict[str, Any] = self._send(ep.create_session(backend, settings))
+        return result
 
     def get_session(self, session_id: str) -> dict[str, Any]:
         """``GET /sessions/{id}``: one session."""
-        path = f"/sessions/{_segment(session_id, 'session_id')}"
-        return _object(self._get(path), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_session(session_id))
+        return result
 
     def list_sessions(self, active: bool | None = None) -> list[dict[str, Any]]:
         """``GET /sessions``: all sessions (not paginated), optionally only (in)active ones."""
-        return _listed(self._get("/sessions", {"active": active}), "sessions")
+        result: list[dict[str, Any]] = self._send(ep.list_sessions(active))
+        return result
 
     def end_session(self, session_id: str) -> dict[str, Any]:
         """``POST /sessions/{id}/end``: end a session."""
-        path = f"/sessions/{_segment(session_id, 'session_id')}/end"
-        return _object(self._transport.request("POST", path), f"POST {path}")
+        result: dict[str, Any] = self._send(ep.end_session(session_id))
+        return result
 
     def whoami(self) -> dict[str, Any]:
         """``GET /whoami``: the key's id, name and project."""
-        return _object(self._get("/whoami"), "GET /whoami")
+        result: dict[str, Any] = self._send(ep.whoami())
+        return result
 
     # Clone, move, format schemas and usage ---------------------------------------------
 
@@ -505,11 +437,10 @@ class Client:
         Returns:
             The creation response ``{"id", "status", "session_id"}``.
         """
-        path = f"/jobs/{_segment(job_id, 'job_id')}/clone"
         body = self._clone_body(
             job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
         )
-        return self._post_once(path, _submit.prepare(body, client_token))
+        return self._post_once(ep.clone_path(job_id, "clone"), _submit.prepare(body, client_token))
 
     def move_job(
         self,
@@ -539,11 +470,14 @@ class Client:
         Raises:
             APIError: status 409 when the source job can no longer be canceled.
         """
-        path = f"/jobs/{_segment(job_id, 'job_id')}/move"
         body = self._clone_body(
             job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
         )
-        return self._post_once(path, _submit.prepare(body, client_token), first_409_is_final=True)
+        return self._post_once(
+            ep.clone_path(job_id, "move"),
+            _submit.prepare(body, client_token),
+            first_409_is_final=True,
+        )
 
     def get_format_schema(self, format_id: str) -> dict[str, Any]:
         """``GET /schemas/formats/{format}``: the JSON Schema of a result or circuit format.
@@ -551,8 +485,8 @@ class Client:
         Args:
             format_id: e.g. ``"ionq.result.probabilities.json.v1"`` or ``"ionq.native.v1"``.
         """
-        path = f"/schemas/formats/{_segment(format_id, 'format_id')}"
-        return _object(self._get(path), f"GET {path}")
+        result: dict[str, Any] = self._send(ep.get_format_schema(format_id))
+        return result
 
     def get_usage(
         self,
@@ -572,22 +506,16 @@ class Client:
             group_by: ``"job"``, ``"project"`` or ``"user"``.
             modality: ``"daily"``, ``"weekly"`` or ``"monthly"``.
         """
-        start = _date(start_date, "start_date")
-        end = _date(end_date, "end_date")
-        if end <= start:
-            raise InvalidInputError(
-                f"end_date {end} must be after start_date {start} (end_date is exclusive)"
+        result: dict[str, Any] = self._send(
+            ep.get_usage(
+                organization_id,
+                start_date=start_date,
+                end_date=end_date,
+                group_by=group_by,
+                modality=modality,
             )
-        _choice(group_by, "group_by", USAGE_GROUPS)
-        _choice(modality, "modality", USAGE_MODALITIES)
-        path = f"/organizations/{_segment(organization_id, 'organization_id')}/usage"
-        params = {
-            "start_date": start.isoformat(),
-            "end_date": end.isoformat(),
-            "group_by": group_by,
-            "modality": modality,
-        }
-        return _object(self._get(path, params), f"GET {path}")
+        )
+        return result
 
     def _clone_body(
         self,
@@ -602,84 +530,7 @@ class Client:
         noise: Mapping[str, Any] | None,
     ) -> dict[str, Any]:
         """The clone/move body, checked before any request; inherited metadata fetched."""
-        _segment(job_id, "job_id")
-        body: dict[str, Any] = {}
-        if name is not None:
-            body["name"] = check_name(name)
-        if shots is not None:
-            body["shots"] = check_shots(shots)
-        if backend is not None:
-            body["backend"] = _text(backend, "backend")
-        if session_id is not None:
-            body["session_id"] = _text(session_id, "session_id")
-        if settings is not None:
-            if not isinstance(settings, Mapping):
-                raise InvalidInputError(f"settings must be a mapping, got {settings!r}")
-            body["settings"] = dict(settings)
-        if check_flag(dry_run, "dry_run") is not None:
-            body["dry_run"] = dry_run
-        if noise is not None:
-            if not isinstance(noise, Mapping):
-                raise InvalidInputError(
-                    f"noise must be a mapping like {{'model': 'aria-1'}}, got {noise!r}"
-                )
-            extra = sorted(str(k) for k in noise if k not in ("model", "seed"))
-            if extra:
-                raise InvalidInputError(f"noise takes only 'model' and 'seed', not {extra}")
-            checked = check_noise(backend or "simulator", noise.get("model"), noise.get("seed"))
-            body["noise"] = checked
-        if metadata is not None:
-            body["metadata"] = check_metadata(metadata)
-        else:
-            inherited = JobRecord.parse(self.get_job(job_id)).metadata
-            body["metadata"] = {k: v for k, v in inherited.items() if k != CLIENT_TOKEN_KEY}
-        return body
-
-
-class _Refused(Exception):
-    """Carries a definitive refusal of a first attempt past the reconciliation loop."""
-
-    def __init__(self, error: APIError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _date(value: str | datetime.date, what: str) -> datetime.date:
-    """A calendar date from a ``date`` or ``YYYY-MM-DD`` text."""
-    if isinstance(value, datetime.datetime):
-        raise InvalidInputError(f"{what} must be a date, not a datetime: {value!r}")
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise InvalidInputError(f"{what} must be a date or 'YYYY-MM-DD', got {value!r}")
-
-
-def _text(value: object, what: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidInputError(f"{what} must be a non-empty string, got {value!r}")
-    return value
-
-
-def _choice(value: object, what: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise InvalidInputError(f"{what} must be one of {', '.join(allowed)}; got {value!r}")
-
-
-def _id_list(job_ids: object, what: str = "job_ids") -> list[str]:
-    """``job_ids`` as a non-empty list of non-empty strings, or a clear error naming ``what``."""
-    if isinstance(job_ids, str):
-        raise InvalidInputError(f"{what} must be a list of job ids, not one string")
-    if not isinstance(job_ids, (Sequence, set, frozenset)) or isinstance(job_ids, bytes):
-        raise InvalidInputError(
-            f"{what} must be a list of job id strings, got {type(job_ids).__name__}"
+        body = ep.clone_overrides(
+            job_id, name, shots, backend, session_id, settings, metadata, dry_run, noise
         )
-    ids = list(job_ids)
-    if not ids:
-        raise InvalidInputError(f"{what} must name at least one job")
-    for job_id in ids:
-        _segment(job_id, f"each of {what}")
-    return ids
+        return body if metadata is not None else ep.inherit_metadata(body, self.get_job(job_id))

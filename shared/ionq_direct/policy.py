@@ -10,10 +10,11 @@ its own way of sleeping.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -23,7 +24,7 @@ from ionq_direct.errors import InvalidInputError
 __all__ = ["DEFAULT_POLICY", "Policy"]
 
 #: Callables a policy holds, named for their checks.
-_CALLABLES = ("sleep", "clock", "wall_clock", "jitter")
+_CALLABLES = ("sleep", "async_sleep", "clock", "wall_clock", "jitter")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Policy:
 
     Attributes:
         sleep: pauses the calling thread for a number of seconds (retries and polling).
+        async_sleep: the same pause for :class:`~ionq_direct.async_client.AsyncClient`, a
+            coroutine function (``asyncio.sleep``); give both when faking time.
         clock: monotonic seconds; every deadline is measured on it.
         wall_clock: seconds since the epoch, to read an HTTP-date ``Retry-After`` and job times.
         jitter: uniform numbers in [0, 1) that spread retry delays.
@@ -60,6 +63,7 @@ class Policy:
     """
 
     sleep: Callable[[float], None] = time.sleep
+    async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     clock: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], float] = time.time
     jitter: Callable[[], float] = random.random

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -69,6 +70,7 @@ class FakeTime:
         self.sleeps: list[float] = []
         self.policy = Policy(
             sleep=self.sleep,
+            async_sleep=self.async_sleep,
             clock=self.clock,
             wall_clock=self.wall_clock,
             jitter=lambda: 0.5,
@@ -80,6 +82,11 @@ class FakeTime:
         self.sleeps.append(seconds)
         self.now += seconds
         self.wall += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        """The same fake pause for the asyncio client; other tasks get to run meanwhile."""
+        self.sleep(seconds)
+        await asyncio.sleep(0)
 
     def clock(self) -> float:
         return self.now

@@ -12,6 +12,8 @@ PUBLIC = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncClient",
+    "AsyncJob",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -30,6 +32,8 @@ PUBLIC = [
 ]
 #: The modules users and the adapters may import; every other core module starts with "_".
 PUBLIC_MODULES = {
+    "async_client",
+    "async_jobs",
     "circuit",
     "client",
     "credentials",

@@ -52,8 +52,16 @@ REPO = Path(__file__).resolve().parent.parent
 KEY = "e2e-benchmark-key"
 QPU_DELAY = 0.3
 SHOTS = 1000
-#: Simulation-bound job of part 2: a noisy 3-qubit GHZ, about 0.2 s of Aer work.
+#: Noisy simulation-bound job of part 2: a 3-qubit GHZ, about 0.2 s of Aer work (Aer spreads
+#: its shots over every core it may use).
 BOUND_SHOTS = 1500
+#: Ideal simulation-bound job of part 2: 13 qubits, two 50-term Pauli exponentials that undo
+#: each other, about 0.2 s of Aer work on one core (Aer runs statevectors below 14 qubits on
+#: one thread) and a one-entry result.
+BOUND_QUBITS, BOUND_TERMS = 13, 50
+#: Seconds between a load client's status checks: coarse, so polling does not take the cores
+#: the simulations are measured on (twenty clients at 10 ms would keep a core busy).
+LOAD_POLL = 0.05
 GHZ_JSON = [
     {"gate": "h", "targets": [0]},
     {"gate": "cnot", "controls": [0], "targets": [1]},
@@ -321,7 +329,7 @@ def _print_workload(workload: str, rows: dict[str, Any]) -> None:
 # -- part 2: the emulator under simulation-bound load --------------------------------------
 
 
-def _bound_job() -> dict[str, Any]:
+def _noisy_job() -> dict[str, Any]:
     return {
         "type": "ionq.circuit.v1",
         "backend": "simulator",
@@ -331,12 +339,39 @@ def _bound_job() -> dict[str, Any]:
     }
 
 
+def _statevector_job() -> dict[str, Any]:
+    letters = "XYZ"
+    terms = [
+        "".join(letters[(7 * t + 3 * q + t * q) % 3] for q in range(BOUND_QUBITS))
+        for t in range(BOUND_TERMS)
+    ]
+    wires = list(range(BOUND_QUBITS))
+
+    def gate(order: list[str], sign: float) -> dict[str, Any]:
+        coefficients = [sign * 0.1] * len(order)
+        return {"gate": "pauliexp", "targets": wires, "terms": order, "coefficients": coefficients}
+
+    forward, back = gate(terms, 1.0), gate(terms[::-1], -1.0)
+    forward["time"] = back["time"] = 0.5
+    return {
+        "type": "ionq.circuit.v1",
+        "backend": "simulator",
+        "input": {"qubits": BOUND_QUBITS, "gateset": "qis", "circuit": [forward, back]},
+    }
+
+
+BOUND_JOBS: dict[str, Callable[[], dict[str, Any]]] = {
+    "statevector": _statevector_job,
+    "noisy": _noisy_job,
+}
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def _load(url: str, clients: int, per_client: int) -> dict[str, float]:
+def _load(url: str, job: dict[str, Any], clients: int, per_client: int) -> dict[str, float]:
     latencies: list[float] = []
     lock = threading.Lock()
 
@@ -345,12 +380,12 @@ def _load(url: str, clients: int, per_client: int) -> dict[str, float]:
         session.headers["Authorization"] = f"apiKey {KEY}"
         for _ in range(per_client):
             start = time.perf_counter()
-            job_id = session.post(url + "/jobs", json=_bound_job(), timeout=60).json()["id"]
+            job_id = session.post(url + "/jobs", json=job, timeout=60).json()["id"]
             while session.get(f"{url}/jobs/{job_id}", timeout=60).json()["status"] not in (
                 "completed",
                 "failed",
             ):
-                time.sleep(0.01)
+                time.sleep(LOAD_POLL)
             with lock:
                 latencies.append(time.perf_counter() - start)
 
@@ -363,7 +398,7 @@ def _load(url: str, clients: int, per_client: int) -> dict[str, float]:
             start = time.perf_counter()
             session.get(url + "/backends", timeout=60)
             idle.append(time.perf_counter() - start)
-            stop.wait(0.02)
+            stop.wait(0.05)
 
     probe = threading.Thread(target=prober)
     probe.start()
@@ -393,16 +428,19 @@ def run_emulator(python: str, quick: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"cores": cores}
     for workers in sorted({1, cores or 1}):
         with emulator(python, workers=workers, qpu_delay=0.0) as url:
-            _load(url, 1, 2)  # warm-up
-            for clients, per_client in plan.items():
-                row = _load(url, clients, per_client)
-                out[f"{workers} workers, {clients} clients"] = row
-                print(
-                    f"    workers {workers}  clients {clients:2d}: "
-                    f"{row['jobs_per_s']:5.2f} jobs/s  p50 {row['p50_s']:.3f} s  "
-                    f"p99 {row['p99_s']:.3f} s  idle GET /backends p99 "
-                    f"{row['idle_backends_p99_ms']:.1f} ms (max {row['idle_backends_max_ms']:.1f})"
-                )
+            for kind, make in BOUND_JOBS.items():
+                job = make()
+                _load(url, job, 1, 2)  # warm-up
+                for clients, per_client in plan.items():
+                    row = _load(url, job, clients, per_client)
+                    out[f"{kind}, {workers} workers, {clients} clients"] = row
+                    print(
+                        f"    {kind:11s} workers {workers}  clients {clients:2d}: "
+                        f"{row['jobs_per_s']:5.2f} jobs/s  p50 {row['p50_s']:.3f} s  "
+                        f"p99 {row['p99_s']:.3f} s  idle GET /backends p99 "
+                        f"{row['idle_backends_p99_ms']:.1f} ms "
+                        f"(max {row['idle_backends_max_ms']:.1f})"
+                    )
     return out
 
 
@@ -439,7 +477,10 @@ def main() -> None:
         with emulator(args.server_python, workers=cores, qpu_delay=QPU_DELAY) as url:
             report["clients"] = run_clients(url, args.runs)
     if args.only in (None, "emulator"):
-        print(f"\nPart 2: simulation-bound load ({BOUND_SHOTS}-shot forte-1 GHZ jobs)")
+        print(
+            f"\nPart 2: simulation-bound load (statevector: {BOUND_QUBITS}-qubit Pauli "
+            f"exponentials; noisy: {BOUND_SHOTS}-shot forte-1 GHZ)"
+        )
         report["emulator"] = run_emulator(args.server_python, args.quick)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1), encoding="utf-8")

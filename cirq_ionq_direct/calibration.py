@@ -3,13 +3,14 @@
 IonQ v0.4 serves characterizations from ``GET /backends/{backend}/characterizations``:
 ``{"id", "date", "backend", "qubits", "connectivity", "fidelity", "timing"}``, with dates as ISO
 strings and timings in seconds. cirq-ionq's object predates v0.4 (it reads ``target`` and needs
-fractional seconds in ``date``); this one reads both shapes.
+fractional seconds in ``date``); this one reads both shapes. It is also a read-only mapping over
+the record (``calibration["backend"]``), as ``Service.get_current_calibration`` returned before.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import cirq
@@ -19,7 +20,7 @@ from ionq_direct.errors import InvalidInputError
 __all__ = ["Calibration"]
 
 
-class Calibration:
+class Calibration(Mapping[str, Any]):
     """A QPU's characterization: qubit count, gate fidelities, timings and connectivity.
 
     Args:
@@ -44,6 +45,15 @@ class Calibration:
         return isinstance(other, Calibration) and other._record == self._record
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __getitem__(self, name: str) -> Any:
+        return self._record[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._record)
+
+    def __len__(self) -> int:
+        return len(self._record)
 
     @property
     def record(self) -> dict[str, Any]:

@@ -4,21 +4,28 @@ Code written for cirq-ionq catches ``IonQException`` (with ``status_code``),
 ``IonQNotFoundException``, ``IonQUnsuccessfulJobException`` and
 ``IonQSerializerMixedGatesetsException``. Each class here is also the matching
 :mod:`ionq_direct.errors` class, so ``except NotFoundError`` or ``except JobFailedError`` keeps
-working when an adapter raises the cirq-ionq name. :func:`peer_error` converts any core error.
+working when an adapter raises the cirq-ionq name. :func:`peer_error` converts any core error
+and :func:`peer_errors` does it for a block. :class:`MissingAPIKeyError` is what ``Service()``
+raises without a key: an ``EnvironmentError`` (``OSError``), as in cirq-ionq, and this library's
+``InvalidInputError``.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from ionq_direct.errors import InvalidInputError, IonQError, JobFailedError, NotFoundError
 
 __all__ = [
     "IonQException",
+    "MissingAPIKeyError",
     "IonQNotFoundException",
     "IonQSerializerMixedGatesetsException",
     "IonQUnsuccessfulJobException",
     "peer_error",
+    "peer_errors",
 ]
 
 
@@ -121,3 +128,18 @@ def peer_error(exc: IonQError) -> IonQException:
         for key, value in attributes.items():
             setattr(out, key, value)
     return out
+
+
+@contextlib.contextmanager
+def peer_errors() -> Iterator[None]:
+    """Re-raise the core's errors in the block as cirq-ionq's (bad input stays as it is)."""
+    try:
+        yield
+    except InvalidInputError:
+        raise
+    except IonQError as exc:
+        raise peer_error(exc) from exc
+
+
+class MissingAPIKeyError(InvalidInputError, OSError):
+    """No API key was given and none is set in the environment."""

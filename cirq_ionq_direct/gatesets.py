@@ -17,6 +17,7 @@ native gates, exactly up to a global phase:
 from __future__ import annotations
 
 import abc
+import cmath
 import math
 from typing import Any, ClassVar
 
@@ -31,8 +32,45 @@ __all__ = [
     "AriaNativeGateset",
     "ForteNativeGateset",
     "IonQTargetGateset",
+    "decompose_all_to_all_connect_ccz_gate",
     "single_qubit_to_native",
 ]
+
+
+def decompose_all_to_all_connect_ccz_gate(
+    ccz_gate: cirq.CCZPowGate, qubits: tuple[cirq.Qid, ...] | list[cirq.Qid]
+) -> list[cirq.Operation]:
+    """``CCZ**t`` on three all-to-all connected qubits as 6 CNOTs and 7 Z powers, exactly.
+
+    The phase ``pi*t*a*b*c`` is written as the parity sum
+    ``(a + b + c - a^b - a^c - b^c + a^b^c) * pi*t/4``; each parity is computed onto one
+    qubit with CNOTs, phased and uncomputed (cirq-ionq's function of the same name).
+
+    Args:
+        ccz_gate: the ``cirq.CCZPowGate`` (any exponent and global shift).
+        qubits: the three qubits it acts on.
+
+    Raises:
+        ValueError: not a ``CCZPowGate``, or not three distinct qubits.
+    """
+    if not isinstance(ccz_gate, cirq.CCZPowGate):
+        raise ValueError(f"expected a cirq.CCZPowGate, got {ccz_gate!r}")
+    a, b, c = qubits
+    if len({a, b, c}) != 3:
+        raise ValueError(f"CCZ needs three distinct qubits, got {list(qubits)}")
+    quarter = cirq.ZPowGate(exponent=ccz_gate.exponent / 4)
+    inverse = quarter**-1
+    ops: list[cirq.Operation] = [quarter(a), quarter(b), quarter(c)]
+    ops += [cirq.CNOT(b, c), inverse(c)]  # -(b^c)
+    ops += [cirq.CNOT(a, c), quarter(c)]  # +(a^b^c)
+    ops += [cirq.CNOT(b, c), inverse(c)]  # -(a^c)
+    ops += [cirq.CNOT(a, c)]  # c restored
+    ops += [cirq.CNOT(a, b), inverse(b), cirq.CNOT(a, b)]  # -(a^b)
+    shift = ccz_gate.global_shift
+    if shift:
+        turn = cmath.exp(1j * math.pi * shift * float(ccz_gate.exponent))
+        ops.append(cirq.global_phase_operation(turn))
+    return ops
 
 
 class IonQTargetGateset(cirq.TwoQubitCompilationTargetGateset):

@@ -63,6 +63,7 @@ class Layout:
         measurement_map: classical bit ``i`` reads qubit ``measurement_map[i]`` (for a dynamic
             circuit: program bit ``measurement_map[i]``).
         inverted: classical bits to flip (from ``invert_mask``).
+        qubits: the circuit's width (``None`` in layouts stored before it was recorded).
         repeats: for a dynamic circuit, how many times each key is measured (its classical
             bits are ``size`` per measurement, measurement by measurement); empty otherwise.
     """
@@ -70,12 +71,58 @@ class Layout:
     registers: tuple[tuple[str, int], ...]
     measurement_map: tuple[int, ...]
     inverted: tuple[int, ...] = ()
+    qubits: int | None = None
     repeats: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, circuit: Circuit) -> Layout:
         """The layout of a circuit translated by :func:`cirq_ionq_direct.to_ionq`."""
-        return cls(circuit.registers, circuit.measurement_map, inverted_bits(circuit))
+        return cls(
+            circuit.registers, circuit.measurement_map, inverted_bits(circuit), circuit.qubits
+        )
+
+    @property
+    def measurement_dict(self) -> dict[str, list[int]]:
+        """Each measurement key's qubit indices, in the order given to ``cirq.measure``."""
+        found: dict[str, list[int]] = {}
+        offset = 0
+        for key, size in self.registers:
+            found[key] = list(self.measurement_map[offset : offset + size])
+            offset += size
+        return found
+
+    @property
+    def width(self) -> int:
+        """The circuit's width: :attr:`qubits`, or (older layouts) the highest measured qubit."""
+        if self.qubits is not None:
+            return self.qubits
+        return max(self.measurement_map, default=-1) + 1
+
+    @property
+    def outcome_bits(self) -> int:
+        """Bits of one outcome of the job's distribution: qubits, or a dynamic circuit's bits."""
+        return len(self.measurement_map) if self.repeats else self.width
+
+    def columns(self, key: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The outcome bits ``key`` reads (every measurement of it, in order) and which flip.
+
+        Returns:
+            The bit positions in the outcome, and the indices among them ``invert_mask`` flips.
+
+        Raises:
+            InvalidInputError: the circuit has no measurement key ``key``.
+        """
+        repeats = self.repeats or (1,) * len(self.registers)
+        offset = 0
+        for (name, size), times in zip(self.registers, repeats, strict=True):
+            span = size * times
+            if name == key:
+                flips = tuple(b - offset for b in self.inverted if 0 <= b - offset < span)
+                return self.measurement_map[offset : offset + span], flips
+            offset += span
+        raise InvalidInputError(
+            f"no measurement key {key!r}; the circuit measures {sorted(self.measurement_dict)}"
+        )
 
     def to_result(
         self,
@@ -90,7 +137,8 @@ class Layout:
 
         Args:
             distribution: ``(outcomes, probabilities)`` arrays (as ``Job.distribution()`` gives);
-                bit ``q`` of an outcome is qubit ``q``.
+                bit ``q`` of an outcome is qubit ``q`` (of a dynamic circuit: program bit
+                ``q``, and a key measured ``k`` times gets ``k`` instances per record).
             repetitions: number of records per key.
             exact: ``True`` for an ideal simulator's exact distribution (seeded sampling),
                 ``False`` for QPU or noisy-simulator frequencies (largest-remainder counts).
@@ -99,6 +147,8 @@ class Layout:
         """
         outcomes, probs = distribution
         shots = results.memory(outcomes, probs, repetitions, exact=exact, seed=seed)
+        if self.repeats:  # a dynamic circuit's outcomes are its program bits
+            return self.records_of(shots, params=params)
         bits = results.qubit_bits(shots, self.measurement_map).astype(np.int8)
         if self.inverted:
             bits[:, list(self.inverted)] ^= 1
@@ -156,11 +206,22 @@ def _layout_tree(layouts: Sequence[Layout], offset: int) -> dict[str, Any]:
             [list(register) for register in layout.registers],
             layout.measurement_map,
             layout.inverted,
-            *([layout.repeats] if layout.repeats else []),
+            *_layout_extras(layout),
         ]
         for layout in distinct
     ]
     return {"l": table, "r": runs, "o": offset}
+
+
+def _layout_extras(layout: Layout) -> list[Any]:
+    """A layout's optional trailing fields: its width, then a dynamic circuit's repeats.
+
+    The width is ``null`` when unknown but repeats follow; either is left out when it and
+    everything after it is empty, so older layouts read the same.
+    """
+    if layout.repeats:
+        return [layout.qubits, list(layout.repeats)]
+    return [] if layout.qubits is None else [layout.qubits]
 
 
 def decode_layouts(text: str) -> tuple[list[Layout], int]:
@@ -184,12 +245,14 @@ def _read_tree(data: Any) -> tuple[list[Layout], int]:
     try:
         table = [
             Layout(
-                tuple((str(key), int(size)) for key, size in entry[0]),
-                tuple(int(q) for q in entry[1]),
-                tuple(int(b) for b in entry[2]),
-                tuple(int(n) for n in entry[3]) if len(entry) > 3 else (),
+                tuple((str(key), int(size)) for key, size in registers),
+                tuple(int(q) for q in mapping),
+                tuple(int(b) for b in inverted),
+                # both absent from layouts stored before they were recorded
+                int(extras[0]) if extras and extras[0] is not None else None,
+                tuple(int(n) for n in extras[1]) if len(extras) > 1 else (),
             )
-            for entry in data["l"]
+            for registers, mapping, inverted, *extras in data["l"]
         ]
         layouts = [table[number] for number, count in data["r"] for _ in range(int(count))]
         return layouts, int(data["o"])

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import functools
 import re
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import cirq
 import numpy as np
 
+from cirq_ionq_direct._async import asyncio_running, run_parts
+from cirq_ionq_direct.exceptions import peer_errors
 from cirq_ionq_direct.job import CirqJob
+from cirq_ionq_direct.peer_results import seed_of
 from cirq_ionq_direct.results import (
     LAYOUT_METADATA_KEY,
     PARAMS_METADATA_KEY,
@@ -32,16 +34,17 @@ from cirq_ionq_direct.results import (
     layouts_metadata,
 )
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, is_dynamic, to_dynamic, to_ionq
-from ionq_direct import Client, options
+from ionq_direct import Client, Job, options
 from ionq_direct.circuit import Circuit
 from ionq_direct.errors import InvalidInputError
+from ionq_direct.jobs import wait_all
 from ionq_direct.limits import MAX_SIMULATOR_QUBITS
 from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
 from ionq_direct.payload import JobPart, PreparedJob, build_jobs, build_qasm3_jobs
 from ionq_direct.qasm3 import DynamicCircuit
 from ionq_direct.records import is_simulator
 
-__all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout"]
+__all__ = ["Sampler", "check_repetitions", "check_target", "check_timeout", "resolve_target"]
 
 #: Metadata keys a run writes itself; the ``metadata`` option may not use them.
 _RESERVED = {
@@ -49,8 +52,24 @@ _RESERVED = {
     LAYOUT_METADATA_KEY: "the circuits' measurement layouts",
     PARAMS_METADATA_KEY: "the circuits' parameter values",
 }
-#: IonQ backend names: ``simulator`` or ``qpu.<system>`` (lower case), e.g. ``qpu.aria-1``.
+#: IonQ backend names: ``simulator`` or ``qpu.<system>`` (lower case), e.g. ``qpu.aria-1``;
+#: bare ``qpu`` is cirq-ionq's name for "an IonQ QPU" (see :func:`resolve_target`).
 _TARGET = re.compile(r"(simulator|qpu)(\.[a-z0-9][a-z0-9._-]*)?")
+#: cirq-ionq's target for "an IonQ QPU"; the v0.4 API names no such backend.
+ANY_QPU = "qpu"
+
+
+class _ServiceLike(Protocol):
+    """What a :class:`Sampler` reads from a ``cirq_ionq_direct.Service``."""
+
+    @property
+    def client(self) -> Client: ...
+
+    @property
+    def default_target(self) -> str: ...
+
+    @property
+    def job_settings(self) -> Mapping[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -77,18 +96,51 @@ def check_repetitions(repetitions: object) -> int:
 def check_target(target: object) -> str:
     """``target`` if it is shaped like an IonQ backend name (checked before any network call).
 
+    ``"qpu"`` (cirq-ionq's name for an IonQ QPU) is accepted; :func:`resolve_target` names it.
+
     Raises:
-        InvalidInputError: not ``"simulator"`` or ``"qpu.<system>"``.
+        InvalidInputError: not ``"simulator"``, ``"qpu"`` or ``"qpu.<system>"``.
     """
-    if isinstance(target, str) and target != "qpu" and _TARGET.fullmatch(target):
+    if isinstance(target, str) and _TARGET.fullmatch(target):
         return target
     hint = ""
-    if isinstance(target, str) and _TARGET.fullmatch("qpu." + target.strip().lower()):
-        hint = f" (did you mean 'qpu.{target.strip().lower()}'?)"
+    cleaned = target.strip().lower() if isinstance(target, str) else ""
+    if cleaned and _TARGET.fullmatch(cleaned):
+        hint = f" (did you mean {cleaned!r}?)"
+    elif cleaned and _TARGET.fullmatch("qpu." + cleaned):
+        hint = f" (did you mean 'qpu.{cleaned}'?)"
     raise InvalidInputError(
         f"target must be 'simulator' or a QPU such as 'qpu.aria-1' or 'qpu.forte-1', "
         f"got {target!r}{hint}"
     )
+
+
+def resolve_target(client: Client, target: str) -> str:
+    """The backend to send jobs to: ``target``, or for ``"qpu"`` the first QPU listed.
+
+    IonQ's v0.4 API names no backend ``qpu`` (its backends are ``simulator`` and
+    ``qpu.<system>``); cirq-ionq code uses it for "an IonQ QPU". It becomes the first QPU that
+    ``GET /backends`` lists as available (else the first QPU listed), so jobs and
+    ``job.target()`` name a real backend.
+
+    Raises:
+        InvalidInputError: ``"qpu"`` but the service lists no QPU.
+    """
+    if target != ANY_QPU:
+        return target
+    with peer_errors():
+        listed = [
+            b
+            for b in client.list_backends()
+            if isinstance(b.get("backend"), str) and b["backend"].startswith("qpu.")
+        ]
+    available = [b for b in listed if b.get("status") == "available"] or listed
+    if not available:
+        raise InvalidInputError(
+            "target 'qpu' means the first QPU the service lists, but it lists none; name a "
+            "backend such as 'qpu.aria-1'"
+        )
+    return str(available[0]["backend"])
 
 
 def check_timeout(timeout: object) -> float | None:
@@ -107,9 +159,14 @@ class Sampler(cirq.Sampler):
     """Run Cirq circuits, sweeps and batches on an IonQ backend.
 
     Args:
-        client: the :class:`ionq_direct.Client` to submit with.
-        target: the backend, e.g. ``"simulator"`` or ``"qpu.forte-1"``.
-        seed: seeds the sampling of records; the same seed reproduces the same records.
+        service: a :class:`cirq_ionq_direct.Service` (cirq-ionq's first argument; its
+            default target and ``job_settings`` apply) or an :class:`ionq_direct.Client`.
+        target: the backend, e.g. ``"simulator"`` or ``"qpu.forte-1"`` (default: the
+            service's default target, else ``"simulator"``); ``"qpu"`` is the first QPU
+            listed (:func:`resolve_target`).
+        timeout_seconds: cirq-ionq's name for ``timeout``.
+        seed: seeds the sampling of records; the same seed reproduces the same records. A
+            non-negative int, or a ``numpy`` random state or generator to draw one from.
         noise_model: a simulator noise model such as ``"aria-1"``.
         noise_seed: the noise model's seed.
         timeout: seconds to wait for results at most (``None``: as long as it takes); a
@@ -119,14 +176,16 @@ class Sampler(cirq.Sampler):
         debiasing: turn IonQ's debiasing on or off (QPU only).
         extra_settings: further job ``settings``, e.g. ``{"compilation": {"opt": 1}}``.
         session_id: attach the jobs to an open session.
+        dry_run: compile only, do not run (the jobs then have no results).
     """
 
     def __init__(
         self,
-        client: Client,
-        target: str = "simulator",
+        service: Client | _ServiceLike,
+        target: str | None = None,
+        timeout_seconds: float | None = None,
+        seed: cirq.RANDOM_STATE_OR_SEED_LIKE = None,
         *,
-        seed: int | None = None,
         noise_model: str | None = None,
         noise_seed: int | None = None,
         timeout: float | None = None,
@@ -135,14 +194,28 @@ class Sampler(cirq.Sampler):
         debiasing: bool | None = None,
         extra_settings: Mapping[str, Any] | None = None,
         session_id: str | None = None,
+        dry_run: bool | None = None,
     ) -> None:
         if metadata is not None:
             check_reserved(metadata, "metadata", _RESERVED)
-        target = check_target(target)
+        if isinstance(service, Client):
+            client, default_target, job_settings = service, "simulator", None
+        else:
+            client, default_target = service.client, service.default_target
+            job_settings = service.job_settings
+        if extra_settings is None:
+            extra_settings = job_settings
+        target = check_target(default_target if target is None else target)
+        if timeout is not None and timeout_seconds is not None:
+            raise InvalidInputError("pass timeout= or timeout_seconds= (the same thing), not both")
         self._client = client
         self._target = target
-        self._rng = np.random.default_rng(seed)
-        self._timeout = check_timeout(timeout)
+        self._rng = np.random.default_rng(seed_of(seed))
+        self._timeout = (
+            check_timeout(timeout)
+            if timeout_seconds is None
+            else options.check_timeout(timeout_seconds, "timeout_seconds")
+        )
         self._options: dict[str, Any] = {
             "backend": target,
             "name": name,
@@ -151,6 +224,7 @@ class Sampler(cirq.Sampler):
             "debiasing": debiasing,
             "extra_settings": extra_settings,
             "session_id": session_id,
+            "dry_run": dry_run,
         }
         self._metadata = dict(metadata or {})
 
@@ -179,12 +253,16 @@ class Sampler(cirq.Sampler):
         """Run circuits with their sweeps as one job; results per circuit, per sweep point."""
         parts, resolvers, shape = self._plan(programs, params_list, repetitions)
         flat = self._collect(self._send(parts, resolvers), len(resolvers))
-        nested: list[list[cirq.Result]] = []
-        start = 0
-        for size in shape:
-            nested.append(list(flat[start : start + size]))
-            start += size
-        return nested
+        return _nest(flat, shape)
+
+    async def run_sweep_async(
+        self, program: cirq.AbstractCircuit, params: cirq.Sweepable, repetitions: int = 1
+    ) -> Sequence[cirq.Result]:
+        """:meth:`run_sweep` on the event loop: awaits the job without blocking it.
+
+        ``asyncio.gather`` over several calls (or over ``run_async``) runs their jobs at once.
+        """
+        return (await self.run_batch_async([program], [params], repetitions))[0]
 
     async def run_batch_async(
         self,
@@ -192,8 +270,23 @@ class Sampler(cirq.Sampler):
         params_list: Sequence[cirq.Sweepable] | None = None,
         repetitions: int | Sequence[int] = 1,
     ) -> Sequence[Sequence[cirq.Result]]:
-        """Like :meth:`run_batch` (one job for the whole batch)."""
-        return self.run_batch(programs, params_list, repetitions)
+        """:meth:`run_batch` on the event loop (one job for the whole batch, same results).
+
+        Submission, polling and result downloads are awaited through an
+        :class:`ionq_direct.AsyncClient` made from this sampler's client, so gathered calls
+        overlap; the records are those :meth:`run_batch` gives for the same seed. Awaited
+        outside an asyncio event loop (``duet.run``, as some Cirq code does) or without the
+        ``async`` extra (httpx), it runs :meth:`run_batch` instead, which blocks.
+        """
+        if not asyncio_running():
+            return self.run_batch(programs, params_list, repetitions)
+        parts, resolvers, shape = self._plan(programs, params_list, repetitions)
+        jobs = await run_parts(self._client, [part.prepared for part in parts], self._timeout)
+        sent = [
+            (self._wrap(part, job, resolvers), part.positions)
+            for part, job in zip(parts, jobs, strict=True)
+        ]
+        return _nest(self._collect(sent, len(resolvers)), shape)
 
     # Non-blocking ---------------------------------------------------------------------
 
@@ -216,8 +309,9 @@ class Sampler(cirq.Sampler):
         parts, resolvers, _shape = self._plan(programs, params_list, repetitions)
         if max_jobs is not None and len(parts) > max_jobs:
             raise InvalidInputError(
-                f"the batch needs {len(parts)} jobs (API limits or mixed repetitions), more "
-                f"than {max_jobs}; use Sampler.run_batch, which handles several"
+                f"the batch needs {len(parts)} jobs (API limits, mixed repetitions, or dynamic "
+                f"circuits, which run one job each), more than {max_jobs}; use "
+                "Sampler.run_batch, which handles several"
             )
         return [job for job, _positions in self._send(parts, resolvers)]
 
@@ -232,6 +326,8 @@ class Sampler(cirq.Sampler):
         """Translate everything and build every job body; no network calls."""
         if isinstance(programs, cirq.AbstractCircuit):
             raise InvalidInputError("programs must be a list of circuits (wrap one in [ ])")
+        if isinstance(repetitions, (str, bytes)):
+            check_repetitions(repetitions)  # a string is not a list of counts: refuse it
         if not isinstance(repetitions, Sequence):
             # cirq's normalization knows only Python ints; numpy integers are common too.
             repetitions = [repetitions] * len(programs)
@@ -254,6 +350,8 @@ class Sampler(cirq.Sampler):
                 circuits.append(circuit)
                 resolvers.append(resolver)
                 reps.append(checked)
+        if circuits and self._options["backend"] == ANY_QPU:
+            self._target = self._options["backend"] = resolve_target(self._client, ANY_QPU)
         groups: dict[int, list[int]] = {}
         for position, count in enumerate(reps):
             groups.setdefault(count, []).append(position)
@@ -386,28 +484,42 @@ class Sampler(cirq.Sampler):
     ) -> list[tuple[CirqJob, list[int]]]:
         sent = []
         for part in parts:
-            job = self._client.submit(part.prepared)
-            cirq_job = CirqJob(
-                job,
-                part.layouts,
-                repetitions=part.repetitions,
-                seed=part.seed,
-                offset=part.offset,
-                params=[resolvers[p] for p in part.positions],
-            )
-            sent.append((cirq_job, part.positions))
+            with peer_errors():
+                job = self._client.submit(part.prepared)
+            sent.append((self._wrap(part, job, resolvers), part.positions))
         return sent
 
+    def _wrap(self, part: _Part, job: Job, resolvers: list[cirq.ParamResolver]) -> CirqJob:
+        return CirqJob(
+            job,
+            part.layouts,
+            repetitions=part.repetitions,
+            seed=part.seed,
+            offset=part.offset,
+            params=[resolvers[p] for p in part.positions],
+            client=self._client,
+        )
+
     def _collect(self, sent: list[tuple[CirqJob, list[int]]], count: int) -> list[cirq.ResultDict]:
-        deadline = None if self._timeout is None else time.monotonic() + self._timeout
+        # One core deadline for every job of the run, status requests included.
+        wait_all([job.job for job, _ in sent], self._timeout)
         flat: list[cirq.ResultDict | None] = [None] * count
         for job, positions in sent:
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            for position, result in zip(positions, job.results(remaining), strict=True):
+            for position, result in zip(positions, job.cirq_results(), strict=True):
                 flat[position] = result
         done = [result for result in flat if result is not None]
         assert len(done) == count, "every circuit is carried by exactly one job"
         return done
+
+
+def _nest(flat: Sequence[cirq.Result], shape: list[int]) -> list[list[cirq.Result]]:
+    """Flat results cut into one list per program, ``shape`` giving each one's length."""
+    nested: list[list[cirq.Result]] = []
+    start = 0
+    for size in shape:
+        nested.append(list(flat[start : start + size]))
+        start += size
+    return nested
 
 
 def _translate(
@@ -468,7 +580,9 @@ def _translate_dynamic(
             f"{where}the circuit needs {circuit.qubits} qubits but the simulator runs at most "
             f"{max_qubits}; use fewer qubits or a QPU target"
         )
-    layout = Layout(keys.registers, keys.measurement_map, keys.inverted, keys.repeats)
+    layout = Layout(
+        keys.registers, keys.measurement_map, keys.inverted, circuit.qubits, keys.repeats
+    )
     return circuit, layout
 
 

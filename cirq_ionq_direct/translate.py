@@ -33,6 +33,7 @@ from typing import Any
 import cirq
 
 from cirq_ionq_direct._decompose import EXACT, HINT, Prim, Reject, exact
+from cirq_ionq_direct._known_unitary import lower_known_unitary
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate, ZZGate
 from ionq_direct.circuit import Circuit, CircuitBuilder, check_name
 from ionq_direct.errors import GateError, InvalidInputError
@@ -337,6 +338,34 @@ def _resolve(
     return resolved, handler
 
 
+def _fallback(
+    moment: int,
+    op: cirq.Operation,
+    index: _Index,
+    qis: _Builder,
+    native: _Builder,
+    measured: set[cirq.Qid],
+    param_resolver: cirq.ParamResolverOrSimilarType,
+) -> int:
+    """A gate with no handler, lowered exactly from its unitary (:mod:`._known_unitary`)."""
+    try:
+        resolved = cirq.resolve_parameters(op, cirq.ParamResolver(param_resolver))
+    except (TypeError, ValueError) as exc:
+        raise _unsupported(moment, op, f"its parameters must be real numbers ({exc})") from exc
+    lowered = lower_known_unitary(resolved)
+    if lowered is None:
+        raise _unsupported(moment, op, f"unsupported gate {op.gate!r}; {HINT}")
+    if lowered and measured and not measured.isdisjoint(op.qubits):
+        raise _after_measurement(moment, op)
+    one = 0
+    try:
+        for part in lowered:
+            one += _HANDLERS[type(part.gate)](part.gate, part.qubits, index, qis, native)
+    except Reject as exc:
+        raise _unsupported(moment, op, str(exc)) from None
+    return one
+
+
 def _walk(
     circuit: cirq.AbstractCircuit,
     index: dict[cirq.Qid, int],
@@ -416,7 +445,10 @@ def _walk(
                         "cirq.unroll_circuit_op(circuit); classical control is not expressible "
                         "in IonQ circuits)",
                     )
-                raise _unsupported(moment_index, op, f"unsupported gate {gate!r}; {HINT}")
+                one += _fallback(
+                    moment_index, op, index, qis_builder, native, measured, param_resolver
+                )
+                continue
             if measured and not measured.isdisjoint(op.qubits) and handler is not _drop:
                 raise _after_measurement(moment_index, op)
             try:

@@ -3,12 +3,17 @@
 ``run`` translates every circuit first (bad input raises before any network call), sends them
 as one multi-circuit job when there are several (split at the API limits), records the sampling
 seed and the circuits' layouts in the job metadata, and returns an :class:`IonQJob`.
+
+Options may also be given under qiskit-ionq's names and as Qiskit's standard ones
+(:mod:`qiskit_ionq_direct.run_options` renames them onto this backend's own); inside a
+``with Session(backend): ...`` block every ``run`` joins the session.
 """
 
 from __future__ import annotations
 
 import functools
 import secrets
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -20,13 +25,18 @@ from qiskit.transpiler import Target
 from ionq_direct.circuit import Circuit, check_metadata
 from ionq_direct.client import Client
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.limits import MAX_CIRCUITS_PER_JOB
+from ionq_direct.limits import MAX_CIRCUITS_PER_JOB, NOISE_MODEL_QUBITS
 from ionq_direct.metadata import RESERVED_KEYS, SEED_METADATA_KEY, check_reserved, keys_left
-from ionq_direct.options import check_seed, check_shots, check_timeout
+from ionq_direct.options import check_noise, check_seed, check_shots, check_timeout
 from ionq_direct.payload import JobPart, PreparedJob, build_jobs, build_qasm3_jobs
 from ionq_direct.qasm3 import DynamicCircuit
+from ionq_direct.records import is_simulator
+from qiskit_ionq_direct.calibration import Characterization
+from qiskit_ionq_direct.idle import without_idle_qubits
 from qiskit_ionq_direct.job import IonQJob
 from qiskit_ionq_direct.result import LAYOUT_METADATA_KEY, CircuitLayout, encode_layouts
+from qiskit_ionq_direct.run_options import normalize
+from qiskit_ionq_direct.session import active_session
 from qiskit_ionq_direct.target import GATESETS, NATIVE_TWO_QUBIT_GATES, build_target
 from qiskit_ionq_direct.translate import is_dynamic, to_dynamic, to_ionq
 from qiskit_ionq_direct.transpiler import TRANSLATION_PLUGIN, add_equivalences, native_pass_manager
@@ -63,7 +73,9 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
     """An IonQ backend (``"simulator"``, ``"qpu.aria-1"``, ...) in one gateset.
 
     The backend record (qubit count, native gates) is fetched once, when the target is first
-    needed; the provider passes it in when it already has it.
+    needed; the provider passes it in when it already has it. A QPU's target also carries its
+    latest characterization (fetched with the record); a backend whose default ``noise_model``
+    simulates fewer qubits than the simulator has reports that narrower width.
 
     Args:
         client: the REST client.
@@ -71,7 +83,8 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         gateset: ``"qis"`` (standard gates) or ``"native"`` (GPI, GPI2, MS or ZZ).
         provider: the provider that made this backend.
         info: the backend's record from ``GET /backends``, if already known.
-        **options: run options overriding the defaults (see :meth:`_default_options`).
+        **options: run options overriding the defaults (see :meth:`_default_options`); the
+            names :mod:`~qiskit_ionq_direct.run_options` lists are accepted too.
     """
 
     def __init__(
@@ -86,6 +99,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
     ) -> None:
         if gateset not in GATESETS:
             raise InvalidInputError(f"gateset must be 'qis' or 'native', got {gateset!r}")
+        options = normalize(options)
         _check_options(options)
         super().__init__(
             provider=provider,
@@ -97,6 +111,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         self._gateset = gateset
         self._info: dict[str, Any] | None = dict(info) if info is not None else None
         self._target: Target | None = None
+        self._characterization: Characterization | None = None
         if options:
             self.set_options(**options)
         add_equivalences()
@@ -124,19 +139,22 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
     def set_options(self, **fields: Any) -> None:
         """Change default run options; a bad value raises ``InvalidInputError`` now, not at run.
 
-        An unknown option raises ``AttributeError``, as Qiskit's backends do.
+        qiskit-ionq's option names are accepted too. An unknown option raises
+        ``AttributeError``, as Qiskit's backends do.
         """
+        fields = normalize(fields)
         _check_values(fields)
         super().set_options(**fields)
+        if "noise_model" in fields:  # the width the backend simulates may change
+            self._target = None
 
     @property
     def client(self) -> Client:
         """The REST client this backend submits through."""
         return self._client
 
-    @property
     def gateset(self) -> str:
-        """``"qis"`` or ``"native"``."""
+        """``"qis"`` or ``"native"`` (a method, as in qiskit-ionq)."""
         return self._gateset
 
     @property
@@ -148,15 +166,71 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
 
     @property
     def target(self) -> Target:
-        """The backend's ``Target``: global instructions, as wide as the machine."""
+        """The backend's ``Target``, as wide as the backend runs circuits.
+
+        Global instructions on the simulator; on a QPU with a characterization, every qubit and
+        pair with the characterized errors and durations (see :func:`build_target`).
+        """
         if self._target is None:
-            qubits = self.info.get("qubits")
-            if not isinstance(qubits, int) or qubits < 1:
-                raise InvalidInputError(f"backend {self.name!r} does not report its qubits")
+            cal = None if is_simulator(self.name) else self.calibration()
             self._target = build_target(
-                qubits, self._gateset, native_two_qubit=_native_pair(self.name, self.info)
+                self._width(),
+                self._gateset,
+                native_two_qubit=_native_pair(self.name, self.info),
+                characterization=cal,
             )
         return self._target
+
+    def _width(self) -> int:
+        """The qubits the backend record reports, or fewer if the default noise model says so."""
+        qubits = self.info.get("qubits")
+        if not isinstance(qubits, int) or qubits < 1:
+            raise InvalidInputError(f"backend {self.name!r} does not report its qubits")
+        model = self.options.noise_model
+        return min(qubits, NOISE_MODEL_QUBITS.get(model, qubits)) if model else qubits
+
+    @property
+    def basis_gates(self) -> list[str]:
+        """The names of the operations the target lists (gates, ``measure``, ``delay``)."""
+        return list(self.target.operation_names)
+
+    def status(self) -> bool:
+        """Whether the backend takes jobs now: the simulator always; a QPU if ``available``.
+
+        A QPU's status is read from its record now (``GET /backends/{name}``). Returns a bool,
+        as qiskit-ionq's ``status()`` does.
+        """
+        if is_simulator(self.name):
+            return True
+        return self._client.get_backend(self.name).get("status") == "available"
+
+    def calibration(self) -> Characterization | None:
+        """The QPU's latest characterization, fetched once; ``None`` for the simulator.
+
+        ``None`` too when the backend record names no characterization.
+        """
+        if is_simulator(self.name) or not self.info.get("characterization_id"):
+            return None
+        if self._characterization is None:
+            latest = next(iter(self._client.list_characterizations(self.name, limit=1)), None)
+            if latest is None:
+                return None
+            self._characterization = Characterization(latest)
+        return self._characterization
+
+    def with_name(self, name: str, **kwargs: Any) -> IonQBackend:
+        """The backend called ``name`` through the same client and provider, in this gateset.
+
+        Args:
+            name: IonQ's or qiskit-ionq's name (``"qpu.aria-1"``, ``"ionq_qpu.aria-1"``).
+            **kwargs: ``gateset=`` and run options of the new backend.
+        """
+        from qiskit_ionq_direct.provider import backend_name
+
+        gateset = kwargs.pop("gateset", self._gateset)
+        return IonQBackend(
+            self._client, backend_name(name), gateset=gateset, provider=self.provider, **kwargs
+        )
 
     def get_translation_stage_plugin(self) -> str | None:
         """The translation stage ``transpile`` uses: IonQ's compacting one on native backends.
@@ -176,10 +250,25 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
 
     def retrieve_job(self, job_id: str) -> IonQJob:
         """A job previously run on IonQ, by its id (comma-separated ids for a split batch)."""
-        ids = [part.strip() for part in job_id.split(",") if part.strip()]
-        if not ids:
-            raise InvalidInputError(f"job_id must name a job, got {job_id!r}")
-        return IonQJob(self, [self._client.job(i) for i in ids])
+        return IonQJob(self, [self._client.job(i) for i in _job_ids(job_id)])
+
+    def retrieve_jobs(self, job_ids: Sequence[str]) -> list[IonQJob]:
+        """Several jobs by id, in order (see :meth:`retrieve_job`)."""
+        return [self.retrieve_job(job_id) for job_id in _id_list(job_ids)]
+
+    def cancel_job(self, job_id: str) -> dict[str, Any]:
+        """Ask IonQ to cancel a job by id; returns the service's answer.
+
+        A split batch's comma-separated id cancels every part in one request.
+        """
+        ids = _job_ids(job_id)
+        if len(ids) == 1:
+            return self._client.cancel_job(ids[0])
+        return self._client.cancel_jobs(ids)
+
+    def cancel_jobs(self, job_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Cancel several jobs by id; one answer per id, in order."""
+        return [self.cancel_job(job_id) for job_id in _id_list(job_ids)]
 
     def run(self, run_input: QuantumCircuit | Sequence[QuantumCircuit], **options: Any) -> IonQJob:
         """Run circuits on IonQ; returns at once with a job.
@@ -187,22 +276,38 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         Args:
             run_input: a circuit or a list of circuits.
             **options: overrides of the backend's options (``shots``, ``seed_simulator``,
-                ``noise_model``, ...).
+                ``noise_model``, ...), also under qiskit-ionq's names (``sampler_seed``,
+                ``job_settings``, ``error_mitigation``, ...). Inside ``with Session(...)`` the
+                job joins that session unless ``session_id`` is given.
 
         Raises:
             InvalidInputError: an unknown option, a bad value, or a circuit IonQ cannot run
                 (unsupported gate, too wide, mid-circuit measurement, ...); nothing is sent.
         """
+        options = normalize(options)
         _check_options(options)
         opts = {**self.options.__dict__, **options}
-        circuits = [run_input] if isinstance(run_input, QuantumCircuit) else list(run_input)
+        if "session_id" not in options and opts["session_id"] is None:
+            session = active_session(self)
+            if session is not None:
+                opts["session_id"] = session.session_id
+        if isinstance(run_input, QuantumCircuit):
+            circuits = [run_input]
+        elif isinstance(run_input, Sequence):
+            circuits = list(run_input)
+        else:
+            circuits = []
         if not circuits or not all(isinstance(c, QuantumCircuit) for c in circuits):
-            raise InvalidInputError("run() takes a QuantumCircuit or a non-empty list of them")
+            raise InvalidInputError(
+                "run() takes a QuantumCircuit or a non-empty list of them, got "
+                f"{type(run_input).__name__}"
+            )
         dynamic = [is_dynamic(qc) for qc in circuits]
         if any(dynamic):
             return self._run_dynamic(circuits, dynamic, opts)
         translated = [self._translate(qc, index) for index, qc in enumerate(circuits)]
         layouts = [CircuitLayout.of(qc, ic) for qc, ic in zip(circuits, translated, strict=True)]
+        _warn_unmeasured(layouts)
         prepared = self._prepare(translated, layouts, opts)
         jobs = [self._client.submit(job) for job, _ in prepared]
         return IonQJob(
@@ -211,6 +316,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
             [lay for _, lay in prepared],
             memory=bool(opts["memory"]),
             timeout=opts["timeout"],
+            dry_run=bool(opts["dry_run"]),
         )
 
     # Dynamic circuits -----------------------------------------------------------------
@@ -238,6 +344,7 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
                 plan[-1][2].append(layout)
             else:
                 plan.append((False, [static], [layout]))
+        _warn_unmeasured([layout for _, _, group_layouts in plan for layout in group_layouts])
         for number, (is_dyn, group, layouts) in enumerate(plan):
             if is_dyn:
                 assert isinstance(group[0], DynamicCircuit)
@@ -257,15 +364,12 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
             [lay for _, lay in prepared],
             memory=bool(opts["memory"]),
             timeout=opts["timeout"],
+            dry_run=bool(opts["dry_run"]),
         )
 
     def _translate_dynamic(self, circuit: QuantumCircuit, index: int) -> DynamicCircuit:
-        width = self.num_qubits
-        if circuit.num_qubits > width:
-            raise InvalidInputError(
-                f"circuit {index} ({circuit.name!r}) has {circuit.num_qubits} qubits but "
-                f"{self.name} has {width}; use a smaller circuit or a larger backend"
-            )
+        circuit = without_idle_qubits(circuit)  # transpile made it as wide as the device
+        self._check_width(circuit, index)
         if self._gateset == "native":
             circuit = self._lower_to_native(circuit)
         return to_dynamic(circuit, gateset=self._gateset)
@@ -305,15 +409,22 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
     # Helpers --------------------------------------------------------------------------
 
     def _translate(self, circuit: QuantumCircuit, index: int) -> Circuit:
+        circuit = without_idle_qubits(circuit)  # transpile made it as wide as the device
+        if self._gateset == "native":
+            self._check_width(circuit, index)
+            return to_ionq(self._lower_to_native(circuit), gateset="native")
+        # A circuit IonQ cannot run is refused before the width needs the backend's record.
+        translated = to_ionq(circuit, gateset=self._gateset)
+        self._check_width(circuit, index)
+        return translated
+
+    def _check_width(self, circuit: QuantumCircuit, index: int) -> None:
         width = self.num_qubits
         if circuit.num_qubits > width:
             raise InvalidInputError(
                 f"circuit {index} ({circuit.name!r}) has {circuit.num_qubits} qubits but "
                 f"{self.name} has {width}; use a smaller circuit or a larger backend"
             )
-        if self._gateset == "native":
-            circuit = self._lower_to_native(circuit)
-        return to_ionq(circuit, gateset=self._gateset)
 
     def _lower_to_native(self, circuit: QuantumCircuit) -> QuantumCircuit:
         """Translate standard gates to compact natives (exactly), as primitives send ``h``/``sdg``.
@@ -366,13 +477,39 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
         return [(job, layouts[job.circuits.start : job.circuits.stop]) for job in jobs]
 
 
+def _job_ids(job_id: object) -> list[str]:
+    """The IonQ job ids in a Qiskit job id (comma-separated for a split batch)."""
+    ids = [p.strip() for p in job_id.split(",") if p.strip()] if isinstance(job_id, str) else []
+    if not ids:
+        raise InvalidInputError(f"job_id must name a job, got {job_id!r}")
+    return ids
+
+
+def _id_list(job_ids: object) -> list[str]:
+    if isinstance(job_ids, str) or not isinstance(job_ids, Sequence):
+        raise InvalidInputError(f"job_ids must be a list of job ids, got {job_ids!r}")
+    return list(job_ids)
+
+
+def _warn_unmeasured(layouts: Sequence[CircuitLayout]) -> None:
+    """Warn, as qiskit-ionq does, about circuits whose results would hold no bits."""
+    for index, layout in enumerate(layouts):
+        if not any(q >= 0 for q in layout.measurement_map):
+            warnings.warn(
+                f"circuit {index} ({layout.name!r}) is not measuring any qubits: its counts will "
+                "be empty; add measurements (qc.measure_all())",
+                UserWarning,
+                stacklevel=3,
+            )
+
+
 def _check_options(options: Mapping[str, Any]) -> None:
     known = IonQBackend._default_options().__dict__
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise InvalidInputError(
             f"unknown run option(s) {', '.join(map(repr, unknown))}; IonQ backends accept "
-            f"{', '.join(sorted(known))}"
+            f"{', '.join(sorted(known))} (and qiskit-ionq's names for them)"
         )
     _check_values(options)
 
@@ -387,3 +524,5 @@ def _check_values(options: Mapping[str, Any]) -> None:
     memory = options.get("memory", False)
     if not isinstance(memory, bool | np.bool_):
         raise InvalidInputError(f"memory must be True or False, got {memory!r}")
+    if options.get("noise_model") is not None:
+        check_noise("simulator", options["noise_model"])

@@ -7,7 +7,8 @@ submitted it.
 
 Counts and memory always come from the same per-shot outcomes, so they agree: the tally of
 ``data.memory`` is ``data.counts``. Memory is Qiskit's hex over all classical bits, which
-``BackendSamplerV2`` requires.
+``BackendSamplerV2`` requires. ``data.probabilities`` holds the distribution IonQ returned,
+keyed like the counts; :meth:`IonQResult.get_probabilities` formats it as ``get_counts`` does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 from qiskit.circuit import QuantumCircuit
 from qiskit.result import Result
 from qiskit.result.models import ExperimentResult, ExperimentResultData
+from qiskit.result.postprocess import format_counts
 
 from ionq_direct import artifacts, results
 from ionq_direct.circuit import Circuit
@@ -31,6 +33,7 @@ from ionq_direct.qasm3 import CLASSICAL_REGISTER, DynamicCircuit
 __all__ = [
     "LAYOUT_METADATA_KEY",
     "CircuitLayout",
+    "IonQResult",
     "build_result",
     "decode_gateset",
     "decode_layouts",
@@ -214,6 +217,13 @@ def _tally(values: NDArray[Any]) -> dict[str, int]:
     return {hex(int(k)): int(c) for k, c in zip(keys.tolist(), counts.tolist(), strict=True)}
 
 
+def _hex_distribution(
+    distribution: tuple[ArrayLike, ArrayLike], mapping: Sequence[int]
+) -> dict[str, float]:
+    outcomes, probs = results.marginalize(distribution[0], distribution[1], mapping)
+    return {hex(int(k)): float(p) for k, p in zip(outcomes.tolist(), probs.tolist(), strict=True)}
+
+
 def experiment_result(
     layout: CircuitLayout,
     shots: int,
@@ -223,15 +233,16 @@ def experiment_result(
     memory: bool = True,
     seed: int | None = None,
 ) -> ExperimentResult:
-    """One circuit's ``ExperimentResult``: hex counts and (optionally) hex memory.
+    """One circuit's ``ExperimentResult``: hex counts, hex memory and probabilities.
 
     Args:
         layout: the circuit's layout.
         shots: the number of shots.
         per_shot: per-shot outcomes over qubits (qubit ``q`` is bit ``q``); counts are their
             tally.
-        distribution: ``(outcomes, probabilities)`` frequencies, used when ``per_shot`` is not
-            given: counts by largest-remainder rounding; memory cannot be made from it.
+        distribution: ``(outcomes, probabilities)`` IonQ returned; without ``per_shot`` the
+            counts are these frequencies rounded by largest remainder (memory cannot be made
+            from them). When given, ``data.probabilities`` holds it keyed by classical bits.
         memory: include ``data.memory``.
         seed: the sampling seed, recorded on the result.
     """
@@ -247,7 +258,10 @@ def experiment_result(
         hex_memory = None
     else:
         raise ValueError("give per_shot or distribution")
-    data = ExperimentResultData(counts=counts, memory=hex_memory)
+    extra = (
+        {} if distribution is None else {"probabilities": _hex_distribution(distribution, mapping)}
+    )
+    data = ExperimentResultData(counts=counts, memory=hex_memory, **extra)
     return ExperimentResult(
         shots, True, data, status="DONE", seed=seed, seed_simulator=seed, header=layout.header()
     )
@@ -267,7 +281,8 @@ def dynamic_experiment(
     programs written elsewhere), so each shot's value is the circuit's classical bits and
     :func:`experiment_result` formats it with the identity measurement map. Recorded shots are
     used as they are (those tagged with leakage are left out, so counts sum to the shots kept);
-    the ideal simulator's probabilities are sampled with ``seed``.
+    the ideal simulator's probabilities are sampled with ``seed``. ``data.probabilities`` is
+    the register's probabilities artifact, else its histogram's (or the shots') frequencies.
 
     Args:
         job: the completed IonQ job.
@@ -278,19 +293,67 @@ def dynamic_experiment(
         seed: the sampling seed.
     """
     shots = job.info.shots or 0
+    distribution = None
     if register_results is None or layout.memory_slots == 0:
         values: NDArray[Any] = np.zeros(shots, dtype=np.int64)
     else:
-        names: set[str] = set()
-        for table in (
-            register_results.shots.registers if register_results.shots else {},
-            register_results.histogram or {},
-            register_results.probabilities or {},
-        ):
-            names.update(table)
+        names = register_results.names
         register = CLASSICAL_REGISTER if CLASSICAL_REGISTER in names else artifacts.OUTPUT_ALL
         values = register_results.outcomes(register, shots, exact=job.is_exact, seed=seed)
-    return experiment_result(layout, len(values), per_shot=values, memory=memory, seed=seed)
+        distribution = _register_distribution(register_results, register)
+    return experiment_result(
+        layout,
+        len(values),
+        per_shot=values,
+        distribution=distribution,
+        memory=memory,
+        seed=seed,
+    )
+
+
+def _register_distribution(
+    found: artifacts.RegisterResults, register: str
+) -> tuple[NDArray[Any], NDArray[np.float64]] | None:
+    """``register``'s ``(values, probabilities)`` (see ``RegisterResults.distribution``)."""
+    table = found.distribution(register)
+    if not table:
+        return None
+    keys = sorted(table)
+    kind: type = np.int64 if max(keys) < 2**62 else object
+    return np.array(keys, dtype=kind), np.array([table[k] for k in keys], dtype=np.float64)
+
+
+class IonQResult(Result):  # type: ignore[misc]
+    """A Qiskit ``Result`` that also gives each circuit's probabilities (qiskit-ionq's name)."""
+
+    def get_probabilities(
+        self, experiment: Any = None
+    ) -> dict[str, float] | list[dict[str, float]]:
+        """The distribution IonQ returned for a circuit, keyed as ``get_counts`` keys counts.
+
+        The ideal simulator's is exact; a QPU's or noisy simulator's is the measured frequencies.
+
+        Args:
+            experiment: a circuit, its name or index; ``None`` gives the only circuit's (or a
+                list, one per circuit, when there are several).
+
+        Raises:
+            QiskitError: no such circuit, or the result has no probabilities.
+        """
+        from qiskit.exceptions import QiskitError
+
+        if experiment is None:
+            indices: list[Any] = list(range(len(self.results)))
+        else:
+            indices = [experiment]
+        out = []
+        for key in indices:
+            found = self._get_experiment(key)
+            probabilities = getattr(found.data, "probabilities", None)
+            if probabilities is None:
+                raise QiskitError(f'no probabilities for experiment "{key!r}"')
+            out.append(format_counts(dict(probabilities), found.header))
+        return out[0] if len(out) == 1 else out
 
 
 def build_result(
@@ -300,9 +363,9 @@ def build_result(
     backend_version: str,
     job_id: str,
     date: str | None = None,
-) -> Result:
+) -> IonQResult:
     """A successful ``Result`` holding ``experiments`` in order."""
-    return Result(
+    return IonQResult(
         backend_name=backend_name,
         backend_version=backend_version,
         job_id=job_id,

@@ -49,6 +49,7 @@ from qiskit_ionq_direct.native_passes import IonQNativeOptimizer
 __all__ = [
     "TRANSLATION_PLUGIN",
     "IonQTranslationPlugin",
+    "TrappedIonOptimizerPlugin",
     "add_equivalences",
     "is_native_target",
     "native_equivalences",
@@ -159,3 +160,23 @@ def native_pass_manager(backend_or_target: Any, optimization_level: int = 2) -> 
         target = backend_or_target.target
     config = PassManagerConfig(basis_gates=list(target.operation_names), target=target)
     return IonQTranslationPlugin().pass_manager(config, optimization_level)
+
+
+class TrappedIonOptimizerPlugin:
+    """qiskit-ionq's optimizer-plugin name, giving this package's native translation stage.
+
+    ``TrappedIonOptimizerPlugin().pass_manager(PassManagerConfig(target=...), level)`` is
+    :func:`native_pass_manager` for that target: standard gates to GPI/GPI2/MS or ZZ, one-qubit
+    runs merged, angles in IonQ's ranges, exactly. (``transpile(qc, native_backend)`` already
+    runs the same stage, so the plugin is only needed by code that calls it itself.)
+    """
+
+    def pass_manager(
+        self, pass_manager_config: PassManagerConfig, optimization_level: int | None = None
+    ) -> PassManager:
+        """The native translation ``PassManager`` for ``pass_manager_config.target``."""
+        target = pass_manager_config.target
+        if target is None:
+            raise ValueError("TrappedIonOptimizerPlugin needs PassManagerConfig(target=...)")
+        level = 2 if optimization_level is None else optimization_level
+        return native_pass_manager(target, optimization_level=level)

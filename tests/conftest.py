@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from core_support import FakeTime
 
 
 @pytest.fixture
-def recorded_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retry delays the transport asked for, instead of sleeping; jitter pinned to zero."""
-    from ionq_direct import _retry, _transport
-
-    delays: list[float] = []
-    monkeypatch.setattr(_transport, "_sleep", delays.append)
-    monkeypatch.setattr(_retry, "_jitter_source", lambda: 0.5)
-    return delays
+def fake_time() -> FakeTime:
+    """A fake clock and sleep, and a client policy on them (jitter pinned to zero spread)."""
+    return FakeTime()

@@ -7,6 +7,8 @@ package (``ionq_direct.emulator`` re-exports it); the command line is ``ionq_dir
 
 from __future__ import annotations
 
+from ionq_direct.async_client import AsyncClient
+from ionq_direct.async_jobs import AsyncJob
 from ionq_direct.client import Client
 from ionq_direct.errors import (
     APIConnectionError,
@@ -33,6 +35,8 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncClient",
+    "AsyncJob",
     "AuthenticationError",
     "BadRequestError",
     "Client",

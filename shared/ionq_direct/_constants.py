@@ -30,13 +30,20 @@ RETRY_AFTER_MAX = 120.0
 #: Statuses that a GET, PUT or DELETE retries.
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, *range(520, 530)})
 
-#: Jobs scanned per page, and pages scanned, when reconciling an ambiguous submission.
+#: Jobs asked for per page when looking a client token up after an ambiguous submission.
 RECONCILE_PAGE_SIZE = 100
-RECONCILE_MAX_PAGES = 3
-#: First status check after submission, in seconds.
-POLL_INITIAL = 0.05
-#: Growth factor of the polling interval.
-POLL_FACTOR = 1.5
+#: Pages scanned at most per lookup (a bound on a service that ignores the time order).
+RECONCILE_MAX_PAGES = 50
+#: After an ambiguous POST, seconds the token is looked for before the payload may be resent.
+RECONCILE_SETTLE_MIN = 10.0
+#: The same window as a multiple of how long the failed POST took; the longer one applies.
+RECONCILE_SETTLE_FACTOR = 4.0
+#: Seconds of clock disagreement allowed when judging that listed jobs predate a submission.
+RECONCILE_CLOCK_SKEW = 300.0
+#: A polling pause is this fraction of the time waited so far (the most a job is seen late).
+POLL_RATIO = 0.1
+#: Shortest pause between status checks, in seconds (the check's own round trip adds to it).
+POLL_FLOOR = 0.002
 #: Longest polling interval for simulator jobs, in seconds.
 POLL_MAX_SIMULATOR = 5.0
 #: Longest polling interval for QPU jobs, in seconds.

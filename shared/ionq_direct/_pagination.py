@@ -7,10 +7,27 @@ numbers with a count of remaining ``pages``. Both iterators fetch lazily, one pa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 logger = logging.getLogger("ionq_direct")
+
+
+def next_cursor(page: Mapping[str, Any], items: Sequence[Any], seen: set[str]) -> str | None:
+    """The cursor of the page after ``page``, or ``None`` when the listing is over.
+
+    Over after an empty page, a page whose ``next`` is null or empty, and a cursor the service
+    already sent (recorded in ``seen``), which would otherwise loop forever.
+    """
+    following = page.get("next")
+    if not items or not following:
+        return None
+    following = str(following)
+    if following in seen:
+        logger.warning("the service repeated page cursor %r; stopping the listing", following)
+        return None
+    seen.add(following)
+    return following
 
 
 def iterate_cursor(
@@ -31,15 +48,9 @@ def iterate_cursor(
         page = fetch(cursor)
         items = page.get(items_key) or []
         yield from items
-        following = page.get("next")
-        if not items or not following:
+        cursor = next_cursor(page, items, seen)
+        if cursor is None:
             return
-        following = str(following)
-        if following in seen:
-            logger.warning("the service repeated page cursor %r; stopping the listing", following)
-            return
-        seen.add(following)
-        cursor = following
 
 
 def iterate_pages(
@@ -58,7 +69,42 @@ def iterate_pages(
         page = fetch(number)
         items = page.get(items_key) or []
         yield from items
-        remaining = page.get("pages")
-        if not items or not remaining:
+        if not pages_remain(page, items):
+            return
+        number += 1
+
+
+def pages_remain(page: Mapping[str, Any], items: Sequence[Any]) -> bool:
+    """Whether a page-number listing goes on after ``page`` (it had items and ``pages`` left)."""
+    return bool(items) and bool(page.get("pages"))
+
+
+async def aiterate_cursor(
+    fetch: Callable[[str | None], Awaitable[Mapping[str, Any]]], items_key: str
+) -> AsyncIterator[dict[str, Any]]:
+    """:func:`iterate_cursor` for an awaitable ``fetch``: an async iterator, same stops."""
+    seen: set[str] = set()
+    cursor: str | None = None
+    while True:
+        page = await fetch(cursor)
+        items = page.get(items_key) or []
+        for item in items:
+            yield item
+        cursor = next_cursor(page, items, seen)
+        if cursor is None:
+            return
+
+
+async def aiterate_pages(
+    fetch: Callable[[int], Awaitable[Mapping[str, Any]]], items_key: str
+) -> AsyncIterator[dict[str, Any]]:
+    """:func:`iterate_pages` for an awaitable ``fetch``: an async iterator, same stops."""
+    number = 1
+    while True:
+        page = await fetch(number)
+        items = page.get(items_key) or []
+        for item in items:
+            yield item
+        if not pages_remain(page, items):
             return
         number += 1

@@ -1,7 +1,8 @@
 """Retry policy: which failures are worth another attempt, and how long to wait before it.
 
-The numbers come from ``_constants``; this module only turns them into decisions so the
-transport can stay a plain loop. Nothing here sleeps or touches the network.
+The numbers and clocks come from a :class:`~ionq_direct.policy.Policy`; this module only turns
+failures into decisions so the transport can stay a plain loop. Nothing here sleeps or touches
+the network.
 """
 
 from __future__ import annotations
@@ -9,26 +10,14 @@ from __future__ import annotations
 import email.utils
 import enum
 import math
-import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from ionq_direct._constants import (
-    BACKOFF_INITIAL,
-    BACKOFF_JITTER,
-    BACKOFF_MAX,
-    RETRY_AFTER_MAX,
-    RETRYABLE_STATUSES,
-)
-
-#: Source of uniform numbers in [0, 1) for jitter; tests replace it to pin the delays.
-_jitter_source: Callable[[], float] = random.random
-
-#: Wall clock used to turn an HTTP-date ``Retry-After`` into seconds; patchable in tests.
-_wall_clock: Callable[[], float] = time.time
+from ionq_direct._constants import RETRY_AFTER_MAX, RETRYABLE_STATUSES
 
 
 class RetryMode(enum.Enum):
@@ -43,19 +32,18 @@ class RetryMode(enum.Enum):
     UNSAFE = "unsafe"
 
 
-def backoff_delay(retry_index: int) -> float:
-    """Seconds to wait before retry number ``retry_index`` (0 for the first retry).
-
-    Exponential from ``BACKOFF_INITIAL``, doubled per retry, capped at ``BACKOFF_MAX``, then
-    spread by up to ``BACKOFF_JITTER`` of itself either way so clients do not retry in step.
-    """
-    base = min(BACKOFF_MAX, BACKOFF_INITIAL * (2.0 ** max(retry_index, 0)))
-    spread = 1.0 + BACKOFF_JITTER * (2.0 * _jitter_source() - 1.0)
-    return base * spread
-
-
-def parse_retry_after(value: str | None) -> float | None:
+def parse_retry_after(
+    value: str | None,
+    *,
+    wall_clock: Callable[[], float] = time.time,
+    cap: float = RETRY_AFTER_MAX,
+) -> float | None:
     """Seconds named by a ``Retry-After`` header (delta-seconds or HTTP-date), capped.
+
+    Args:
+        value: the header's value.
+        wall_clock: seconds since the epoch, to turn an HTTP-date into a delay.
+        cap: the longest delay returned.
 
     Returns ``None`` when the header is absent or unreadable; negative or past values give 0.
     """
@@ -71,10 +59,10 @@ def parse_retry_after(value: str | None) -> float | None:
             when = email.utils.parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
-        seconds = when.timestamp() - _wall_clock()
+        seconds = when.timestamp() - wall_clock()
     if not math.isfinite(seconds):
         return None
-    return min(max(seconds, 0.0), RETRY_AFTER_MAX)
+    return min(max(seconds, 0.0), cap)
 
 
 def never_sent(exc: requests.RequestException) -> bool:
@@ -100,15 +88,57 @@ def status_is_retryable(status_code: int, mode: RetryMode) -> bool:
     return status_code in RETRYABLE_STATUSES
 
 
-def failure_is_retryable(exc: requests.RequestException, mode: RetryMode) -> bool:
+@dataclass(frozen=True)
+class Failure:
+    """A transport failure, as any HTTP library's exception can be described.
+
+    Each transport describes its own library's exceptions this way (:func:`requests_failure`
+    here, ``_async_transport.describe_failure`` for httpx), and every decision is made on it.
+
+    Attributes:
+        kind: the library's exception name (shown in the error's cause).
+        detail: its text, with the API key already removed.
+        never_sent: the failure proves the request never reached the server (the connection
+            could not be opened), so even a POST may be sent again.
+        transient: a connection, protocol or timeout failure, worth retrying a GET, PUT or
+            DELETE (as opposed to a malformed request).
+        timeout: ``"connect"`` or ``"read"`` when a timeout of that phase fired.
+        expired: the attempt's total time (or the call's deadline) ran out.
+    """
+
+    kind: str
+    detail: str
+    never_sent: bool
+    transient: bool
+    timeout: str | None = None
+    expired: bool = False
+
+
+def failure_is_retryable(failure: Failure, mode: RetryMode) -> bool:
     """Whether a transport failure may be retried as-is under ``mode``."""
     if mode is RetryMode.UNSAFE:
-        return never_sent(exc)
-    return isinstance(
+        return failure.never_sent
+    return failure.transient
+
+
+def requests_failure(exc: requests.RequestException, detail: str, *, expired: bool) -> Failure:
+    """The :class:`Failure` a ``requests`` exception stands for (``detail``: its key-free text)."""
+    timeout = None
+    if isinstance(exc, requests.exceptions.Timeout):
+        timeout = "connect" if isinstance(exc, requests.exceptions.ConnectTimeout) else "read"
+    transient = isinstance(
         exc,
         (
             requests.exceptions.ConnectionError,
             requests.exceptions.Timeout,
             requests.exceptions.ChunkedEncodingError,
         ),
+    )
+    return Failure(
+        type(exc).__name__,
+        detail,
+        never_sent=never_sent(exc),
+        transient=transient,
+        timeout=timeout,
+        expired=expired,
     )

@@ -3,34 +3,45 @@
 Every payload carries a client token in ``metadata[CLIENT_TOKEN_KEY]``. The transport already
 retries a POST that provably never reached the service (failed connection) or was refused
 with 429. When a POST fails *ambiguously* (read timeout, connection dropped after sending,
-5xx) the job may exist, so this module looks the token up with ``GET /jobs`` and returns that
-job; only if it is not listed does it send the same payload, with the same token, again.
+5xx) the job may exist, or may still be being stored by a server that is slower than our read
+timeout. So this module keeps looking the token up with ``GET /jobs`` (newest first, filtered by
+backend, scanning until the listed jobs predate the submission) for a settle window that grows
+with how long the failed POST took, and returns the job when it shows up. Only a lookup that
+began after the window and found nothing lets the same payload, with the same token, go out
+again. When neither outcome can be proven in time (lookups failing, or the call's deadline),
+the error says so and names the token.
+
+The procedure is a plan (:func:`submit_plan`, see ``_steps``): it yields :class:`Post`,
+:class:`ListJobs` and ``Sleep`` steps, and ``Client`` and ``AsyncClient`` each perform them
+their way (blocking or awaited), so both clients reconcile by the very same rules.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-import requests
-
 from ionq_direct import _json
-from ionq_direct._constants import RECONCILE_MAX_PAGES, RECONCILE_PAGE_SIZE, RETRYABLE_STATUSES
-from ionq_direct._retry import never_sent
-from ionq_direct.errors import APIConnectionError, APIError, InvalidInputError, IonQError
+from ionq_direct._constants import RETRYABLE_STATUSES
+from ionq_direct._pagination import next_cursor
+from ionq_direct._steps import Plan, Sleep
+from ionq_direct.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidInputError,
+    IonQError,
+)
 from ionq_direct.metadata import CLIENT_TOKEN_KEY
 from ionq_direct.payload import PreparedJob
-from ionq_direct.records import JobRecord
+from ionq_direct.policy import Policy
 
 logger = logging.getLogger("ionq_direct")
-
-#: Lists jobs: called with ``backend=`` (may be ``None``) and ``limit=``, or with ``ids=``.
-JobLister = Callable[..., Iterator[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -119,7 +130,7 @@ def is_ambiguous(exc: IonQError) -> bool:
     """Whether a failed POST may nevertheless have created the job."""
     if isinstance(exc, APIConnectionError):
         cause = exc.__cause__
-        return not (isinstance(cause, requests.RequestException) and never_sent(cause))
+        return not getattr(cause, "never_sent", False)
     if isinstance(exc, APIError):
         return exc.status_code >= 500 or (
             exc.status_code in RETRYABLE_STATUSES and exc.status_code != 429
@@ -127,69 +138,190 @@ def is_ambiguous(exc: IonQError) -> bool:
     return False
 
 
-def find_by_token(list_jobs: JobLister, token: str, backend: str | None) -> dict[str, Any] | None:
-    """The job whose metadata carries ``token``, scanning a bounded number of pages.
+def _submitted_at(job: Mapping[str, Any]) -> float | None:
+    """A listed job's ``submitted_at`` as epoch seconds, when it states a readable one."""
+    value = job.get("submitted_at")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
-    The children of a multi-circuit job inherit its metadata, token included, and are newer
-    than it, so a newest-first listing shows them first (and a large batch pushes the parent
-    past the scanned pages): a match with a ``parent_job_id`` stands for that parent, which is
-    then fetched by id.
+
+def _answer(job: Mapping[str, Any]) -> dict[str, Any]:
+    """The creation answer's three fields, as the listed job states them."""
+    return {key: job.get(key) for key in ("id", "status", "session_id")}
+
+
+def _unknown_outcome(exc: IonQError, token: str, *, timed_out: bool) -> IonQError:
+    """An error like ``exc`` whose message says the job may exist and how to find it."""
+    note = (
+        f"; the job may or may not have been created: look for "
+        f"metadata[{CLIENT_TOKEN_KEY!r}] == {token!r}"
+    )
+    if timed_out:
+        return APITimeoutError(f"POST /jobs: the call's deadline passed ({exc})" + note)
+    if isinstance(exc, APIError):
+        return type(exc)(
+            exc.message + note,
+            status_code=exc.status_code,
+            body=exc.body,
+            request_id=exc.request_id,
+        )
+    return type(exc)(str(exc) + note)
+
+
+@dataclass(frozen=True)
+class Post:
+    """Send the submission's body (to ``POST /jobs``, or a clone or move path) once."""
+
+    body: bytes
+    deadline: float | None
+
+
+@dataclass(frozen=True)
+class ListJobs:
+    """Fetch one page of ``GET /jobs`` (newest first); answered with the page mapping."""
+
+    backend: str | None
+    ids: Sequence[str] | None
+    limit: int | None
+    cursor: str | None
+    deadline: float | None
+    read_timeout: float | None
+
+    def params(self) -> dict[str, Any]:
+        """The query this page is asked with (``None`` values are dropped when sent)."""
+        return {
+            "target": self.backend,
+            "ids": list(self.ids) if self.ids is not None else None,
+            "limit": self.limit,
+            "next": self.cursor,
+        }
+
+
+Step = Post | ListJobs | Sleep
+
+
+def find_plan(
+    token: str,
+    backend: str | None,
+    *,
+    policy: Policy,
+    since: float | None = None,
+    deadline: float | None = None,
+    read_timeout: float | None = None,
+) -> Plan[Step, dict[str, Any] | None]:
+    """The job whose metadata carries ``token``, or ``None`` when no listed job does.
+
+    Lists newest first (filtered by ``backend``) and stops at the first job submitted before
+    ``since`` (epoch seconds, less the policy's clock-skew allowance), after
+    ``policy.reconcile_max_pages`` pages' worth of jobs, and at the listing's end. A match with
+    a ``parent_job_id`` is a child of a multi-circuit job, which inherits its token: it stands
+    for that parent, which is then fetched by id.
     """
-    recent = list_jobs(backend=backend, limit=RECONCILE_PAGE_SIZE)
-    for job in itertools.islice(recent, RECONCILE_PAGE_SIZE * RECONCILE_MAX_PAGES):
-        info = JobRecord.parse(job)
-        if info.metadata.get(CLIENT_TOKEN_KEY) != token:
-            continue
-        parent_id = info.parent_job_id
-        if parent_id is None:
-            return job
-        for parent in list_jobs(ids=[parent_id]):
-            if JobRecord.parse(parent).id == parent_id:
-                return parent
-        return {"id": parent_id, "status": None, "session_id": info.session_id}
-    return None
+    floor = None if since is None else since - policy.reconcile_clock_skew
+    budget = policy.reconcile_page_size * policy.reconcile_max_pages
+    scanned = 0
+    seen: set[str] = set()
+    cursor: str | None = None
+    while True:
+        page: Mapping[str, Any] = yield ListJobs(
+            backend, None, policy.reconcile_page_size, cursor, deadline, read_timeout
+        )
+        items = page.get("jobs") or []
+        for job in items:
+            if scanned >= budget:
+                logger.debug("client token lookup ended after at most %d jobs", budget)
+                return None
+            scanned += 1
+            metadata = job.get("metadata")
+            if isinstance(metadata, Mapping) and metadata.get(CLIENT_TOKEN_KEY) == token:
+                parent_id = job.get("parent_job_id")
+                if not parent_id:
+                    return _answer(job)
+                parents: Mapping[str, Any] = yield ListJobs(
+                    None, [str(parent_id)], None, None, deadline, read_timeout
+                )
+                for parent in parents.get("jobs") or []:
+                    if parent.get("id") == parent_id:
+                        return _answer(parent)
+                return {"id": parent_id, "status": None, "session_id": job.get("session_id")}
+            when = _submitted_at(job)
+            if floor is not None and when is not None and when < floor:
+                return None
+        cursor = next_cursor(page, items, seen)
+        if cursor is None:
+            return None
+        if scanned >= budget:
+            logger.debug("client token lookup ended after at most %d jobs", budget)
+            return None
 
 
-def submit_once(
-    post: Callable[[bytes], Any],
-    list_jobs: JobLister,
+def submit_plan(
     submission: Submission,
     max_resubmits: int,
-) -> dict[str, Any]:
+    *,
+    policy: Policy,
+    deadline: float | None = None,
+    read_timeout: float | None = None,
+    first_409_is_final: bool = False,
+) -> Plan[Step, dict[str, Any]]:
     """POST a prepared submission so that it creates at most one job.
 
     Args:
-        post: sends the body to ``POST /jobs`` and returns the decoded response.
-        list_jobs: lists jobs (see :data:`JobLister`), used to reconcile.
         submission: the prepared payload.
         max_resubmits: how many times the payload may be sent again after an ambiguous
-            failure whose lookup found nothing.
+            failure whose settle window passed without the token showing up.
+        policy: clocks and the reconciliation numbers.
+        deadline: the call's deadline on the policy's clock.
+        read_timeout: the client's read timeout. Lookups double it each time (up to the
+            settle window), so a server too busy to answer a listing within the timeout
+            that the POST already missed can still prove the outcome.
+        first_409_is_final: a 409 answering the first attempt is raised as it is (the
+            service refused the request, so nothing was created: a move of a job that has
+            ended); a 409 to a resend goes through reconciliation like any ambiguous outcome.
 
     Returns:
         The creation response ``{"id", "status", "session_id"}`` (rebuilt from the listed job
         when reconciliation found it).
+
+    Raises:
+        IonQError: the POST failed unambiguously, or its outcome could not be proven (the
+            message then names the client token, to look the job up later).
     """
+    since = policy.wall_clock()
     resubmits = 0
     while True:
+        sent = policy.clock()
         try:
-            created = post(submission.body)
+            created = yield Post(submission.body, deadline)
         except IonQError as exc:
-            if not is_ambiguous(exc):
+            refused = first_409_is_final and resubmits == 0 and _status(exc) == 409
+            if refused or not is_ambiguous(exc):
                 raise
-            logger.debug("POST /jobs failed ambiguously (%s); looking up its client token", exc)
-            try:
-                found = find_by_token(list_jobs, submission.token, submission.backend)
-            except IonQError as lookup_exc:
-                logger.warning("could not look up the client token after a failed submission")
-                raise _unknown_outcome(exc, submission.token) from lookup_exc
+            logger.debug("the POST failed ambiguously (%s); looking up its client token", exc)
+            window = max(
+                policy.reconcile_settle_min,
+                policy.reconcile_settle_factor * (policy.clock() - sent),
+            )
+            found, verdict = yield from _settle_plan(
+                submission,
+                since=since,
+                window=window,
+                deadline=deadline,
+                policy=policy,
+                read_timeout=read_timeout,
+            )
             if found is not None:
                 logger.debug("the failed POST had created job %s", found.get("id"))
-                # The creation answer's three fields, as the service stated them.
-                return {key: found.get(key) for key in ("id", "status", "session_id")}
-            if resubmits >= max_resubmits:
-                raise _unknown_outcome(exc, submission.token) from exc
+                return found
+            if verdict != "absent" or resubmits >= max_resubmits:
+                timed_out = verdict == "deadline"
+                raise _unknown_outcome(exc, submission.token, timed_out=timed_out) from exc
             resubmits += 1
-            logger.debug("no job carries the client token; sending it again")
+            logger.debug("no job carries the client token after %.3g s; sending it again", window)
             continue
         if not isinstance(created, dict):
             raise APIError(
@@ -200,17 +332,53 @@ def submit_once(
         return created
 
 
-def _unknown_outcome(exc: IonQError, token: str) -> IonQError:
-    """A copy of ``exc`` whose message says the job may exist and how to find it."""
-    note = (
-        f"; the job may or may not have been created: look for "
-        f"metadata[{CLIENT_TOKEN_KEY!r}] == {token!r}"
-    )
-    if isinstance(exc, APIError):
-        return type(exc)(
-            exc.message + note,
-            status_code=exc.status_code,
-            body=exc.body,
-            request_id=exc.request_id,
-        )
-    return type(exc)(str(exc) + note)
+def _status(exc: IonQError) -> int | None:
+    return exc.status_code if isinstance(exc, APIError) else None
+
+
+def _settle_plan(
+    submission: Submission,
+    *,
+    since: float,
+    window: float,
+    deadline: float | None,
+    policy: Policy,
+    read_timeout: float | None,
+) -> Plan[Step, tuple[dict[str, Any] | None, str]]:
+    """Look the token up until it shows, the window passes or the deadline comes.
+
+    Returns the job found (or ``None``) and a verdict: ``"found"``; ``"absent"`` when a lookup
+    that began once the window had passed completed and found nothing; ``"unproven"`` when
+    that last lookup failed; ``"deadline"`` when the call's deadline came first.
+    """
+    clock = policy.clock
+    settled_at = clock() + window
+    lookup = 0
+    while True:
+        began = clock()
+        patience = None
+        if read_timeout is not None:
+            patience = max(read_timeout, min(read_timeout * 2.0 ** min(lookup, 30), window))
+        try:
+            found = yield from find_plan(
+                submission.token,
+                submission.backend,
+                policy=policy,
+                since=since,
+                deadline=deadline,
+                read_timeout=patience,
+            )
+        except IonQError as exc:
+            logger.debug("client token lookup %d failed: %s", lookup + 1, exc)
+            if began >= settled_at:
+                return None, "unproven"
+        else:
+            if found is not None:
+                return found, "found"
+            if began >= settled_at:
+                return None, "absent"
+        pause = min(policy.backoff(lookup), max(0.0, settled_at - clock()))
+        if deadline is not None and clock() + pause >= deadline:
+            return None, "deadline"
+        lookup += 1
+        yield Sleep(pause)

@@ -1,9 +1,11 @@
-"""The HTTP layer: one ``requests.Session`` with auth, timeouts, retries and error mapping.
+"""The HTTP layer: one ``requests.Session`` with auth, deadlines, retries and error mapping.
 
 Everything about *how* a request travels lives here; ``client.py`` only says *what* to ask
 for. The API key is held privately, sent only in the ``Authorization`` header, and scrubbed
-from every error this module raises. Sleeps go through :data:`_sleep` so tests can record
-them instead of waiting.
+from every error this module raises (whose causes carry no request, so no header either).
+Every attempt has a total deadline (connect plus read timeout, cut to the caller's deadline),
+enforced on each socket read by ``_http``; sleeps and clocks come from the client's
+:class:`~ionq_direct.policy.Policy`.
 """
 
 from __future__ import annotations
@@ -13,40 +15,35 @@ import ipaddress
 import logging
 import math
 import platform
-import time
-from collections.abc import Callable, Mapping
+import string
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
 
 from ionq_direct import _json
-from ionq_direct._constants import API_KEY_ENV, CONNECT_TIMEOUT, MAX_RETRIES, READ_TIMEOUT
-from ionq_direct._redact import scrub_text
-from ionq_direct._responses import decode_success, error_from_response
-from ionq_direct._retry import (
-    RetryMode,
-    backoff_delay,
-    failure_is_retryable,
-    parse_retry_after,
-    status_is_retryable,
-)
-from ionq_direct.errors import APIConnectionError, APITimeoutError, InvalidInputError
+from ionq_direct._attempts import Send, request_plan
+from ionq_direct._constants import API_KEY_ENV, CONNECT_TIMEOUT, READ_TIMEOUT
+from ionq_direct._http import Budget, deadline_scope, new_session
+from ionq_direct._retry import requests_failure
+from ionq_direct._steps import Sleep, drive
+from ionq_direct.errors import InvalidInputError
+from ionq_direct.policy import DEFAULT_POLICY, Policy
+from ionq_direct.redaction import redact
 
 logger = logging.getLogger("ionq_direct")
-
-#: The one function every retry delay goes through; tests replace it to record delays.
-_sleep: Callable[[float], None] = time.sleep
 
 #: A timeout as accepted from users: one number for both phases, or ``(connect, read)``.
 Timeout = float | tuple[float, float]
 
-_METHOD_MODES = {
-    "GET": RetryMode.IDEMPOTENT,
-    "PUT": RetryMode.IDEMPOTENT,
-    "DELETE": RetryMode.IDEMPOTENT,
-    "POST": RetryMode.UNSAFE,
-}
+#: Characters a URL's authority (``host[:port]``) may hold: RFC 3986 unreserved, sub-delims,
+#: ``:`` and the brackets of an IPv6 literal. No ``\``, ``@``, ``%``, spaces or controls.
+_AUTHORITY_CHARS = frozenset(string.ascii_letters + string.digits + "-._~!$&'()*+,;=:[]")
+#: What a base URL looks like, for errors that must not echo the (possibly secret) value.
+_URL_HINT = "base URL must look like https://host/v0.4 (or http://localhost:port/v0.4)"
 
 
 @functools.cache
@@ -73,41 +70,87 @@ def normalize_timeout(timeout: Timeout | None) -> tuple[float, float]:
     """``(connect, read)`` seconds from a user's timeout; ``None`` means the defaults."""
     if timeout is None:
         return (CONNECT_TIMEOUT, READ_TIMEOUT)
-    pair = (timeout, timeout) if isinstance(timeout, (int, float)) else tuple(timeout)
+    if isinstance(timeout, (str, bytes)):
+        pair: tuple[object, ...] = (timeout,)
+    elif isinstance(timeout, (int, float)):
+        pair = (timeout, timeout)
+    else:
+        try:
+            pair = tuple(timeout)
+        except TypeError:
+            pair = (timeout,)
     if len(pair) != 2 or not all(
-        isinstance(t, (int, float)) and math.isfinite(t) and t > 0 for t in pair
+        isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t) and t > 0
+        for t in pair
     ):
         raise InvalidInputError(
             f"timeout must be a positive number of seconds or a (connect, read) pair, "
             f"got {timeout!r}"
         )
-    return (float(pair[0]), float(pair[1]))
+    return (float(pair[0]), float(pair[1]))  # type: ignore[arg-type]
 
 
-def check_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash, refusing plain http to non-loopback hosts."""
+def check_base_url(base_url: object, secret: str = "") -> str:
+    """The base URL without a trailing slash, refusing plain http to non-loopback hosts.
+
+    The host is the one ``urllib3`` will connect to; a URL that ``urllib.parse`` reads with a
+    different host, or whose authority holds characters no host may contain (a backslash,
+    ``@``, ``%``, spaces), is refused. Errors never echo the URL (it may be a misplaced key):
+    at most its scheme and host, with ``secret`` scrubbed.
+    """
+    if not isinstance(base_url, str):
+        raise InvalidInputError(f"{_URL_HINT}; got a {type(base_url).__name__}, not a string")
     url = base_url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInputError(f"base URL must look like https://host/v0.4, got {url!r}")
-    if parts.username or parts.password:
+    scheme, _, rest = url.partition("://")
+    authority = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if scheme.lower() not in ("http", "https") or not authority:
+        raise InvalidInputError(_URL_HINT)
+    if "@" in authority:
         raise InvalidInputError(
             "base URL must not carry credentials; the API key is sent as a header"
         )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if not set(authority) <= _AUTHORITY_CHARS:
         raise InvalidInputError(
-            f"refusing to send the API key over plain http to {parts.hostname!r}: use https:// "
+            f"{_URL_HINT}: the host part holds characters no host name has "
+            "(a backslash, %, a space or a control character)"
+        )
+    try:
+        parsed = parse_url(url)
+        split = urlsplit(url)
+        split_host, split_port = split.hostname, split.port
+    except (LocationParseError, ValueError):
+        raise InvalidInputError(f"{_URL_HINT}: the host or port cannot be read") from None
+    host = (parsed.host or "").strip("[]").lower()
+    if not host or host != (split_host or "").lower() or parsed.port != split_port:
+        raise InvalidInputError(f"{_URL_HINT}: its host is ambiguous")
+    if scheme.lower() == "http" and not is_loopback(host):
+        shown = redact(host, secret) if secret else host
+        raise InvalidInputError(
+            f"refusing to send the API key over plain http to {shown!r}: use https:// "
             "(plain http is allowed only for loopback hosts such as localhost or 127.0.0.1)"
         )
     return url
 
 
-def check_api_key(api_key: str | None) -> str:
-    """The API key, stripped, or a clear error naming ``IONQ_API_KEY`` when there is none."""
+def check_api_key(api_key: object) -> str:
+    """The API key, stripped, or a clear error naming ``IONQ_API_KEY`` when there is none.
+
+    Errors never echo the value.
+    """
+    if api_key is not None and not isinstance(api_key, str):
+        raise InvalidInputError(
+            f"api_key must be a string (the key from IonQ's cloud console), "
+            f"got a {type(api_key).__name__}"
+        )
     key = (api_key or "").strip()
     if not key:
         raise InvalidInputError(
             f"no IonQ API key: pass api_key=... or set the {API_KEY_ENV} environment variable"
+        )
+    if key.lower().startswith(("http://", "https://")):
+        raise InvalidInputError(
+            "api_key looks like a URL: pass the key as api_key and the URL as base_url "
+            "(were the two arguments swapped?)"
         )
     if not key.isascii() or any(ch.isspace() or not ch.isprintable() for ch in key):
         raise InvalidInputError(
@@ -122,7 +165,9 @@ def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     if headers is None:
         return {}
     if not isinstance(headers, Mapping):
-        raise InvalidInputError(f"headers must be a mapping of names to values, got {headers!r}")
+        raise InvalidInputError(
+            f"headers must be a mapping of names to values, got a {type(headers).__name__}"
+        )
     checked: dict[str, str] = {}
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str):
@@ -141,9 +186,12 @@ class Transport:
     Args:
         api_key: the IonQ API key (already resolved from the environment by the caller).
         base_url: the API root, e.g. ``https://api.ionq.co/v0.4``.
-        timeout: seconds, or ``(connect, read)`` seconds; ``None`` for the defaults.
-        max_retries: retries after the first attempt for retryable failures.
+        timeout: seconds, or ``(connect, read)`` seconds; ``None`` for the defaults. An
+            attempt may take at most connect plus read seconds in all, however the server
+            trickles its answer.
+        max_retries: retries after the first attempt; ``None`` takes the policy's.
         headers: extra headers sent with every request (they may not set ``Authorization``).
+        policy: clocks, sleep and retry numbers.
     """
 
     def __init__(
@@ -152,17 +200,24 @@ class Transport:
         base_url: str,
         *,
         timeout: Timeout | None = None,
-        max_retries: int = MAX_RETRIES,
+        max_retries: int | None = None,
         headers: Mapping[str, str] | None = None,
+        policy: Policy = DEFAULT_POLICY,
     ) -> None:
+        if not isinstance(policy, Policy):
+            raise InvalidInputError(f"policy must be a Policy, got a {type(policy).__name__}")
         self._key = check_api_key(api_key)
-        self.base_url = check_base_url(base_url)
+        self.base_url = check_base_url(base_url, self._key)
         self.timeout = normalize_timeout(timeout)
+        if max_retries is None:
+            max_retries = policy.max_retries
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidInputError(f"max_retries must be a non-negative int, got {max_retries!r}")
         self.max_retries = max_retries
+        self.policy = policy
         extra = check_headers(headers)
-        self._session = requests.Session()
+        # Plain http is only ever loopback: never through a proxy, never with .netrc creds.
+        self._session = new_session(use_environment=not self.base_url.lower().startswith("http:"))
         self._session.headers.update(extra)
         self._session.headers.update(
             {
@@ -181,7 +236,7 @@ class Transport:
 
     def scrub(self, text: str) -> str:
         """``text`` with the API key removed."""
-        return scrub_text(text, self._key)
+        return redact(text, self._key)
 
     def request(
         self,
@@ -192,6 +247,8 @@ class Transport:
         json_body: Any = None,
         data: bytes | None = None,
         authenticated: bool = True,
+        deadline: float | None = None,
+        read_timeout: float | None = None,
     ) -> Any:
         """Send a request, retrying as the method allows, and return the decoded body.
 
@@ -203,13 +260,16 @@ class Transport:
             json_body: a value to send as JSON.
             data: an already-serialized JSON body (wins over ``json_body``).
             authenticated: send the ``Authorization`` header (off for public endpoints).
+            deadline: the caller's deadline on the policy's clock; no attempt or retry
+                pause runs past it.
+            read_timeout: this request's read timeout, instead of the client's.
 
         Raises:
             APIError: the service answered with an error status (subclass by status).
-            APIConnectionError: no answer (``APITimeoutError`` when a timeout expired).
+            APIConnectionError: no answer (``APITimeoutError`` when a timeout or the deadline
+                expired).
         """
         method = method.upper()
-        mode = _METHOD_MODES.get(method, RetryMode.UNSAFE)
         if data is None and json_body is not None:
             data = _json.dumps_checked(json_body)
         headers: dict[str, str | None] = {}
@@ -219,54 +279,40 @@ class Transport:
             headers["Authorization"] = None
         query = _encode_params(params)
         url = self.base_url + path
-        retry = 0
-        while True:
-            logger.debug("%s %s attempt %d", method, path, retry + 1)
-            try:
-                response = self._session.request(
-                    method, url, params=query, data=data, headers=headers, timeout=self.timeout
-                )
-            except requests.RequestException as exc:
-                if retry < self.max_retries and failure_is_retryable(exc, mode):
-                    self._pause(method, path, backoff_delay(retry), type(exc).__name__, retry)
-                    retry += 1
-                    continue
-                raise self._connection_error(method, path, exc) from exc
-            status = response.status_code
-            logger.debug("%s %s -> %d (attempt %d)", method, path, status, retry + 1)
-            if status < 400:
-                return decode_success(response, self._key)
-            if retry < self.max_retries and status_is_retryable(status, mode):
-                hint = parse_retry_after(response.headers.get("Retry-After"))
-                delay = backoff_delay(retry) if hint is None else hint
-                self._pause(method, path, delay, f"HTTP {status}", retry)
-                retry += 1
-                continue
-            raise error_from_response(response, self._key)
+        policy = self.policy
 
-    def _pause(self, method: str, path: str, delay: float, reason: str, retry: int) -> None:
-        logger.debug(
-            "retrying %s %s in %.3f s after %s (retry %d of %d)",
+        def perform(step: Send | Sleep) -> Any:
+            if isinstance(step, Sleep):
+                policy.sleep(step.seconds)
+                return None
+            budget = Budget(step.end, policy.clock)
+            try:
+                with deadline_scope(budget):
+                    return self._session.request(
+                        method,
+                        url,
+                        params=query,
+                        data=data,
+                        headers=headers,
+                        timeout=(step.connect, step.read),
+                    )
+            except requests.RequestException as exc:
+                # Described, never raised: the exception holds the prepared request, and with
+                # it the key; the plan raises our error with a key-free cause instead.
+                expired = budget.expired or budget.left() <= 0
+                return requests_failure(exc, self.scrub(str(exc)), expired=expired)
+
+        plan = request_plan(
             method,
             path,
-            delay,
-            reason,
-            retry + 1,
-            self.max_retries,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            policy=policy,
+            secret=self._key,
+            deadline=deadline,
+            read_timeout=read_timeout,
         )
-        _sleep(delay)
-
-    def _connection_error(
-        self, method: str, path: str, exc: requests.RequestException
-    ) -> APIConnectionError:
-        if isinstance(exc, requests.exceptions.Timeout):
-            phase = "connect" if isinstance(exc, requests.exceptions.ConnectTimeout) else "read"
-            limit = self.timeout[0] if phase == "connect" else self.timeout[1]
-            return APITimeoutError(
-                f"{method} {path}: no answer within the {phase} timeout of {limit:g} s"
-            )
-        detail = self.scrub(str(exc)) or type(exc).__name__
-        return APIConnectionError(f"{method} {path}: could not reach the service: {detail}")
+        return drive(plan, perform)
 
 
 def _encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:

@@ -278,6 +278,40 @@ class RegisterResults:
     probabilities: dict[str, dict[int, float]] | None
     widths: Mapping[str, int] = field(default_factory=dict)
 
+    @property
+    def names(self) -> list[str]:
+        """Every register the artifacts hold, ``output_all`` (when present) last."""
+        found: dict[str, None] = {}
+        for table in (
+            self.shots.registers if self.shots is not None else {},
+            self.histogram or {},
+            self.probabilities or {},
+        ):
+            found.update(dict.fromkeys(table))
+        return sorted(found, key=lambda name: name == OUTPUT_ALL)
+
+    def distribution(self, register: str) -> dict[int, float]:
+        """``register``'s value -> probability: the probabilities artifact's, else frequencies.
+
+        Without a probabilities entry for it, the histogram's (else the kept shots')
+        frequencies are given, so shots tagged with leakage stay out as in every aggregate.
+
+        Raises:
+            InvalidInputError: no artifact holds ``register``.
+        """
+        if self.probabilities is not None and register in self.probabilities:
+            return dict(self.probabilities[register])
+        table: dict[int, float] | None = None
+        if self.histogram is not None and register in self.histogram:
+            table = {k: float(v) for k, v in self.histogram[register].items()}
+        elif self.shots is not None and register in self.shots.registers:
+            values, tally = np.unique(self.shots.values(register), return_counts=True)
+            table = {int(k): float(c) for k, c in zip(values.tolist(), tally.tolist(), strict=True)}
+        if table is None:
+            raise InvalidInputError(f"the job's results hold no register {register!r}")
+        total = sum(table.values())
+        return {k: v / total for k, v in sorted(table.items())} if total > 0 else {}
+
     def outcomes(self, register: str, shots: int, *, exact: bool, seed: int | None) -> NDArray[Any]:
         """Per-shot values of ``register``: recorded shots when there are any, else drawn.
 

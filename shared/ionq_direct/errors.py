@@ -1,8 +1,30 @@
-"""The exception hierarchy shared by the REST layer, the translator and the adapters.
+"""Every exception the core raises, in one place.
 
 ``IonQError`` is the root. HTTP failures are ``APIError`` subclasses chosen by status code;
 transport failures are ``APIConnectionError`` / ``APITimeoutError``; a job that ran and failed
 raises ``JobFailedError`` with IonQ's failure code. Messages never contain the API key.
+
+    IonQError
+    ├── InvalidInputError (also ValueError)   refused locally, before any network call
+    │   └── GateError                          a malformed gate; .key names the JSON path
+    ├── APIError                               the service answered with an error status
+    │   ├── BadRequestError          400
+    │   ├── AuthenticationError      401
+    │   ├── PermissionDeniedError    403
+    │   ├── NotFoundError            404
+    │   ├── PayloadTooLargeError     413
+    │   ├── RateLimitError           429 (.retry_after)
+    │   └── ServerError              5xx
+    ├── APIConnectionError                     no answer: refused, reset, DNS
+    │   └── APITimeoutError                    a timeout or deadline expired
+    ├── JobFailedError                         the job ended failed or canceled (.code)
+    ├── JobTimeoutError (also TimeoutError)    waiting for a job ran out of time
+    └── JobNotDoneError (also RuntimeError)    results asked for before the job finished
+
+    TransportFailure    the __cause__ of an APIConnectionError: what failed, without the
+                        request (whose headers hold the key); never raised on its own
+
+The adapters subclass these with their framework's own error types (Qiskit ``JobError``).
 """
 
 from __future__ import annotations
@@ -106,6 +128,23 @@ class APIConnectionError(IonQError):
 
 class APITimeoutError(APIConnectionError):
     """The service did not answer within the configured timeout."""
+
+
+class TransportFailure(Exception):
+    """The cause attached to an ``APIConnectionError``: what failed, without the request.
+
+    ``requests`` exceptions hold the prepared request, whose headers hold the API key; this
+    stands in for them as ``__cause__`` so no error reachable from ours carries the key.
+
+    Attributes:
+        kind: the name of the ``requests`` exception.
+        never_sent: whether the failure proves the request never reached the server.
+    """
+
+    def __init__(self, kind: str, detail: str, *, never_sent: bool) -> None:
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+        self.never_sent = never_sent
 
 
 class JobFailedError(IonQError):

@@ -14,3 +14,15 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_CONTROLS = 7
 #: Largest circuit the ideal simulator accepts.
 MAX_SIMULATOR_QUBITS = 29
+#: The widest circuit each simulator noise model simulates (``noise.model`` -> qubits); these
+#: are every model IonQ's v0.4 schema lists.
+NOISE_MODEL_QUBITS = {
+    "ideal": 29,
+    "harmony": 11,
+    "harmony-1": 11,
+    "harmony-2": 11,
+    "aria-1": 25,
+    "aria-2": 25,
+    "forte-1": 29,
+    "forte-enterprise-1": 29,
+}

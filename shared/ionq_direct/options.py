@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ionq_direct.errors import InvalidInputError
-from ionq_direct.limits import MAX_SHOTS
+from ionq_direct.limits import MAX_SHOTS, NOISE_MODEL_QUBITS
 from ionq_direct.records import is_simulator
 
 __all__ = [
@@ -122,7 +122,7 @@ def check_noise(backend: str, model: object, seed: object = None) -> dict[str, A
     """The job's ``noise`` field for a noise ``model`` and its ``seed``, or ``None`` without one.
 
     Raises:
-        InvalidInputError: an empty or non-string model, a model on a QPU backend, a seed
+        InvalidInputError: an empty, non-string or unknown model, a model on a QPU backend, a seed
             without a model, or a seed outside the 32-bit range.
     """
     if model is None:
@@ -134,6 +134,11 @@ def check_noise(backend: str, model: object, seed: object = None) -> dict[str, A
     if not isinstance(model, str) or not model:
         raise InvalidInputError(
             f"noise_model must be a model name such as 'aria-1' or 'ideal', got {model!r}"
+        )
+    if model not in NOISE_MODEL_QUBITS:
+        raise InvalidInputError(
+            f"unknown noise_model {model!r}; IonQ's simulator has "
+            f"{', '.join(map(repr, NOISE_MODEL_QUBITS))}"
         )
     if not is_simulator(backend):
         raise InvalidInputError(

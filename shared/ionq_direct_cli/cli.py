@@ -1,137 +1,33 @@
 """The ``ionq-direct`` command line: the direct-API workflow, the emulator, and the demo.
 
 Every command that talks to a service reads ``IONQ_API_KEY`` and ``IONQ_API_URL`` like the
-library does; ``--url`` and ``--api-key`` override them.
+library does; ``--url`` and ``--api-key`` override them. Every command takes ``--json``. The
+commands themselves live in :mod:`ionq_direct_cli.commands`; exit statuses in
+:mod:`ionq_direct_cli.exit_codes`; docs/cli.md shows each one run.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import json
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
+import ionq_direct
 from ionq_direct.errors import IonQError
+from ionq_direct.policy import Policy
+from ionq_direct_cli import commands as _commands  # noqa: F401  (registers every command)
+from ionq_direct_cli.context import Context
+from ionq_direct_cli.exit_codes import INTERRUPTED, for_error
+from ionq_direct_cli.messages import error_line
+from ionq_direct_cli.registry import add_commands
 
+__all__ = ["build_parser", "main"]
 
-def _client(args: argparse.Namespace) -> Any:
-    from ionq_direct.client import Client
-
-    return Client(api_key=args.api_key, base_url=args.url)
-
-
-def _print_json(data: Any, out: TextIO) -> None:
-    out.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
-
-
-def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_direct_cli.demo import run_demo
-
-    return run_demo(out, shots=args.shots, seed=args.seed)
-
-
-def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_emulator import serve
-
-    serve(
-        host=args.host,
-        port=args.port,
-        db_path=args.db,
-        api_keys=args.api_key,
-        faults=args.faults,
-        qpu_delay=args.qpu_delay,
-    )
-    return 0
-
-
-def _qasm3_job(args: argparse.Namespace) -> Any:
-    """The ``ionq.qasm3.v1`` job of an OpenQASM 3 file, checked before anything is sent."""
-    from ionq_direct.payload import build_qasm3_jobs
-
-    try:
-        program = Path(args.file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise IonQError(f"cannot read program file {args.file}: {exc}") from None
-    [job] = build_qasm3_jobs(
-        [program],
-        backend=args.backend or "simulator",
-        shots=args.shots,
-        noise_model=args.noise_model,
-    )
-    return job
-
-
-def _cmd_submit(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_direct_cli.display import print_results, watch
-
-    if Path(args.file).suffix.lower() in (".qasm", ".qasm3"):
-        payload: Any = _qasm3_job(args)
-    else:
-        try:
-            payload = json.loads(Path(args.file).read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise IonQError(f"cannot read job file {args.file}: {exc}") from None
-        if not isinstance(payload, dict):
-            raise IonQError(f"{args.file} must hold a JSON object (a POST /jobs body)")
-        if args.backend:
-            payload["backend"] = args.backend
-        if args.shots is not None:
-            payload["shots"] = args.shots
-        if args.noise_model:
-            payload["noise"] = {"model": args.noise_model}
-    job = _client(args).submit(payload)
-    out.write(f"submitted job {job.id}\n")
-    if not args.wait:
-        return 0
-    watch(job, out, timeout=args.timeout)
-    print_results(job, out, shots=args.shots)
-    return 0 if job.status == "completed" else 1
-
-
-def _cmd_jobs(args: argparse.Namespace, out: TextIO) -> int:
-    client = _client(args)
-    filters = {"status": args.status, "backend": args.backend}
-    records = client.list_jobs(**{k: v for k, v in filters.items() if v})
-    for record in itertools.islice(records, args.limit):
-        status = record.get("status", "")
-        backend = record.get("backend", "")
-        out.write(f"{record['id']}  {status:<10} {backend:<24} {record.get('name') or ''}\n")
-    return 0
-
-
-def _cmd_job(args: argparse.Namespace, out: TextIO) -> int:
-    _print_json(_client(args).get_job(args.job_id), out)
-    return 0
-
-
-def _cmd_results(args: argparse.Namespace, out: TextIO) -> int:
-    from ionq_direct_cli.display import print_results
-
-    job = _client(args).job(args.job_id)
-    print_results(job, out, shots=args.shots)
-    return 0
-
-
-def _cmd_cancel(args: argparse.Namespace, out: TextIO) -> int:
-    _print_json(_client(args).cancel_job(args.job_id), out)
-    return 0
-
-
-def _cmd_cost(args: argparse.Namespace, out: TextIO) -> int:
-    _print_json(_client(args).get_job_cost(args.job_id), out)
-    return 0
-
-
-def _cmd_backends(args: argparse.Namespace, out: TextIO) -> int:
-    for backend in _client(args).list_backends():
-        out.write(
-            f"{backend['backend']:<26} {backend.get('status', ''):<12} "
-            f"{backend.get('qubits', '')} qubits\n"
-        )
-    return 0
+_EPILOG = (
+    "exit status: 0 done, 1 a job failed or was canceled, 2 usage error, "
+    "3 service or network error, 130 interrupted. See docs/cli.md."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,73 +35,50 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ionq-direct",
         description="Submit, watch and read IonQ v0.4 jobs; run the local emulator; run the demo.",
+        epilog=_EPILOG,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    def service(name: str, help_text: str, handler: Callable[..., int]) -> argparse.ArgumentParser:
-        cmd = sub.add_parser(name, help=help_text, description=help_text)
-        cmd.add_argument("--url", help="API base URL (default: $IONQ_API_URL or IonQ's cloud)")
-        cmd.add_argument("--api-key", help="API key (default: $IONQ_API_KEY)")
-        cmd.set_defaults(handler=handler)
-        return cmd
-
-    demo = sub.add_parser("demo", help="run the GHZ demo on the embedded emulator")
-    demo.add_argument("--shots", type=int, default=1000)
-    demo.add_argument("--seed", type=int, default=7, help="sampling seed for reproducible counts")
-    demo.set_defaults(handler=_cmd_demo)
-
-    serve = sub.add_parser("serve", help="run the local IonQ v0.4 emulator")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--db", default=None, help="SQLite database file (default: user data dir)")
-    serve.add_argument(
-        "--api-key", action="append", help="accepted API key (repeatable; default: generated)"
+    parser.add_argument(
+        "--version", action="version", version=f"ionq-direct {ionq_direct.__version__}"
     )
-    serve.add_argument("--faults", default=None, help="e.g. 429=0.1,503=0.05,delay=0.2,drop=0.02")
-    serve.add_argument(
-        "--qpu-delay", type=float, default=1.0, help="seconds a QPU job waits in each state"
-    )
-    serve.set_defaults(handler=_cmd_serve)
-
-    submit = service(
-        "submit",
-        "submit a POST /jobs JSON body, or an OpenQASM 3 program (.qasm), from a file",
-        _cmd_submit,
-    )
-    submit.add_argument("file")
-    submit.add_argument("--wait", action="store_true", help="watch the job and print results")
-    submit.add_argument("--timeout", type=float, default=None, help="seconds to wait at most")
-    submit.add_argument("--backend", help="override the file's backend")
-    submit.add_argument("--shots", type=int, help="override the file's shots")
-    submit.add_argument("--noise-model", help="simulator noise model, e.g. aria-1")
-
-    jobs = service("jobs", "list recent jobs", _cmd_jobs)
-    jobs.add_argument("--status")
-    jobs.add_argument("--backend")
-    jobs.add_argument("--limit", type=int, default=20)
-
-    job = service("job", "show a job record", _cmd_job)
-    job.add_argument("job_id")
-    results = service("results", "show a job's probabilities and counts", _cmd_results)
-    results.add_argument("job_id")
-    results.add_argument("--shots", type=int, help="counts for this many shots")
-    cancel = service("cancel", "cancel a job", _cmd_cancel)
-    cancel.add_argument("job_id")
-    cost = service("cost", "show a job's cost", _cmd_cost)
-    cost.add_argument("job_id")
-    service("backends", "list backends", _cmd_backends)
+    add_commands(parser)
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run ``ionq-direct``; returns the process exit status."""
-    args = build_parser().parse_args(argv)
-    stream = out if out is not None else sys.stdout
+def main(
+    argv: Sequence[str] | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: TextIO | None = None,
+    policy: Policy | None = None,
+) -> int:
+    """Run ``ionq-direct``; returns the process exit status (see ``exit_codes``).
+
+    Args:
+        argv: the arguments (default: the process's).
+        out: where results go (default stdout).
+        err: where progress and errors go (default stderr).
+        stdin: what ``-`` reads (default stdin).
+        policy: the client's clocks, sleep and retry numbers (default: real time).
+    """
     try:
-        status: int = args.handler(args, stream)
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a usage error (argparse said why)
+        return exit_.code if isinstance(exit_.code, int) else 0
+    ctx = Context(
+        args,
+        out if out is not None else sys.stdout,
+        err if err is not None else sys.stderr,
+        stdin,
+        policy,
+    )
+    try:
+        status: int = args.handler(ctx)
     except IonQError as exc:
-        sys.stderr.write(f"ionq-direct: error: {exc}\n")
-        return 1
+        ctx.err.write(error_line(exc, ctx.api_key, ctx.base_url) + "\n")
+        return for_error(exc)
     except KeyboardInterrupt:
-        return 130
+        ctx.err.write("ionq-direct: interrupted\n")
+        return INTERRUPTED
+    finally:
+        ctx.out.flush()
     return status

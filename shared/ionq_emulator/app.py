@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ionq_emulator.errors import NOT_FOUND_MESSAGE, SERVER_ERROR_MESSAGE, ApiError, error_body
 from ionq_emulator.records import API_PREFIX
+from ionq_emulator.routes_extra import router as extra_router
 from ionq_emulator.routes_info import router as info_router
 from ionq_emulator.routes_jobs import router as jobs_router
 from ionq_emulator.routes_results import router as results_router
@@ -54,7 +55,11 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse(error_body(500, SERVER_ERROR_MESSAGE), status_code=500)
+    # The server closes the connection after an unhandled error: say so, so the client does
+    # not send its next request on a socket that is going away.
+    return JSONResponse(
+        error_body(500, SERVER_ERROR_MESSAGE), status_code=500, headers={"Connection": "close"}
+    )
 
 
 def create_app(service: EmulatorService) -> FastAPI:
@@ -74,4 +79,5 @@ def create_app(service: EmulatorService) -> FastAPI:
     app.include_router(jobs_router, prefix=API_PREFIX)
     app.include_router(results_router, prefix=API_PREFIX)
     app.include_router(info_router, prefix=API_PREFIX)
+    app.include_router(extra_router, prefix=API_PREFIX)
     return app

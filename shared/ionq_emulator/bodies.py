@@ -25,6 +25,8 @@ from ionq_emulator import catalog
 from ionq_emulator.errors import ApiError, bad_request
 
 Model = TypeVar("Model", bound=BaseModel)
+#: IonQ's OpenAPI types the session limits as int32 (larger ones once overflowed the expiry).
+_INT32_MAX = 2**31 - 1
 #: Where in a body -> the message for any error at or below it (``()`` is the body itself).
 Messages = Mapping[tuple[str, ...], str]
 _Rank = tuple[tuple[int, int], ...]
@@ -40,7 +42,7 @@ class SessionCostLimit(_Strict):
     """``SessionCostLimit``: a spending cap; any fault in it, unknown keys too, is the cap's."""
 
     unit: str
-    value: float
+    value: float = Field(allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -53,8 +55,8 @@ class SessionCostLimit(_Strict):
 class SessionSettingsRequest(_Strict):
     """``SessionSettingsRequest``: every field optional, none nullable (an explicit null fails)."""
 
-    job_count_limit: int | None = Field(None, ge=1)
-    duration_limit_min: int | None = Field(None, ge=1)
+    job_count_limit: int | None = Field(None, ge=1, le=_INT32_MAX)
+    duration_limit_min: int | None = Field(None, ge=1, le=_INT32_MAX)
     cost_limit: SessionCostLimit | None = None
 
     @field_validator("job_count_limit", "duration_limit_min", "cost_limit", mode="before")
@@ -94,9 +96,11 @@ SESSION_MESSAGES: Messages = {
     (): "The request body must be a JSON object.",
     ("backend",): '"backend" must name a known backend.',
     ("settings",): '"settings" must be an object.',
-    ("settings", "job_count_limit"): '"settings.job_count_limit" must be a positive integer.',
+    ("settings", "job_count_limit"): (
+        '"settings.job_count_limit" must be a positive integer (at most 2147483647).'
+    ),
     ("settings", "duration_limit_min"): (
-        '"settings.duration_limit_min" must be a positive integer.'
+        '"settings.duration_limit_min" must be a positive integer (at most 2147483647).'
     ),
     ("settings", "cost_limit"): '"settings.cost_limit" must be {"unit": str, "value": number}.',
 }

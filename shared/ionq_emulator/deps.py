@@ -6,10 +6,10 @@ routers at the top without an import circle.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import Depends, Query, Request
 
 from ionq_direct.limits import MAX_BODY_BYTES
@@ -20,19 +20,27 @@ from ionq_emulator.store import JobFilter
 JobStatus = Literal["submitted", "ready", "started", "canceled", "failed", "completed"]
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1000
+#: Containers a request body may nest; IonQ's deepest bodies (a gate's parameters inside a
+#: circuit inside a multi-circuit job) nest six.
+MAX_JSON_DEPTH = 64
 
 
-def service_of(request: Request) -> EmulatorService:
+# The dependencies are ``async`` although they never wait: FastAPI runs a plain ``def``
+# dependency on a worker thread, a hop that cost more than the dependency itself.
+
+
+async def service_of(request: Request) -> EmulatorService:
     """The service behind the app handling ``request``."""
     service: EmulatorService = request.app.state.service
     return service
 
 
-def require_key(request: Request) -> Identity:
+async def require_key(request: Request) -> Identity:
     """Dependency: the caller's identity from ``Authorization: apiKey <key>``, else a 401."""
     header = request.headers.get("authorization", "")
     scheme, _, key = header.strip().partition(" ")
-    who = service_of(request).identify(key.strip()) if scheme.lower() == "apikey" else None
+    service: EmulatorService = request.app.state.service
+    who = service.identify(key.strip()) if scheme.lower() == "apikey" else None
     if who is None:
         raise ApiError(401, UNAUTHORIZED_MESSAGE)
     return who
@@ -54,12 +62,48 @@ async def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
     if not raw.strip():
         raise ApiError(400, "A JSON request body is required.", keys=[])
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body is not valid JSON.", keys=[]) from None
+        # Strict JSON, as the cloud parses it: no NaN or Infinity, no number beyond a double.
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(
+            400, f"The request body is not valid JSON ({exc.msg}, at character {exc.pos}).", keys=[]
+        ) from None
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH:
+        deep = too_deep(body, MAX_JSON_DEPTH)
+        if deep is not None:
+            where = f'"{deep}"' if deep else "The request body"
+            raise ApiError(
+                400, f"{where} is nested more than {MAX_JSON_DEPTH} levels deep.", keys=[deep]
+            ) from None
+    return body
 
 
-def job_filter(
+def too_deep(value: Any, limit: int) -> str | None:
+    """The top-level key under which ``value`` nests more than ``limit`` containers.
+
+    Returns:
+        That key (``""`` when ``value`` is not an object), or ``None`` when it nests less.
+    """
+    if isinstance(value, dict):
+        roots: list[tuple[str, Any]] = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        roots = [("", v) for v in value]
+    else:
+        return None
+    for key, child in roots:
+        if not isinstance(child, (dict, list)):
+            continue
+        stack = [(child, 2)]
+        while stack:
+            node, depth = stack.pop()
+            children = node.values() if isinstance(node, dict) else node
+            if depth > limit:
+                return key
+            stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return None
+
+
+async def job_filter(
     status: JobStatus | None = None,
     target: str | None = None,
     session_id: str | None = None,
@@ -86,7 +130,7 @@ class Page:
     after: str | None
 
 
-def page(
+async def page(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
     next: str | None = None,
 ) -> Page:

@@ -15,6 +15,7 @@ ERROR_NAMES: dict[int, str] = {
     403: "Forbidden Error",
     404: "Not Found Error",
     405: "Method Not Allowed",
+    409: "Conflict",
     413: "Payload Too Large",
     429: "Too Many Requests",
     500: "Internal Server Error",

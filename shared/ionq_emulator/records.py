@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ionq_direct.payload import MULTI_CIRCUIT
+from ionq_emulator import compilation
 from ionq_emulator.store import JobRow
 
 #: The path prefix of every route and of every result URL the emulator hands out.
@@ -89,7 +90,7 @@ def job_record(row: JobRow, *, listing: bool = False) -> dict[str, Any]:
         "settings": rec["settings"],
         "stats": rec["stats"],
         "results": results_block(row),
-        "output": {},
+        "output": compilation.output_block(row),
     }
     if rec.get("noise") is not None:
         job["noise"] = rec["noise"]

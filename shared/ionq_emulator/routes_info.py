@@ -8,13 +8,13 @@ from datetime import datetime, timezone
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ionq_emulator import catalog
 from ionq_emulator.bodies import SESSION_MESSAGES, CreateSessionRequest, parse
 from ionq_emulator.deps import Filters, Paging, Service, Who, read_json
 from ionq_emulator.errors import bad_request, not_found
+from ionq_emulator.responses import JSONAnswer
 from ionq_emulator.service import PROJECT_ID
 
 router = APIRouter()
@@ -26,16 +26,16 @@ def _known(backend: str) -> str:
     return backend
 
 
-@router.get("/backends")
-def list_backends() -> list[dict[str, Any]]:
+@router.get("/backends", response_model=list[dict[str, Any]])
+def list_backends() -> JSONAnswer:
     """Every backend (public: no key needed)."""
-    return [catalog.backend_record(name) for name in catalog.BACKENDS]
+    return JSONAnswer([catalog.backend_record(name) for name in catalog.BACKENDS])
 
 
-@router.get("/backends/{backend}")
-def get_backend(backend: str) -> dict[str, Any]:
+@router.get("/backends/{backend}", response_model=dict[str, Any])
+def get_backend(backend: str) -> JSONAnswer:
     """One backend (public)."""
-    return catalog.backend_record(_known(backend))
+    return JSONAnswer(catalog.backend_record(_known(backend)))
 
 
 def _date(value: str | None, key: str) -> datetime | None:
@@ -50,14 +50,14 @@ def _date(value: str | None, key: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-@router.get("/backends/{backend}/characterizations")
+@router.get("/backends/{backend}/characterizations", response_model=dict[str, Any])
 def list_characterizations(
     backend: str,
     start: str | None = None,
     end: str | None = None,
     limit: Annotated[int, Query(ge=1, le=10)] = 10,
     page: Annotated[int, Query(ge=1)] = 1,
-) -> dict[str, Any]:
+) -> JSONAnswer:
     """Characterizations, newest first, page-numbered; ``pages`` counts the pages after this one."""
     low, high = _date(start, "start"), _date(end, "end")
     items = []
@@ -68,7 +68,7 @@ def list_characterizations(
             items.append(item)
     total_pages = math.ceil(len(items) / limit)
     chunk = items[(page - 1) * limit : page * limit]
-    return {"characterizations": chunk, "pages": max(0, total_pages - page)}
+    return JSONAnswer({"characterizations": chunk, "pages": max(0, total_pages - page)})
 
 
 @router.get("/backends/{backend}/characterizations/{characterization_id}")
@@ -87,14 +87,14 @@ def whoami(who: Who) -> dict[str, Any]:
 
 
 @router.post("/sessions", status_code=201)
-async def create_session(request: Request, who: Who, service: Service) -> JSONResponse:
+async def create_session(request: Request, who: Who, service: Service) -> JSONAnswer:
     """Open a session (201)."""
     body = await read_json(request)
     parsed = parse(CreateSessionRequest, body, SESSION_MESSAGES, root_key="body")
     # The settings are stored as sent (key order and number types kept), as before the model.
     settings = dict(body.get("settings") or {})
     record = await run_in_threadpool(service.create_session, parsed.backend, settings, who)
-    return JSONResponse(record, status_code=201)
+    return JSONAnswer(record, status_code=201)
 
 
 @router.get("/sessions")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import socket
 import tempfile
 import threading
 import time
@@ -12,6 +14,7 @@ from typing import Any, TextIO
 
 import uvicorn
 
+from ionq_direct.errors import IonQError
 from ionq_emulator.app import create_app
 from ionq_emulator.faults import FaultInjector, FaultSpec
 from ionq_emulator.records import API_PREFIX
@@ -33,6 +36,37 @@ def generate_api_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+class ServeError(IonQError):
+    """The emulator cannot serve: its port is taken or its address unusable (one line)."""
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind the listening socket before anything else is set up.
+
+    The socket is made for TCP explicitly, so asyncio turns Nagle off on every accepted
+    connection (it does so only for sockets whose protocol is TCP).
+
+    Raises:
+        ServeError: the port is in use or the address cannot be bound, in one line.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"port {port} on {host} is already in use; choose another port"
+            ) from None
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 def _build_app(
     service: EmulatorService, faults: str | FaultSpec | None, fault_seed: int | None
 ) -> tuple[Any, FaultInjector | None]:
@@ -44,12 +78,21 @@ def _build_app(
     return injector, injector
 
 
+def http_parser() -> str:
+    """The HTTP parser uvicorn runs: ``httptools`` (C) when installed, else ``h11``."""
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return "h11"
+    return "httptools"
+
+
 def _config(app: Any, host: str, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
         log_level=log_level,
-        http="h11",
+        http=http_parser(),
         loop="asyncio",
         lifespan="off",
         access_log=False,
@@ -70,7 +113,8 @@ class Emulator:
         port: port to listen on (0 picks a free one).
         faults: fault-injection spec such as ``"429=0.1,drop=0.02"`` (see ``faults``).
         fault_seed: seed of the fault draws.
-        workers: worker threads running jobs.
+        workers: simulations that run at once, each in its own worker process (default:
+            one per core).
         qpu_delay: seconds a QPU job spends queued and again running.
 
     Attributes:
@@ -87,9 +131,11 @@ class Emulator:
         port: int = 0,
         faults: str | FaultSpec | None = None,
         fault_seed: int | None = None,
-        workers: int = 2,
+        workers: int | None = None,
         qpu_delay: float = 0.0,
     ) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
         self.api_key = api_key or generate_api_key()
         self.host = host
         self.port = port
@@ -121,6 +167,8 @@ class Emulator:
         """Start serving; returns once the port accepts connections."""
         if self._thread is not None:
             raise RuntimeError("the emulator is already running")
+        sock = bind_socket(self.host, self.port)
+        self.port = int(sock.getsockname()[1])
         if self._db_path is None or self._tmpdir is not None:
             self._tmpdir = tempfile.TemporaryDirectory(prefix="ionq-emulator-")
             self._db_path = Path(self._tmpdir.name) / DB_FILENAME
@@ -134,18 +182,19 @@ class Emulator:
         self._server = uvicorn.Server(config)
         self._service.start()
         self._thread = threading.Thread(
-            target=self._server.run, name="ionq-emulator-http", daemon=True
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name="ionq-emulator-http",
+            daemon=True,
         )
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
+                sock.close()
                 raise RuntimeError(f"the emulator could not listen on {self.host}:{self.port}")
-            time.sleep(0.01)
-        # uvicorn bound the port itself (binding it here would lose TCP_NODELAY on
-        # accepted connections); read back the one it got when ``port`` was 0.
-        self.port = int(self._server.servers[0].sockets[0].getsockname()[1])
+            time.sleep(0.005)
         return self
 
     def stop(self) -> None:
@@ -184,11 +233,14 @@ def serve(
     faults: str | None = None,
     qpu_delay: float = 1.0,
     *,
-    workers: int = 2,
+    workers: int | None = None,
     fault_seed: int | None = None,
     out: TextIO | None = None,
 ) -> None:
     """Run the emulator in the foreground until interrupted (``ionq-direct serve``).
+
+    The port is bound first: when it is taken, :class:`ServeError` says so in one line and
+    nothing (no database, no banner) has been created.
 
     Args:
         host: interface to listen on.
@@ -197,7 +249,7 @@ def serve(
         api_keys: accepted keys; one is generated and printed when none are given.
         faults: fault-injection spec (see :mod:`ionq_emulator.faults`).
         qpu_delay: seconds a QPU job spends queued and again running.
-        workers: worker threads.
+        workers: simulations that run at once, each in its own process (default: the cores).
         fault_seed: seed of the fault draws.
         out: where the start-up banner goes (default stdout).
     """
@@ -205,9 +257,16 @@ def serve(
 
     stream = out or sys.stdout
     spec = FaultSpec.parse(faults)
+    if workers is not None and workers < 1:
+        raise ServeError(f"workers must be at least 1, got {workers}")
+    sock = bind_socket(host, port)  # before anything is created: a busy port changes nothing
     keys = list(api_keys or [])
     path = Path(db_path) if db_path is not None else default_db_path()
-    store = Store(path)
+    try:
+        store = Store(path)
+    except BaseException:
+        sock.close()
+        raise
     if not keys:
         keys.append(generate_api_key())
         stream.write(f"API key: {keys[0]}\n")
@@ -221,7 +280,7 @@ def serve(
     try:
         config = _config(app, host, "info")
         config.port = port
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
         service.stop()
         store.close()

@@ -6,6 +6,7 @@ Routes only parse requests and call this class; it owns the store and the worker
 from __future__ import annotations
 
 import hashlib
+import hmac
 import threading
 import uuid
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from typing import Any
 
 from ionq_direct.payload import MULTI_CIRCUIT
 from ionq_direct.records import TERMINAL_STATUSES
-from ionq_emulator import pricing
+from ionq_emulator import compilation, pricing
 from ionq_emulator.catalog import is_qpu
 from ionq_emulator.errors import RESULTS_NOT_FOUND_MESSAGE, ApiError, bad_request, not_found
+from ionq_emulator.processes import default_workers
 from ionq_emulator.records import (
     AGGREGATE_ARTIFACT,
     ARTIFACT_KINDS,
@@ -43,14 +45,23 @@ class Identity:
     user_id: str
 
     @classmethod
-    def for_key(cls, key: str, index: int) -> Identity:
-        """A stable identity derived from the key (the key itself is never stored)."""
-        digest = hashlib.sha256(key.encode()).hexdigest()
+    def for_key(cls, key: str, index: int, secret: bytes) -> Identity:
+        """A stable identity derived from the key, keyed by the database's ``secret``.
+
+        The key itself is never stored; what is stored (``submitter_id``) is an HMAC of it,
+        which cannot be checked against a dictionary of likely keys without the secret.
+        """
+        digest = key_digest(key, secret).hex()
         return cls(
             key_id=str(uuid.uuid5(_NAMESPACE, digest)),
             key_name=f"emulator-key-{index + 1}",
             user_id=digest[:24],
         )
+
+
+def key_digest(key: str, secret: bytes) -> bytes:
+    """HMAC-SHA256 of an API key under a database's secret."""
+    return hmac.new(secret, key.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
 
 
 class EmulatorService:
@@ -59,17 +70,28 @@ class EmulatorService:
     Args:
         store: the database.
         api_keys: accepted API keys.
-        workers: worker threads.
+        workers: simulations that run at once, each in its own process (default: the cores).
         qpu_delay: seconds a QPU job spends queued and again running.
     """
 
     def __init__(
-        self, store: Store, api_keys: list[str], *, workers: int = 2, qpu_delay: float = 0.0
+        self,
+        store: Store,
+        api_keys: list[str],
+        *,
+        workers: int | None = None,
+        qpu_delay: float = 0.0,
     ) -> None:
         self.store = store
-        self.identities = {k: Identity.for_key(k, i) for i, k in enumerate(api_keys)}
+        self._secret = store.secret()
+        self._keys = [
+            (key_digest(k, self._secret), Identity.for_key(k, i, self._secret))
+            for i, k in enumerate(api_keys)
+        ]
         self.qpu_delay = qpu_delay
-        self.pool = WorkerPool(store, workers=workers, qpu_delay=qpu_delay)
+        self.pool = WorkerPool(
+            store, workers=default_workers() if workers is None else workers, qpu_delay=qpu_delay
+        )
         self._session_lock = threading.Lock()
 
     def start(self) -> None:
@@ -80,9 +102,23 @@ class EmulatorService:
         """Stop the workers."""
         self.pool.stop()
 
+    @property
+    def identities(self) -> list[Identity]:
+        """The identities of every accepted key (never the keys themselves)."""
+        return [identity for _, identity in self._keys]
+
     def identify(self, key: str) -> Identity | None:
-        """The identity of ``key``, or ``None`` if it is not accepted."""
-        return self.identities.get(key)
+        """The identity of ``key``, or ``None`` if it is not accepted.
+
+        Compares the key's HMAC with every accepted key's in constant time, so how long the
+        answer takes says nothing about how much of a guessed key was right.
+        """
+        digest = key_digest(key, self._secret)
+        found: Identity | None = None
+        for known, identity in self._keys:
+            if hmac.compare_digest(digest, known):
+                found = identity
+        return found
 
     # Jobs ---------------------------------------------------------------------------------
 
@@ -179,13 +215,13 @@ class EmulatorService:
     def cost(self, job_id: str) -> dict[str, Any]:
         """``GET /jobs/{id}/cost``: the estimate, and the charge once the job has ended."""
         row = self._row(job_id)
-        value = 0.0 if row.record["dry_run"] else float(row.record["cost"])
+        value = float(row.record["cost"])  # a dry run is estimated as if it ran, never charged
         body: dict[str, Any] = {
             "dry_run": row.record["dry_run"],
             "estimated_cost": {"value": value, "unit": pricing.UNIT},
         }
         if row.status in TERMINAL_STATUSES:
-            charged = value if row.status == "completed" else 0.0
+            charged = value if row.status == "completed" and not row.record["dry_run"] else 0.0
             body["cost"] = {"value": charged, "unit": pricing.UNIT}
         return body
 
@@ -222,6 +258,11 @@ class EmulatorService:
         """An artifact payload by id."""
         if artifact_id == AGGREGATE_ARTIFACT:
             return self.aggregated(job_id)
+        if artifact_id == compilation.COMPILED_ARTIFACT:
+            compiled = self.store.get_result(job_id, compilation.COMPILED_KIND)
+            if compiled is None:
+                raise not_found("Job or artifact not found.")
+            return compiled
         kind = ARTIFACT_KINDS.get(artifact_id)
         if kind is None:
             raise not_found("Job or artifact not found.")

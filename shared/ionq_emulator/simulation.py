@@ -89,6 +89,21 @@ class SimulationFailure(Exception):
 
 
 _local = threading.local()
+#: Threads each Aer run may use (0: Aer's default, every core); see :func:`set_parallel_threads`.
+_parallel_threads = 0
+
+
+def set_parallel_threads(threads: int) -> None:
+    """Bound the threads one Aer run uses in this process (0 restores Aer's default).
+
+    A worker process that shares the cores with other workers sets its share, so parallel
+    simulations do not oversubscribe the machine. Results do not depend on it.
+    """
+    global _parallel_threads
+    if threads < 0:
+        raise ValueError("threads must be at least 0")
+    _parallel_threads = threads
+    _local.simulators = {}
 
 
 def _simulator(method: str, branching: bool = False) -> Any:
@@ -100,11 +115,13 @@ def _simulator(method: str, branching: bool = False) -> Any:
     if sim is None:
         from qiskit_aer import AerSimulator
 
-        options = (
+        options: dict[str, Any] = (
             {"shot_branching_enable": True, "shot_branching_sampling_enable": True}
             if branching
             else {}
         )
+        if _parallel_threads:
+            options["max_parallel_threads"] = _parallel_threads
         sim = cache[method, branching] = AerSimulator(method=method, **options)
     return sim
 
@@ -508,3 +525,55 @@ def simulate(
     if deadline is not None and time.monotonic() > deadline:
         raise SimulationFailure("SimulationTimeout", "the simulation ran out of time")
     return result
+
+
+def result_bodies(result: SimulationResult) -> dict[str, Any]:
+    """The result bodies a job stores, by kind (``probabilities``, ``histogram``, ``shots``)."""
+    bodies: dict[str, Any] = {"probabilities": result.probabilities}
+    if result.histogram is not None:
+        bodies["histogram"] = result.histogram
+    if result.shots is not None:
+        bodies["shots"] = result.shots
+    bodies.update(result.artifacts)
+    return bodies
+
+
+def simulate_job(spec: Mapping[str, Any], *, max_seconds: float | None = None) -> dict[str, Any]:
+    """Run one stored job: the single entry point every worker process calls.
+
+    Args:
+        spec: the job's stored run spec (``circuit``, ``qubits``, ``gateset``, ``shots``,
+            ``noise_model``, ``seed``; an ``ionq.qasm3.v1`` job's ``program`` and
+            ``registers`` instead of the circuit), as :mod:`ionq_emulator.rows` writes it.
+        max_seconds: wall-clock budget of the run.
+
+    Returns:
+        The result bodies by kind, as :func:`result_bodies` gives them (with an OpenQASM 3
+        job's v2 artifacts).
+
+    Raises:
+        SimulationFailure: the job fails with IonQ's failure code (see :func:`simulate`).
+    """
+    if spec.get("program") is not None:  # an ionq.qasm3.v1 job
+        from ionq_emulator.qasm3 import run_program
+
+        return result_bodies(
+            run_program(
+                spec["program"],
+                shots=spec["shots"],
+                noise_model=spec["noise_model"],
+                seed=spec.get("seed"),
+                registers=spec.get("registers", ()),
+                max_seconds=max_seconds,
+            )
+        )
+    result = simulate(
+        spec["circuit"],
+        qubits=spec["qubits"],
+        gateset=spec["gateset"],
+        shots=spec["shots"],
+        noise_model=spec["noise_model"],
+        seed=spec.get("seed"),
+        max_seconds=max_seconds,
+    )
+    return result_bodies(result)

@@ -1,6 +1,8 @@
 """SQLite storage for the emulator: jobs, their results and sessions, in one WAL-mode file.
 
 One connection is shared by every thread behind a lock, so each method is one atomic step.
+Result bodies (up to a million shots) are written and read with orjson, the rest with the
+standard library.
 Job status changes are conditional updates (``WHERE status IN ...``) so a cancel and a worker
 finishing the same job can never both win.
 """
@@ -8,6 +10,7 @@ finishing the same job can never both win.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 ACTIVE_STATUSES = ("submitted", "ready", "started")
 
@@ -49,6 +54,10 @@ CREATE TABLE IF NOT EXISTS sessions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 );
 """
 
@@ -143,6 +152,20 @@ class Store:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
 
+    def secret(self) -> bytes:
+        """The random secret of this database (made on first use, then kept with the data).
+
+        It keys the hash that turns API keys into stable identities, so the stored ids
+        reveal nothing that a dictionary of likely keys could be checked against.
+        """
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('secret', ?)",
+                (secrets.token_hex(32),),
+            )
+            (value,) = db.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+        return bytes.fromhex(value)
+
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         with self._lock:
@@ -197,6 +220,11 @@ class Store:
         """The job with ``job_id``, or ``None`` if unknown or deleted."""
         rows = self._read(f"SELECT {_COLUMNS} FROM jobs WHERE id = ? AND deleted = 0", (job_id,))
         return _row(rows[0]) if rows else None
+
+    def job_status(self, job_id: str) -> str | None:
+        """The status of ``job_id``, or ``None`` if unknown or deleted (a cheap check)."""
+        rows = self._read("SELECT status FROM jobs WHERE id = ? AND deleted = 0", (job_id,))
+        return str(rows[0][0]) if rows else None
 
     def get_jobs(self, job_ids: Sequence[str]) -> list[JobRow]:
         """The existing jobs among ``job_ids``, in the order given."""
@@ -289,14 +317,14 @@ class Store:
                 for kind, body in (results or {}).items():
                     db.execute(
                         "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)",
-                        (job_id, kind, json.dumps(body)),
+                        (job_id, kind, orjson.dumps(body).decode()),
                     )
         return changed > 0
 
     def get_result(self, job_id: str, kind: str) -> Any:
         """A stored result body, or ``None``."""
         rows = self._read("SELECT body FROM results WHERE job_id = ? AND kind = ?", (job_id, kind))
-        return json.loads(rows[0][0]) if rows else None
+        return orjson.loads(rows[0][0]) if rows else None
 
     def delete_jobs(self, job_ids: Sequence[str]) -> list[str]:
         """Delete jobs (and their children and results); returns the ids that existed."""

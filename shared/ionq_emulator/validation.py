@@ -290,7 +290,7 @@ def _noise(body: Mapping[str, Any], backend: str) -> dict[str, Any] | None:
     noise = _check_object(raw, "noise")
     _check_unknown(noise, frozenset({"model", "seed"}), "noise")
     model = noise.get("model")
-    if model not in catalog.NOISE_MODELS:
+    if not isinstance(model, str) or model not in catalog.NOISE_MODELS:
         names = ", ".join(catalog.NOISE_MODELS)
         raise bad_request("noise.model", f'"noise.model" must be one of: {names}.')
     result: dict[str, Any] = {"model": model}

@@ -1,8 +1,10 @@
 """The worker pool: moves jobs submitted -> ready -> started -> completed | failed | canceled.
 
-Every status change is a conditional update in the store, so a cancel or delete that lands
-while a job runs wins: the worker's result is then discarded. A multi-circuit parent is never
-run itself; it follows its children and ends when the last child ends.
+Each runner thread owns one simulation worker process (:mod:`ionq_emulator.processes`), so
+simulations run in parallel, one per runner, and never stall the HTTP server. Every status
+change is a conditional update in the store, so a cancel or delete that lands while a job runs
+wins: the runner then kills its worker and the run is discarded. A multi-circuit parent is
+never run itself; it follows its children and ends when the last child ends.
 """
 
 from __future__ import annotations
@@ -12,14 +14,15 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ionq_direct.payload import MULTI_CIRCUIT
 from ionq_direct.records import TERMINAL_STATUSES
+from ionq_emulator import compilation
 from ionq_emulator.catalog import is_qpu
+from ionq_emulator.processes import FORK_SERVER, SimulatorProcess, threads_per_worker
 from ionq_emulator.records import now_iso
+from ionq_emulator.simulation import SimulationAbandoned
 from ionq_emulator.store import ACTIVE_STATUSES, JobRow, Store
 
 log = logging.getLogger(__name__)
@@ -27,25 +30,6 @@ log = logging.getLogger(__name__)
 _STOP = object()
 #: Wall-clock seconds one circuit may simulate before its job fails with ``SimulationTimeout``.
 SIMULATION_BUDGET_SECONDS = 120.0
-
-_simulation_thread: ThreadPoolExecutor | None = None
-_simulation_thread_lock = threading.Lock()
-
-
-def _simulator() -> ThreadPoolExecutor:
-    """The one process-wide thread every simulation runs on.
-
-    Qiskit/Aer crash (segmentation fault) when circuits are simulated on several Python
-    threads at once, and also when a thread that simulated exits and another one simulates
-    later, as happens when one emulator stops and the next starts. So every emulator in the
-    process hands its simulations to this single thread, which lives until the interpreter
-    exits; Aer parallelises each run internally.
-    """
-    global _simulation_thread
-    with _simulation_thread_lock:
-        if _simulation_thread is None:
-            _simulation_thread = ThreadPoolExecutor(1, thread_name_prefix="ionq-emulator-sim")
-        return _simulation_thread
 
 
 def settle_parent(store: Store, parent_id: str) -> None:
@@ -74,11 +58,11 @@ def settle_parent(store: Store, parent_id: str) -> None:
 
 
 class WorkerPool:
-    """Threads that run queued jobs.
+    """Runner threads that run queued jobs, each with its own simulation worker process.
 
     Args:
         store: the database.
-        workers: number of threads.
+        workers: runners, hence simulations that run at once.
         qpu_delay: seconds a QPU job waits in ``ready`` and again in ``started``.
     """
 
@@ -89,13 +73,30 @@ class WorkerPool:
         self.qpu_delay = qpu_delay
         self._queue: queue.Queue[object] = queue.Queue()
         self._stopping = threading.Event()
+        threads = threads_per_worker(workers)
+        self._processes = [
+            SimulatorProcess(threads=threads, budget=SIMULATION_BUDGET_SECONDS)
+            for _ in range(workers)
+        ]
         self._threads = [
-            threading.Thread(target=self._loop, name=f"ionq-emulator-worker-{i}", daemon=True)
-            for i in range(workers)
+            threading.Thread(
+                target=self._loop, args=(process,), name=f"ionq-emulator-worker-{i}", daemon=True
+            )
+            for i, process in enumerate(self._processes)
         ]
 
+    @property
+    def workers(self) -> int:
+        """How many simulations run at once."""
+        return len(self._processes)
+
     def start(self) -> None:
-        """Start the threads and re-queue jobs a previous process left unfinished."""
+        """Start the runners and re-queue jobs a previous process left unfinished.
+
+        Returns at once: each runner starts its worker process in the background (the fork
+        server's first start, about a second, overlaps with whatever the caller does next).
+        """
+        FORK_SERVER.warm()
         self.recover()
         for thread in self._threads:
             thread.start()
@@ -109,10 +110,15 @@ class WorkerPool:
         return self._queue.qsize()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Stop the threads; jobs not finished stay active and are re-run on the next start."""
+        """Stop the runners and kill their workers, ending running simulations at once.
+
+        Jobs not finished stay active and are re-run on the next start.
+        """
         self._stopping.set()
         for _ in self._threads:
             self._queue.put(_STOP)
+        for process in self._processes:
+            process.kill()
         deadline = time.monotonic() + timeout
         for thread in self._threads:
             if thread.is_alive():
@@ -135,16 +141,25 @@ class WorkerPool:
         for parent_id in parents:
             settle_parent(self.store, parent_id)
 
-    def _loop(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is _STOP or self._stopping.is_set():
-                return
-            try:
-                self._run(str(item))
-            except Exception:
-                log.exception("job %s crashed the worker", item)
-                self._finish(str(item), "failed", failure=("InternalError", "internal error"))
+    def _loop(self, process: SimulatorProcess) -> None:
+        try:
+            if not self._stopping.is_set():
+                process.start()  # warm before the first job arrives
+        except OSError:
+            log.exception("could not start a simulation worker (retried with the next job)")
+        try:
+            while True:
+                item = self._queue.get()
+                if item is _STOP or self._stopping.is_set():
+                    return
+                try:
+                    self._run(str(item), process)
+                except Exception:
+                    log.exception("job %s crashed the worker", item)
+                    process.close()
+                    self._finish(str(item), "failed", failure=("InternalError", "internal error"))
+        finally:
+            process.close()
 
     def _wait(self, row: JobRow) -> bool:
         """Sleep the QPU delay; False if the pool is stopping."""
@@ -152,23 +167,33 @@ class WorkerPool:
             return not self._stopping.wait(self.qpu_delay)
         return not self._stopping.is_set()
 
-    def _run(self, job_id: str) -> None:
+    def _run(self, job_id: str, process: SimulatorProcess) -> None:
         row = self.store.get_job(job_id)
         if row is None or row.status in TERMINAL_STATUSES:
             return
         if row.spec.get("failure"):
             code, message = row.spec["failure"]
-            self._finish(job_id, "failed", failure=(code, message))
+            self._finish(row, "failed", failure=(code, message))
             return
-        if not self._advance(row, "ready"):
-            return
-        started = time.monotonic()
-        if not self._advance(row, "started", fields={"started_at": now_iso()}):
-            return
-        if row.record.get("dry_run"):
-            self._finish(job_id, "completed", started=started)
-        else:
-            self._simulate(row, started)
+        simulated = not row.record.get("dry_run")
+        if simulated:
+            # The worker starts now: the status writes (and a QPU's emulated queue) overlap it.
+            process.begin(row.spec)
+        try:
+            if not self._advance(row, "ready"):
+                return
+            started = time.monotonic()
+            if not self._advance(row, "started", fields={"started_at": now_iso()}):
+                return
+            if simulated:
+                self._simulate(row, started, process)
+            else:
+                results, failure = compilation.dry_run_results(row)
+                status = "failed" if failure else "completed"
+                self._finish(row, status, failure=failure, results=results, started=started)
+        finally:
+            if process.busy:  # the job ended before its run did: stop the run
+                process.close()
 
     def _advance(self, row: JobRow, status: str, fields: dict[str, Any] | None = None) -> bool:
         """Move ``row`` one status on (its parent along, if behind), then sleep the QPU delay.
@@ -188,67 +213,22 @@ class WorkerPool:
 
     def _wanted(self, job_id: str) -> bool:
         """Whether a running job should go on (not when canceled, deleted or the pool stops)."""
-        if self._stopping.is_set():
-            return False
-        current = self.store.get_job(job_id)
-        return current is not None and current.status == "started"
+        return not self._stopping.is_set() and self.store.job_status(job_id) == "started"
 
-    def _simulate(self, row: JobRow, started: float) -> None:
-        """Simulate a started job on the one simulator thread and finish it with the outcome."""
-        from ionq_emulator.simulation import (
-            SimulationAbandoned,
-            SimulationFailure,
-            SimulationResult,
-            simulate,
-        )
-
-        spec = row.spec
-        run: Callable[[], SimulationResult] = functools.partial(
-            simulate,
-            spec["circuit"],
-            qubits=spec["qubits"],
-            gateset=spec["gateset"],
-            shots=spec["shots"],
-            noise_model=spec["noise_model"],
-            seed=spec.get("seed"),
-            max_seconds=SIMULATION_BUDGET_SECONDS,
-            keep_going=functools.partial(self._wanted, row.id),
-        )
-        if spec.get("program") is not None:  # an ionq.qasm3.v1 job
-            from ionq_emulator.qasm3 import run_program
-
-            run = functools.partial(
-                run_program,
-                spec["program"],
-                shots=spec["shots"],
-                noise_model=spec["noise_model"],
-                seed=spec.get("seed"),
-                registers=spec.get("registers", ()),
-                max_seconds=SIMULATION_BUDGET_SECONDS,
-                keep_going=functools.partial(self._wanted, row.id),
-            )
+    def _simulate(self, row: JobRow, started: float, process: SimulatorProcess) -> None:
+        """Collect a started job's run from the runner's worker process and finish it."""
         try:
-            result = _simulator().submit(run).result()
+            outcome = process.collect(functools.partial(self._wanted, row.id))
         except SimulationAbandoned:
             return
-        except SimulationFailure as exc:
-            self._finish(row.id, "failed", failure=(exc.code, exc.message), started=started)
-            return
-        except Exception as exc:
-            log.exception("simulation of job %s failed", row.id)
-            self._finish(row.id, "failed", failure=("SimulationError", str(exc)), started=started)
-            return
-        results: dict[str, Any] = {"probabilities": result.probabilities}
-        if result.histogram is not None:
-            results["histogram"] = result.histogram
-        if result.shots is not None:
-            results["shots"] = result.shots
-        results.update(result.artifacts)
-        self._finish(row.id, "completed", results=results, started=started)
+        if outcome.status == "completed":
+            self._finish(row, "completed", results=outcome.results, started=started)
+        else:
+            self._finish(row, "failed", failure=outcome.failure, started=started)
 
     def _finish(
         self,
-        job_id: str,
+        job: JobRow | str,
         status: str,
         *,
         failure: tuple[str, str] | None = None,
@@ -261,7 +241,9 @@ class WorkerPool:
         if failure is not None:
             fields["failure"] = {"code": failure[0], "message": failure[1]}
         only_from = ("started",) if status == "completed" else ACTIVE_STATUSES
-        self.store.set_status(job_id, status, only_from=only_from, fields=fields, results=results)
-        row = self.store.get_job(job_id)
-        if row is not None and row.parent_id:
+        row = self.store.get_job(job) if isinstance(job, str) else job
+        if row is None:
+            return
+        self.store.set_status(row.id, status, only_from=only_from, fields=fields, results=results)
+        if row.parent_id:
             settle_parent(self.store, row.parent_id)

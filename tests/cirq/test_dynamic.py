@@ -8,6 +8,7 @@ two samples' difference; runs are seeded).
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Callable, Iterator
 
@@ -16,7 +17,7 @@ import numpy as np
 import pytest
 from dynamic_support import assert_same_distribution
 
-from cirq_ionq_direct import Sampler, Service
+from cirq_ionq_direct import QPUResult, Sampler, Service, SimulatorResult
 from cirq_ionq_direct.gates import GPI2Gate, GPIGate, MSGate
 from cirq_ionq_direct.translate import is_dynamic, to_dynamic
 from ionq_direct import Client
@@ -233,6 +234,66 @@ def test_job_fetched_by_id_reads_the_same_records(client: Client) -> None:
     first = job.results()[0]
     again = service.get_job(job.id).results()[0]
     assert first == again
+    records = job.cirq_results()[0]
+    assert first.to_cirq_result() == again.to_cirq_result() == records
+    assert service.get_job(job.id).cirq_results() == [records]
+    assert records.records["syndrome"].shape == (200, 2, 1)  # measured twice: two instances
+
+
+def flip_reset_flip() -> cirq.Circuit:
+    """Deterministic: ``m`` reads 1 then 0 (reset between), then ``n`` reads 0."""
+    return cirq.Circuit(
+        cirq.Moment(cirq.X(Q[0])),
+        cirq.Moment(cirq.measure(Q[0], key="m")),
+        cirq.Moment(cirq.reset(Q[0])),
+        cirq.Moment(cirq.measure(Q[0], key="m")),
+        cirq.Moment(cirq.measure(Q[1], key="n")),
+    )
+
+
+def test_simulator_results_in_cirq_ionqs_shape_are_over_the_classical_bits(
+    client: Client,
+) -> None:
+    job = Service(client=client).create_job(flip_reset_flip(), repetitions=30, target="simulator")
+    result = job.results()
+    assert isinstance(result, SimulatorResult)
+    # Big-endian over every program bit, in measurement order: m=1, m=0, n=0.
+    assert result.probabilities() == {0b100: 1.0}
+    assert result.probabilities("m") == {0b10: 1.0}  # both measurements of the key
+    assert result.probabilities("n") == {0: 1.0}
+    assert result.repetitions() == 30 and result.num_qubits() == 2
+    records = result.to_cirq_result()
+    assert records == job.cirq_results()[0]
+    assert records.records["m"].tolist() == [[[1], [0]]] * 30
+    assert records.records["n"].tolist() == [[[0]]] * 30
+    drawn = result.to_cirq_result(seed=3, override_repetitions=7)
+    assert drawn.records["m"].shape == (7, 2, 1) and drawn.records["n"].shape == (7, 1, 1)
+    assert drawn.records["m"].tolist() == [[[1], [0]]] * 7
+
+
+def test_qpu_results_in_cirq_ionqs_shape_count_every_kept_shot(client: Client) -> None:
+    service = Service(client=client)
+    job = service.create_job(flip_reset_flip(), repetitions=200, target="qpu.aria-1", seed=6)
+    result = job.results()
+    assert isinstance(result, QPUResult)
+    counts = result.counts("m")
+    assert sum(counts.values()) == 200 == sum(result.counts().values())
+    assert max(counts, key=counts.__getitem__) == 0b10
+    # The default records are the recorded shots themselves, as cirq_results() reads them.
+    assert result.to_cirq_result() == job.cirq_results()[0]
+    with pytest.raises(InvalidInputError, match="no sharpened form"):
+        job.results(sharpen=True)
+    assert job.results(sharpen=False) == result
+
+
+def test_async_sampling_of_a_dynamic_circuit_gives_the_records_of_run(client: Client) -> None:
+    sampler = Sampler(client, seed=9)
+    expected = Sampler(client, seed=9).run(parity_check_with_ancilla(), repetitions=100)
+
+    async def gathered() -> cirq.Result:
+        return await sampler.run_async(parity_check_with_ancilla(), repetitions=100)
+
+    assert asyncio.run(gathered()) == expected
 
 
 def test_classically_controlled_operations_are_refused_before_sending(client: Client) -> None:

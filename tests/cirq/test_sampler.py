@@ -165,7 +165,11 @@ def test_native_compiled_circuits_run(client: Client, gateset: cirq.Gateset, tar
 
 
 BAD = {
-    "unsupported gate": (cirq.Circuit(cirq.ISWAP(Q[0], Q[1]), cirq.measure(Q[0])), {}, 10),
+    "unsupported gate": (
+        cirq.Circuit(cirq.MatrixGate(np.eye(8)).on(*Q[:3]), cirq.measure(Q[0])),
+        {},
+        10,
+    ),
     # Mid-circuit measurement runs (as an OpenQASM 3 job); feed-forward on its result does not.
     "classically controlled operation": (
         cirq.Circuit(
@@ -264,7 +268,7 @@ def test_numpy_integer_repetitions_work_like_cirq_simulator(sampler: Sampler) ->
     assert len(sampler.sample(GHZ, repetitions=np.int64(2))) == 2
 
 
-@pytest.mark.parametrize("target", ["sim", "Simulator", " simulator", "qpu", "qpu.", "aria-1"])
+@pytest.mark.parametrize("target", ["sim", "Simulator", " simulator", "QPU", "qpu.", "aria-1"])
 def test_malformed_target_names_fail_before_any_job(client: Client, target: str) -> None:
     before = _job_ids(client)
     with pytest.raises(InvalidInputError, match="target"):
@@ -272,6 +276,17 @@ def test_malformed_target_names_fail_before_any_job(client: Client, target: str)
     with pytest.raises(InvalidInputError, match="target"):
         Service(client=client, default_target=target)
     assert _job_ids(client) == before
+
+
+def test_bare_qpu_target_is_the_first_qpu_the_service_lists(client: Client) -> None:
+    # cirq-ionq's "qpu": the v0.4 API has no such backend, so it names the first listed QPU.
+    first = next(b["backend"] for b in client.list_backends() if b["backend"].startswith("qpu."))
+    sampler = Sampler(client, "qpu", seed=1)
+    assert sampler.target == "qpu"
+    assert sampler.run(GHZ, repetitions=5).repetitions == 5
+    assert sampler.target == first
+    [job] = sampler.create_jobs([GHZ], repetitions=5)
+    assert job.target() == first
 
 
 def test_circuit_wider_than_the_simulator_fails_before_any_job(client: Client) -> None:

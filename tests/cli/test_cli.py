@@ -8,29 +8,15 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from emulator_support import free_port
 
-from ionq_direct_cli.cli import main
+from ionq_direct_cli.cli import build_parser, main
 from ionq_direct_cli.demo import GUIDE_JOB
 from ionq_emulator import Emulator
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def service_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
-    monkeypatch.setenv("IONQ_API_KEY", emulator.api_key)
-    monkeypatch.setenv("IONQ_API_URL", emulator.url)
-    return emulator
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -47,12 +33,14 @@ def guide_file(tmp_path: Path) -> Path:
 
 
 def test_submit_wait_prints_ghz_probabilities_and_counts(
-    service_env: Emulator, guide_file: Path
+    service_env: Emulator, guide_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out = run("submit", str(guide_file), "--wait", "--timeout", "60")
     assert status == 0
     assert out.startswith("submitted job ")
-    assert ": completed" in out
+    # The status line is progress: it goes to stderr, never into the results.
+    assert ": completed" in capsys.readouterr().err
+    assert ": completed" not in out
     probabilities = out.split("probabilities")[1].split("counts")[0]
     assert "000    0.5000" in probabilities
     assert "111    0.5000" in probabilities
@@ -64,7 +52,7 @@ def test_job_results_cost_cancel_and_listing(service_env: Emulator, guide_file: 
     assert status == 0
     job_id = out.split()[2]
 
-    status, out = run("job", job_id)
+    status, out = run("job", job_id, "--json")
     record = json.loads(out)
     assert (record["id"], record["status"], record["backend"]) == (job_id, "completed", "simulator")
 
@@ -72,14 +60,14 @@ def test_job_results_cost_cancel_and_listing(service_env: Emulator, guide_file: 
     assert status == 0
     assert "counts (50 shots)" in out
 
-    status, out = run("cost", job_id)
+    status, out = run("cost", job_id, "--json")
     assert json.loads(out)["estimated_cost"]["unit"] == "usd"
 
     status, out = run("jobs", "--status", "completed", "--limit", "100")
     assert job_id in out
 
     # Canceling a finished job leaves it as it was.
-    status, out = run("cancel", job_id)
+    status, out = run("cancel", job_id, "--json")
     assert status == 0
     assert json.loads(out)["id"] == job_id
 
@@ -119,7 +107,7 @@ def test_bad_job_file_is_a_clear_error(
     path = tmp_path / "broken.json"
     path.write_text("{not json", encoding="utf-8")
     status, _ = run("submit", str(path))
-    assert status == 1
+    assert status == 2  # a usage error: the file is the problem
     assert f"cannot read job file {path}" in capsys.readouterr().err
 
 
@@ -129,7 +117,7 @@ def test_rejected_payload_reports_the_service_message(
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(dict(GUIDE_JOB, shots=0)), encoding="utf-8")
     status, _ = run("submit", str(path))
-    assert status == 1
+    assert status == 2  # the service refused the input (HTTP 400): a usage error
     assert "shots" in capsys.readouterr().err
 
 
@@ -138,7 +126,7 @@ def test_missing_key_names_the_variable_and_leaks_nothing(
 ) -> None:
     monkeypatch.delenv("IONQ_API_KEY", raising=False)
     status, _ = run("jobs", "--url", "http://127.0.0.1:9/v0.4")
-    assert status == 1
+    assert status == 2
     assert "IONQ_API_KEY" in capsys.readouterr().err
 
 
@@ -188,3 +176,106 @@ def test_serve_answers_over_http_with_the_given_key(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(timeout=20)
     assert db.exists()
+
+
+def test_clone_move_and_usage_commands(service_env: Emulator, guide_file: Path) -> None:
+    status, out = run("submit", str(guide_file), "--wait", "--timeout", "60", "--json")
+    source = json.loads(out)["id"]
+    status, out = run("clone", source, "--shots", "300", "--name", "again", "--json")
+    assert status == 0
+    clone = json.loads(out)
+    assert set(clone) == {"id", "status", "session_id"}
+    status, out = run("job", clone["id"], "--json")
+    assert (json.loads(out)["shots"], json.loads(out)["name"]) == (300, "again")
+    status, out = run("move", source, "--backend", "qpu.aria-1", "--json")
+    assert (status, out) == (3, "")  # the source has completed: IonQ answers 409, nothing moves
+    sessions = requests.get(
+        f"{service_env.url}/sessions",
+        headers={"Authorization": f"apiKey {service_env.api_key}"},
+        timeout=10,
+    )
+    organization = sessions.json()["organization_id"]
+    status, out = run(
+        "usage",
+        organization,
+        "--start",
+        "2000-01-01",
+        "--end",
+        "2000-02-01",
+        "--group-by",
+        "user",
+        "--json",
+    )
+    assert status == 0
+    report = json.loads(out)
+    assert (report["group_type"], report["modality"], report["job_count"]) == ("user", "daily", 0)
+    status, out = run("usage", organization, "--start", "2000-02-01", "--end", "2000-01-01")
+    assert (status, out) == (2, "")  # refused before any request: a usage error
+
+
+def test_move_command_moves_a_queued_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator(qpu_delay=3.0) as emu:
+        monkeypatch.setenv("IONQ_API_KEY", emu.api_key)
+        monkeypatch.setenv("IONQ_API_URL", emu.url)
+        job = {**GUIDE_JOB, "backend": "qpu.aria-1"}
+        source = requests.post(
+            f"{emu.url}/jobs", json=job, headers={"Authorization": f"apiKey {emu.api_key}"}
+        ).json()["id"]
+        status, out = run("move", source, "--backend", "qpu.forte-1", "--shots", "200", "--json")
+        assert status == 0
+        moved = json.loads(out)["id"]
+        _, shown = run("job", moved, "--json")
+        record = json.loads(shown)
+        assert (record["backend"], record["shots"]) == ("qpu.forte-1", 200)
+        assert record["metadata"]["original_job_id"] == source
+        _, shown = run("job", source, "--json")
+        assert json.loads(shown)["status"] == "canceled"
+
+
+def test_version_and_help_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    import ionq_direct
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"ionq-direct {ionq_direct.__version__}\n"
+    assert main(["--help"]) == 0
+    shown = capsys.readouterr().out
+    for name in ("submit", "results", "estimate", "whoami", "sessions", "characterizations"):
+        assert name in shown
+    assert "130 interrupted" in shown
+
+
+def test_a_command_is_one_function_plus_its_parser_entry() -> None:
+    from ionq_direct_cli import registry
+
+    assert {"submit", "results", "sessions list", "sessions end"} <= set(registry.COMMANDS)
+    with pytest.raises(ValueError, match="registered twice"):
+        registry.command("submit", "again")(lambda ctx: 0)
+    # Every command takes --json; service commands take --url and --api-key.
+    parser = build_parser()
+    for name, cmd in registry.COMMANDS.items():
+        argv = [*name.split(), "--json"]
+        argv += ["--url", "http://127.0.0.1:9/v0.4"] if cmd.service else []
+        positionals = [a for a in cmd.arguments if not a.flags[0].startswith("-")]
+        argv += ["x"] * len(positionals)
+        for a in cmd.arguments:
+            if a.options.get("required"):
+                argv += [a.flags[0], "x"]
+        args = parser.parse_args(argv)
+        assert args.json is True and args.handler is cmd.run, name
+
+
+def test_demo_json_is_one_document_with_every_run() -> None:
+    status, out = run("demo", "--shots", "100", "--json")
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["emulator"].startswith("http://127.0.0.1:")
+    assert [r["backend"] for r in doc["runs"]] == ["simulator", "simulator", "qpu.aria-1"]
+    for entry in doc["runs"]:
+        assert entry["status"] == "completed" and entry["cost"]["unit"] == "usd"
+        assert sum(entry["circuits"][0]["counts"].values()) == 100
+    assert doc["runs"][0]["circuits"][0]["probabilities"].keys() == {"0", "7"}
+    frameworks = {f["framework"]: f for f in doc["frameworks"]}
+    assert set(frameworks) == {"qiskit", "cirq"}
+    for entry in frameworks.values():
+        assert entry["skipped"] is False and set(entry["counts"]) == {"000", "111"}
+        assert sum(entry["counts"].values()) == 100

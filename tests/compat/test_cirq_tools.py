@@ -2,7 +2,7 @@
 
 Any one- or two-qubit gate with a known unitary should run without the user compiling first
 (so ``cirq.experiments`` XEB runs with its default gate), and ``cirq.WaitGate`` is dropped as
-Qiskit's ``delay`` is. Calls that fail today are ``xfail(strict=True)`` with their cause.
+Qiskit's ``delay`` is.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ Q0, Q1 = cirq.LineQubit.range(2)
 
 @pytest.fixture
 def sampler(clean_env: pytest.MonkeyPatch, emulator: Emulator) -> cirq.Sampler:
-    return ionq.Service(emulator.api_key, emulator.url).sampler("simulator", seed=1)
+    return ionq.Service(emulator.url, emulator.api_key).sampler("simulator", seed=1)
 
 
 def assert_matches_simulator(sampler: cirq.Sampler, circuit: cirq.Circuit) -> None:
@@ -37,7 +37,6 @@ def assert_matches_simulator(sampler: cirq.Sampler, circuit: cirq.Circuit) -> No
         assert abs(histogram.get(value, 0) / REPS - p) < 0.03, (value, histogram, exact)
 
 
-@pytest.mark.xfail(strict=True, reason="cirq.WaitGate is refused, not dropped like Qiskit's delay")
 def test_wait_gate_is_dropped(sampler: cirq.Sampler) -> None:
     circuit = cirq.Circuit(cirq.X(Q0), cirq.wait(Q0, nanos=100), cirq.measure(Q0, key="m"))
     assert sampler.run(circuit, repetitions=50).histogram(key="m") == {1: 50}
@@ -48,40 +47,34 @@ def test_phased_xz_gate(sampler: cirq.Sampler) -> None:
     assert_matches_simulator(sampler, cirq.Circuit(gate(Q0), cirq.measure(Q0, key="m")))
 
 
-@pytest.mark.xfail(strict=True, reason="ISWAP**t is refused: no exact lowering of known unitaries")
 def test_iswap_power(sampler: cirq.Sampler) -> None:
     circuit = cirq.Circuit(cirq.X(Q0), cirq.ISWAP(Q0, Q1) ** 0.5, cirq.measure(Q0, Q1, key="m"))
     assert_matches_simulator(sampler, circuit)
 
 
-@pytest.mark.xfail(strict=True, reason="FSimGate is refused: no exact lowering of known unitaries")
 def test_fsim_gate(sampler: cirq.Sampler) -> None:
     gate = cirq.FSimGate(theta=np.pi / 4, phi=np.pi / 6)
     circuit = cirq.Circuit(cirq.X(Q0), gate(Q0, Q1), cirq.measure(Q0, Q1, key="m"))
     assert_matches_simulator(sampler, circuit)
 
 
-@pytest.mark.xfail(strict=True, reason="PhasedFSimGate is refused: no exact lowering")
 def test_phased_fsim_gate(sampler: cirq.Sampler) -> None:
     gate = cirq.PhasedFSimGate(0.3, 0.2, 0.1, 0.4, 0.5)
     circuit = cirq.Circuit(cirq.H(Q0), gate(Q0, Q1), cirq.measure(Q0, Q1, key="m"))
     assert_matches_simulator(sampler, circuit)
 
 
-@pytest.mark.xfail(strict=True, reason="one-qubit MatrixGate is refused: no exact lowering")
 def test_matrix_gate_one_qubit(sampler: cirq.Sampler) -> None:
     gate = cirq.MatrixGate(cirq.unitary(cirq.ry(0.7)))
     assert_matches_simulator(sampler, cirq.Circuit(gate(Q0), cirq.measure(Q0, key="m")))
 
 
-@pytest.mark.xfail(strict=True, reason="two-qubit MatrixGate is refused: no exact lowering")
 def test_matrix_gate_two_qubit(sampler: cirq.Sampler) -> None:
     gate = cirq.MatrixGate(cirq.testing.random_unitary(4, random_state=3))
     assert_matches_simulator(sampler, cirq.Circuit(gate(Q0, Q1), cirq.measure(Q0, Q1, key="m")))
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="XEB's default gate ISWAP**0.5 is refused (no lowering)")
 def test_xeb_with_default_gate(sampler: cirq.Sampler) -> None:
     from cirq.experiments import random_quantum_circuit_generation as rqcg
     from cirq.experiments.xeb_fitting import benchmark_2q_xeb_fidelities

@@ -3,10 +3,13 @@
 qiskit-experiments, ``plot_gate_map`` and ``AerSimulator.from_backend`` take a backend and
 expect Qiskit's conventions of it: the standard run options (``meas_level`` ...), a coupling map,
 a Target whose instructions carry errors and durations, and a width the backend can really run.
-Calls that fail today are ``xfail(strict=True)`` with their cause.
+qiskit-experiments runs through qiskit-ibm-runtime's local ``SamplerV2``, which sends
+``meas_level=2``; on the aria-1 noise model it lays circuits out within the model's 25 qubits.
 """
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 from qiskit import QuantumCircuit
@@ -40,9 +43,6 @@ def one_x() -> QuantumCircuit:
 # Qiskit's standard run options -----------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="unknown run option 'meas_level' (classified is IonQ's only)"
-)
 def test_meas_level_classified_accepted(provider: IonQProvider) -> None:
     backend = provider.get_backend("ionq_simulator")
     counts = backend.run(one_x(), shots=10, meas_level=2).result().get_counts()
@@ -55,25 +55,24 @@ def test_meas_level_kerneled_refused_clearly(provider: IonQProvider) -> None:
         backend.run(one_x(), shots=10, meas_level=1)
 
 
-@pytest.mark.xfail(strict=True, reason="unknown run option 'meas_return'")
 def test_meas_return_with_classified_accepted(provider: IonQProvider) -> None:
     backend = provider.get_backend("ionq_simulator")
     counts = backend.run(one_x(), shots=10, meas_level=2, meas_return="single").result()
     assert counts.get_counts() == {"1": 10}
 
 
-@pytest.mark.xfail(strict=True, reason="unknown run option 'init_qubits' (IonQ always resets)")
 def test_init_qubits_true_accepted(provider: IonQProvider) -> None:
     backend = provider.get_backend("ionq_simulator")
     assert backend.run(one_x(), shots=10, init_qubits=True).result().get_counts() == {"1": 10}
 
 
 def test_job_error_carries_a_message(provider: IonQProvider) -> None:
-    # A job the service fails (too wide for the noise model) must say why.
+    # A job the service fails (too wide for the noise model) must say why. (A backend made
+    # with noise_model="aria-1" refuses the circuit before sending; per run it is the service.)
     qc = QuantumCircuit(28, 1)
     qc.x(27)
     qc.measure(27, 0)
-    job = provider.get_backend("ionq_simulator", noise_model="aria-1").run(qc, shots=10)
+    job = provider.get_backend("ionq_simulator").run(qc, shots=10, noise_model="aria-1")
     with pytest.raises(Exception) as info:
         job.result()
     assert str(info.value).strip()
@@ -82,26 +81,30 @@ def test_job_error_carries_a_message(provider: IonQProvider) -> None:
 # Backend shape: width, coupling map, characterization ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a noise-model backend reports 29 qubits; the aria-1 model stops at 25"
-)
 def test_noise_model_backend_width(provider: IonQProvider) -> None:
     assert provider.get_backend("ionq_simulator", noise_model="aria-1").num_qubits == 25
 
 
-@pytest.mark.xfail(strict=True, reason="coupling_map is None (Target has global instructions)")
 def test_plot_gate_map(provider: IonQProvider) -> None:
     pytest.importorskip("matplotlib")
     import matplotlib
 
     matplotlib.use("Agg")
+    from qiskit.exceptions import MissingOptionalLibraryError
     from qiskit.visualization import plot_gate_map
 
-    figure = plot_gate_map(provider.get_backend("ionq_qpu.aria-1"))
-    assert figure is not None
+    backend = provider.get_backend("ionq_qpu.aria-1")
+    if shutil.which("dot") is None:
+        # Qiskit draws every non-IBM device through Graphviz: without it the call must get past
+        # the backend (its coupling map) and stop only at Qiskit's own Graphviz requirement.
+        with pytest.raises(MissingOptionalLibraryError, match="Graphviz"):
+            plot_gate_map(backend)
+        assert len(backend.coupling_map.get_edges()) == 25 * 24
+    else:
+        assert plot_gate_map(backend) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="coupling_map is None, so from_backend cannot list edges")
+@pytest.mark.slow  # Aer builds one noise channel per gate and pair: about 10 s for Aria
 def test_aer_from_backend_is_noisy(provider: IonQProvider) -> None:
     from qiskit import transpile
     from qiskit_aer import AerSimulator
@@ -110,15 +113,13 @@ def test_aer_from_backend_is_noisy(provider: IonQProvider) -> None:
     qc = QuantumCircuit(2, 2)
     for _ in range(40):
         qc.cx(0, 1)
+        qc.barrier()  # keeps transpile from cancelling the pairs
     qc.measure([0, 1], [0, 1])
     counts = simulator.run(transpile(qc, simulator), shots=2000, seed_simulator=1).result()
     # 40 CNOTs at aria-1's two-qubit error flip a visible share of the shots.
     assert counts.get_counts().get("00", 0) < 1900
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the Target carries no error/duration from the latest characterization"
-)
 def test_target_carries_characterization(provider: IonQProvider) -> None:
     target = provider.get_backend("ionq_qpu.aria-1").target
     two_qubit = next(name for name in ("cx", "rzz", "ms", "zz") if name in target)
@@ -129,11 +130,6 @@ def test_target_carries_characterization(provider: IonQProvider) -> None:
 
 # qiskit-experiments ----------------------------------------------------------------------
 
-EXPERIMENTS_REASON = (
-    "qiskit-experiments sends meas_level=2, which the backend refuses (the job then ends in ERROR "
-    "with qiskit-ibm-runtime's empty local message); on aria-1 the 29-qubit width also fails"
-)
-
 
 def _run(experiment, backend: BackendV2):  # type: ignore[no-untyped-def]
     data = experiment.run(backend, shots=400, seed_simulator=1).block_for_results(timeout=300)
@@ -142,7 +138,6 @@ def _run(experiment, backend: BackendV2):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
 def test_standard_rb(backend: BackendV2) -> None:
     library = pytest.importorskip("qiskit_experiments.library")
     data = _run(library.StandardRB([0], lengths=[1, 50, 200], num_samples=3, seed=1), backend)
@@ -151,7 +146,6 @@ def test_standard_rb(backend: BackendV2) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
 def test_state_tomography(backend: BackendV2) -> None:
     library = pytest.importorskip("qiskit_experiments.library")
     prep = QuantumCircuit(1)
@@ -162,7 +156,6 @@ def test_state_tomography(backend: BackendV2) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
 def test_local_readout_error(backend: BackendV2) -> None:
     library = pytest.importorskip("qiskit_experiments.library")
     data = _run(library.LocalReadoutError([0]), backend)
@@ -172,9 +165,14 @@ def test_local_readout_error(backend: BackendV2) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=EXPERIMENTS_REASON)
 def test_t1(backend: BackendV2) -> None:
     library = pytest.importorskip("qiskit_experiments.library")
     data = _run(library.T1([0], delays=[1e-6, 1e-5, 1e-4]), backend)
-    # Neither simulator relaxes qubits while idle, so no decay is fitted; the run completes.
-    assert len(data.data()) == 3
+    # IonQ's simulators do not relax idle qubits (a delay is dropped, as on qiskit-ionq), so no
+    # T1 can be fitted there; what the experiment can show is that the excited state survives
+    # every delay, to within the noise model's readout and gate errors.
+    records = data.data()
+    assert len(records) == 3
+    for record in records:
+        shots = sum(record["counts"].values())
+        assert record["counts"].get("1", 0) / shots > 0.95

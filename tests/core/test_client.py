@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 import requests_mock
-from core_support import BASE, make_client, path, query
+from core_support import API_KEY, BASE, make_client, path, query
 
 from ionq_direct import APIError, Client, InvalidInputError, Job
+from ionq_direct.policy import Policy
 
 
 @pytest.fixture
@@ -266,3 +267,90 @@ def test_job_fetches_and_wraps_the_record(client: Client) -> None:
         job = client.job("j1")
     assert isinstance(job, Job)
     assert (job.id, job.status) == ("j1", "started")
+
+
+# Bad arguments: a clear InvalidInputError naming the argument, before any request -----------
+
+
+def _completed_job() -> Job:
+    record = {
+        "id": "j1",
+        "status": "completed",
+        "type": "ionq.circuit.v1",
+        "backend": "simulator",
+        "shots": 10,
+        "results": {"probabilities": {"url": "/v0.4/jobs/j1/results/probabilities"}},
+    }
+    return Job(make_client(), "j1", record)
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda: Client(api_key=123, base_url=BASE), "api_key"),  # type: ignore[arg-type]
+        (lambda: Client(api_key=[API_KEY], base_url=BASE), "api_key"),  # type: ignore[arg-type]
+        (lambda: Client(API_KEY, base_url=8000), "base URL"),  # type: ignore[arg-type]
+        (lambda: make_client(timeout=True), "timeout"),
+        (lambda: make_client(timeout="5"), "timeout"),
+        (lambda: make_client(timeout=(True, 5)), "timeout"),
+        (lambda: make_client(policy="fast"), "policy"),  # type: ignore[arg-type]
+        (lambda: make_client().cancel_jobs(None), "job_ids"),  # type: ignore[arg-type]
+        (lambda: make_client().cancel_jobs([]), "job_ids"),
+        (lambda: make_client().delete_jobs(5), "job_ids"),  # type: ignore[arg-type]
+        (lambda: make_client().cancel_jobs(["a", None]), "job_ids"),  # type: ignore[list-item]
+        (lambda: list(make_client().list_jobs(ids=7)), "ids"),  # type: ignore[arg-type]
+        (lambda: make_client().submit({}, timeout="5"), "timeout"),  # type: ignore[arg-type]
+        (lambda: make_client().submit({}, timeout=True), "timeout"),
+        (lambda: _completed_job().wait(timeout="5"), "timeout"),  # type: ignore[arg-type]
+        (lambda: _completed_job().wait(timeout=True), "timeout"),
+        (lambda: _completed_job().wait(callback=5), "callback"),  # type: ignore[arg-type]
+        (lambda: _completed_job().counts(shots="x"), "shots"),  # type: ignore[arg-type]
+        (lambda: _completed_job().counts(shots=0), "shots"),
+        (lambda: _completed_job().counts(shots=1.5), "shots"),  # type: ignore[arg-type]
+        (lambda: _completed_job().counts(shots=True), "shots"),
+        (lambda: _completed_job().counts(seed=-1), "seed"),
+        (lambda: _completed_job().memory(shots=10**12), "shots"),
+        (lambda: _completed_job().memory(shots="10"), "shots"),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_arguments_are_refused_by_name_before_any_request(
+    call: Callable[[], object], named: str
+) -> None:
+    with requests_mock.Mocker() as m, pytest.raises(InvalidInputError, match=named) as info:
+        call()
+    assert m.call_count == 0
+    assert API_KEY not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("api_key", "base_url"),
+    [
+        ("https://api.ionq.co/v0.4", API_KEY),  # cirq-ionq's order: Service(url, key)
+        ("abc", API_KEY),
+        ("abc", f"https://{API_KEY}\\evil/v0.4"),
+        ("abc", f"http://{API_KEY}.example/v0.4"),
+        ("abc", f"ftp://host/{API_KEY}"),
+    ],
+)
+def test_construction_errors_never_echo_what_may_be_the_key(api_key: str, base_url: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        Client(api_key, base_url)
+    assert API_KEY not in str(info.value)
+    assert API_KEY not in repr(info.value)
+
+
+def test_swapped_url_and_key_are_named_as_such() -> None:
+    with pytest.raises(InvalidInputError, match="swapped"):
+        Client("https://api.ionq.co/v0.4", API_KEY)
+
+
+def test_policy_is_shared_by_the_client_and_its_jobs() -> None:
+    policy = Policy(max_retries=1)
+    client = make_client(policy=policy)
+    assert client.policy is policy
+    assert client._transport.max_retries == 1
+    assert make_client(policy=policy, max_retries=4)._transport.max_retries == 4
+    with pytest.raises(InvalidInputError, match="poll_ratio"):
+        Policy(poll_ratio=-1)
+    with pytest.raises(InvalidInputError, match="sleep"):
+        Policy(sleep=5)  # type: ignore[arg-type]

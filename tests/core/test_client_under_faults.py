@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 
-from ionq_direct import Client, _transport
+from ionq_direct import Client
 from ionq_direct.emulator import Emulator
+from ionq_direct.policy import Policy
 
 BELL = [{"gate": "h", "target": 0}, {"gate": "cnot", "control": 0, "target": 1}]
 SINGLE = {
@@ -33,14 +34,16 @@ MULTI = {
 }
 
 
-def test_each_submission_under_faults_is_one_job_with_right_results(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Retry delays are skipped (the emulator does not enforce its Retry-After: 1); polling is
-    # real. Drops run the request and cut the answer, so POSTs must reconcile, not resubmit.
-    monkeypatch.setattr(_transport, "_sleep", lambda seconds: None)
+def test_each_submission_under_faults_is_one_job_with_right_results() -> None:
+    # Retry delays are cut to a millisecond (the emulator does not enforce its Retry-After: 1);
+    # polling is real. Drops run the request and cut the answer, so POSTs must reconcile, not
+    # resubmit; an injected 503 is answered before the job is stored, so a short settle window
+    # is enough to prove it absent.
+    quick = Policy(
+        backoff_initial=0.001, backoff_max=0.001, retry_after_max=0.0, reconcile_settle_min=0.2
+    )
     with Emulator(faults="429=0.1,503=0.1,drop=0.15", fault_seed=1) as emu:
-        client = Client(api_key=emu.api_key, base_url=emu.url, max_retries=10)
+        client = Client(api_key=emu.api_key, base_url=emu.url, max_retries=10, policy=quick)
         jobs = [client.submit(p) for p in (SINGLE, MULTI, SINGLE, MULTI)]
         for job in jobs:
             assert job.wait(timeout=60).status == "completed"

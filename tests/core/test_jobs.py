@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 import requests_mock
-from core_support import BASE, make_client, query
+from core_support import BASE, FakeTime, make_client, query
 
 from ionq_direct import (
     InvalidInputError,
@@ -18,9 +18,7 @@ from ionq_direct import (
     JobTimeoutError,
     results,
 )
-from ionq_direct import (
-    _polling as polling,
-)
+from ionq_direct._constants import POLL_FLOOR
 from ionq_direct.metadata import SEED_METADATA_KEY
 
 PROBS = {"0": 0.3333, "1": 0.3333, "3": 0.3334}
@@ -42,23 +40,8 @@ def record(**overrides: Any) -> dict[str, Any]:
     return base
 
 
-@pytest.fixture
-def no_wait(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Polling sleeps recorded on a fake clock instead of waiting."""
-    now = [0.0]
-    sleeps: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        now[0] += seconds
-
-    monkeypatch.setattr(polling, "_sleep", sleep)
-    monkeypatch.setattr(polling, "_clock", lambda: now[0])
-    return sleeps
-
-
-def job_with(rec: dict[str, Any]) -> Job:
-    return Job(make_client(), rec["id"], rec)
+def job_with(rec: dict[str, Any], fake: FakeTime | None = None) -> Job:
+    return Job(make_client(policy=None if fake is None else fake.policy), rec["id"], rec)
 
 
 # Status -------------------------------------------------------------------------------
@@ -85,7 +68,7 @@ def test_refresh_refetches_the_record() -> None:
     assert job.record["backend"] == "qpu.aria-1"
 
 
-def test_wait_polls_until_terminal_and_calls_back(no_wait: list[float]) -> None:
+def test_wait_polls_until_terminal_and_calls_back(fake_time: FakeTime) -> None:
     seen: list[str] = []
     with requests_mock.Mocker() as m:
         m.post(f"{BASE}/jobs", status_code=201, json={"id": "j1", "status": "submitted"})
@@ -97,20 +80,22 @@ def test_wait_polls_until_terminal_and_calls_back(no_wait: list[float]) -> None:
                 {"json": record(status="completed")},
             ],
         )
-        job = make_client().submit({"type": "ionq.circuit.v1", "backend": "qpu.aria-1"})
+        client = make_client(policy=fake_time.policy)
+        job = client.submit({"type": "ionq.circuit.v1", "backend": "qpu.aria-1"})
         assert job.status == "submitted"
         assert job.wait(timeout=60, callback=lambda j: seen.append(j.status)) is job
     assert seen == ["ready", "started", "completed"]
     assert job.status == "completed"
-    assert no_wait == pytest.approx([0.05, 0.075, 0.1125])
+    # The first check at once; the mock answers in no time, so the pauses are the floor.
+    assert fake_time.sleeps == pytest.approx([POLL_FLOOR, POLL_FLOOR])
 
 
-def test_wait_times_out(no_wait: list[float]) -> None:
+def test_wait_times_out(fake_time: FakeTime) -> None:
     with requests_mock.Mocker() as m:
         m.get(f"{BASE}/jobs/j1", json=record(status="started"))
         with pytest.raises(JobTimeoutError, match="j1"):
-            job_with(record(status="ready")).wait(timeout=3)
-    assert sum(no_wait) == pytest.approx(3)
+            job_with(record(status="ready"), fake_time).wait(timeout=3)
+    assert sum(fake_time.sleeps) == pytest.approx(3)
 
 
 # Results ------------------------------------------------------------------------------
@@ -160,8 +145,8 @@ def test_stale_status_is_refreshed_before_giving_up() -> None:
         assert job.probabilities() == {1: 1.0}
 
 
-def test_wait_true_waits_for_results(no_wait: list[float]) -> None:
-    job = job_with(record(status="submitted"))
+def test_wait_true_waits_for_results(fake_time: FakeTime) -> None:
+    job = job_with(record(status="submitted"), fake_time)
     with requests_mock.Mocker() as m:
         m.get(
             f"{BASE}/jobs/j1",

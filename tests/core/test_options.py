@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ionq_direct import InvalidInputError
+from ionq_direct.limits import NOISE_MODEL_QUBITS
 from ionq_direct.options import (
     INT32_MAX,
     INT32_MIN,
@@ -86,3 +87,11 @@ def test_noise_field() -> None:
         check_noise("simulator", None, 3)
     with pytest.raises(InvalidInputError, match="noise_model must be a model name"):
         check_noise("simulator", "")
+
+
+def test_noise_model_must_be_one_ionq_lists() -> None:
+    for model in NOISE_MODEL_QUBITS:
+        assert check_noise("simulator", model) == {"model": model}
+    with pytest.raises(InvalidInputError, match="unknown noise_model 'aria-3'; IonQ's simulator"):
+        check_noise("simulator", "aria-3")
+    assert NOISE_MODEL_QUBITS["aria-1"] == 25 and NOISE_MODEL_QUBITS["ideal"] == 29

@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 import requests_mock
-from core_support import API_KEY, BASE, make_client
+from async_support import Api
+from core_support import API_KEY, BASE, FakeTime, make_client
 
 from ionq_direct import (
     APIConnectionError,
@@ -29,10 +30,10 @@ from ionq_direct import (
     RateLimitError,
     ServerError,
     __version__,
-    _retry,
     _transport,
 )
 from ionq_direct._constants import BACKOFF_JITTER, BACKOFF_MAX, RETRY_AFTER_MAX
+from ionq_direct.policy import Policy
 
 # Construction -------------------------------------------------------------------------
 
@@ -199,16 +200,18 @@ def test_read_timeout_is_enforced_on_a_real_socket(silent_server: str) -> None:
     assert API_KEY not in str(info.value)
 
 
-def test_refused_connection_is_a_connection_error_and_retried(recorded_sleeps: list[float]) -> None:
+def test_refused_connection_is_a_connection_error_and_retried(fake_time: FakeTime) -> None:
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()  # nothing listens here now: connections are refused
-    client = Client(API_KEY, f"http://127.0.0.1:{port}/v0.4", max_retries=2)
+    client = Client(
+        API_KEY, f"http://127.0.0.1:{port}/v0.4", max_retries=2, policy=fake_time.policy
+    )
     with pytest.raises(APIConnectionError) as info:
         client.create_session("simulator")  # a POST: retried only because never sent
     assert not isinstance(info.value, APITimeoutError)
-    assert recorded_sleeps == [0.5, 1.0]
+    assert fake_time.sleeps == [0.5, 1.0]
 
 
 # Error mapping ------------------------------------------------------------------------
@@ -228,12 +231,12 @@ def test_refused_connection_is_a_connection_error_and_retried(recorded_sleeps: l
         (418, APIError),
     ],
 )
-def test_error_status_maps_to_its_class(status: int, cls: type[APIError]) -> None:
+def test_error_status_maps_to_its_class(api: Api, status: int, cls: type[APIError]) -> None:
     body = {"error": "Some Error", "message": f"thing {status} went wrong", "statusCode": status}
-    with requests_mock.Mocker() as m:
+    with api.mocker() as m:
         m.get(f"{BASE}/jobs/j1", status_code=status, json=body, headers={"x-request-id": "req-7"})
         with pytest.raises(cls) as info:
-            make_client(max_retries=0).get_job("j1")
+            api.run(api.client(max_retries=0).get_job("j1"))
     err = info.value
     assert type(err) is cls
     assert err.status_code == status
@@ -243,17 +246,17 @@ def test_error_status_maps_to_its_class(status: int, cls: type[APIError]) -> Non
     assert "req-7" in str(err)
 
 
-def test_bad_request_exposes_validation_keys() -> None:
+def test_bad_request_exposes_validation_keys(api: Api) -> None:
     body = {
         "error": "Bad Request",
         "message": '"shots" was invalid.',
         "statusCode": 400,
         "validation": {"keys": ["shots"], "source": "body"},
     }
-    with requests_mock.Mocker() as m:
+    with api.mocker() as m:
         m.post(f"{BASE}/sessions", status_code=400, json=body)
         with pytest.raises(BadRequestError) as info:
-            make_client().create_session("simulator")
+            api.run(api.client().create_session("simulator"))
     assert info.value.validation_keys == ["shots"]
 
 
@@ -265,34 +268,36 @@ def test_bad_request_exposes_validation_keys() -> None:
         ({"error": "Not Found Error"}, "Not Found Error"),
     ],
 )
-def test_other_error_body_shapes_are_understood(body: dict[str, object], expected: str) -> None:
-    with requests_mock.Mocker() as m:
+def test_other_error_body_shapes_are_understood(
+    api: Api, body: dict[str, object], expected: str
+) -> None:
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", status_code=403, json=body)
         with pytest.raises(PermissionDeniedError, match=expected):
-            make_client().whoami()
+            api.run(api.client().whoami())
 
 
-def test_text_error_body_is_quoted() -> None:
-    with requests_mock.Mocker() as m:
+def test_text_error_body_is_quoted(api: Api) -> None:
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", status_code=404, text="<html>gateway says no</html>")
         with pytest.raises(NotFoundError, match="gateway says no") as info:
-            make_client().whoami()
+            api.run(api.client().whoami())
     assert info.value.body == "<html>gateway says no</html>"
 
 
-def test_rate_limit_error_carries_retry_after() -> None:
-    with requests_mock.Mocker() as m:
+def test_rate_limit_error_carries_retry_after(api: Api) -> None:
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", status_code=429, json={}, headers={"Retry-After": "7"})
         with pytest.raises(RateLimitError) as info:
-            make_client(max_retries=0).whoami()
+            api.run(api.client(max_retries=0).whoami())
     assert info.value.retry_after == 7.0
 
 
 # Retries ------------------------------------------------------------------------------
 
 
-def test_get_retries_retryable_statuses_with_growing_delays(recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_get_retries_retryable_statuses_with_growing_delays(api: Api, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.get(
             f"{BASE}/whoami",
             [
@@ -301,40 +306,44 @@ def test_get_retries_retryable_statuses_with_growing_delays(recorded_sleeps: lis
                 {"json": {"a": 1}},
             ],
         )
-        assert make_client().whoami() == {"a": 1}
+        assert api.run(api.client(policy=fake_time.policy).whoami()) == {"a": 1}
         assert m.call_count == 3
-    assert recorded_sleeps == [0.5, 1.0]
+    assert fake_time.sleeps == [0.5, 1.0]
 
 
-def test_backoff_is_capped(recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_backoff_is_capped(api: Api, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", status_code=500, json={})
         with pytest.raises(ServerError):
-            make_client(max_retries=6).whoami()
+            api.run(api.client(policy=fake_time.policy, max_retries=6).whoami())
         assert m.call_count == 7
-    assert recorded_sleeps == [0.5, 1.0, 2.0, 4.0, BACKOFF_MAX, BACKOFF_MAX]
+    assert fake_time.sleeps == [0.5, 1.0, 2.0, 4.0, BACKOFF_MAX, BACKOFF_MAX]
 
 
-def test_jitter_keeps_delays_within_bounds_and_growing(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jitter_keeps_delays_within_bounds_and_growing(api: Api) -> None:
     delays: list[float] = []
-    monkeypatch.setattr(_transport, "_sleep", delays.append)
-    with requests_mock.Mocker() as m:
+
+    async def record(seconds: float) -> None:
+        delays.append(seconds)
+
+    policy = Policy(sleep=delays.append, async_sleep=record)  # real random jitter
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", status_code=503, json={})
         with pytest.raises(ServerError):
-            make_client(max_retries=4).whoami()
+            api.run(api.client(max_retries=4, policy=policy).whoami())
     for delay, base in zip(delays, [0.5, 1.0, 2.0, 4.0], strict=True):
         assert base * (1 - BACKOFF_JITTER) <= delay <= base * (1 + BACKOFF_JITTER)
     assert delays == sorted(delays)
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 413])
-def test_client_errors_are_not_retried(status: int, recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_client_errors_are_not_retried(api: Api, status: int, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", status_code=status, json={})
         with pytest.raises(APIError):
-            make_client().whoami()
+            api.run(api.client(policy=fake_time.policy).whoami())
         assert m.call_count == 1
-    assert recorded_sleeps == []
+    assert fake_time.sleeps == []
 
 
 @pytest.mark.parametrize(
@@ -342,32 +351,32 @@ def test_client_errors_are_not_retried(status: int, recorded_sleeps: list[float]
 )
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
 def test_idempotent_methods_retry_transport_failures(
-    method: str, exc: type[Exception], recorded_sleeps: list[float]
+    api: Api, method: str, exc: type[Exception], fake_time: FakeTime
 ) -> None:
-    client = make_client()
-    call = {
-        "GET": lambda: client.get_job("j1"),
-        "PUT": lambda: client.cancel_job("j1"),
-        "DELETE": lambda: client.delete_job("j1"),
-    }[method]
     url = f"{BASE}/jobs/j1" + ("/status/cancel" if method == "PUT" else "")
-    with requests_mock.Mocker() as m:
+    with api.mocker() as m:
+        client = api.client(policy=fake_time.policy)
+        call = {
+            "GET": lambda: client.get_job("j1"),
+            "PUT": lambda: client.cancel_job("j1"),
+            "DELETE": lambda: client.delete_job("j1"),
+        }[method]
         m.register_uri(method, url, [{"exc": exc}, {"exc": exc}, {"json": {"id": "j1"}}])
-        assert call() == {"id": "j1"}
+        assert api.run(call()) == {"id": "j1"}
         assert m.call_count == 3
-    assert recorded_sleeps == [0.5, 1.0]
+    assert fake_time.sleeps == [0.5, 1.0]
 
 
-def test_transport_failure_after_last_retry_is_raised(recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_transport_failure_after_last_retry_is_raised(api: Api, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", exc=requests.exceptions.ReadTimeout)
         with pytest.raises(APITimeoutError):
-            make_client(max_retries=2).whoami()
+            api.run(api.client(policy=fake_time.policy, max_retries=2).whoami())
         assert m.call_count == 3
 
 
-def test_retry_after_seconds_is_honoured(recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_retry_after_seconds_is_honoured(api: Api, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.get(
             f"{BASE}/whoami",
             [
@@ -376,28 +385,25 @@ def test_retry_after_seconds_is_honoured(recorded_sleeps: list[float]) -> None:
                 {"json": {}},
             ],
         )
-        make_client().whoami()
-    assert recorded_sleeps == [3.0, 0.0]
+        api.run(api.client(policy=fake_time.policy).whoami())
+    assert fake_time.sleeps == [3.0, 0.0]
 
 
-def test_retry_after_is_capped(recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_retry_after_is_capped(api: Api, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.get(
             f"{BASE}/whoami",
             [{"status_code": 429, "json": {}, "headers": {"Retry-After": "86400"}}, {"json": {}}],
         )
-        make_client().whoami()
-    assert recorded_sleeps == [RETRY_AFTER_MAX]
+        api.run(api.client(policy=fake_time.policy).whoami())
+    assert fake_time.sleeps == [RETRY_AFTER_MAX]
 
 
-def test_retry_after_http_date_is_honoured(
-    monkeypatch: pytest.MonkeyPatch, recorded_sleeps: list[float]
-) -> None:
-    now = 1_800_000_000.0
-    monkeypatch.setattr(_retry, "_wall_clock", lambda: now)
+def test_retry_after_http_date_is_honoured(api: Api, fake_time: FakeTime) -> None:
+    now = fake_time.wall
     soon = email.utils.formatdate(now + 42, usegmt=True)
     past = email.utils.formatdate(now - 42, usegmt=True)
-    with requests_mock.Mocker() as m:
+    with api.mocker() as m:
         m.get(
             f"{BASE}/whoami",
             [
@@ -407,25 +413,25 @@ def test_retry_after_http_date_is_honoured(
                 {"json": {}},
             ],
         )
-        make_client().whoami()
-    assert recorded_sleeps == [42.0, 0.0, 2.0]  # unreadable header: ordinary backoff
+        api.run(api.client(policy=fake_time.policy).whoami())
+    assert fake_time.sleeps == [42.0, 0.0, 2.0]  # unreadable header: ordinary backoff
 
 
-def test_post_is_not_retried_on_ambiguous_failures(recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_post_is_not_retried_on_ambiguous_failures(api: Api, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.post(f"{BASE}/sessions", status_code=502, json={})
         with pytest.raises(ServerError):
-            make_client().create_session("simulator")
+            api.run(api.client(policy=fake_time.policy).create_session("simulator"))
         assert m.call_count == 1
         m.post(f"{BASE}/sessions/s1/end", exc=requests.exceptions.ReadTimeout)
         with pytest.raises(APITimeoutError):
-            make_client().end_session("s1")
+            api.run(api.client(policy=fake_time.policy).end_session("s1"))
         assert m.call_count == 2
-    assert recorded_sleeps == []
+    assert fake_time.sleeps == []
 
 
-def test_post_is_retried_when_never_sent_or_rate_limited(recorded_sleeps: list[float]) -> None:
-    with requests_mock.Mocker() as m:
+def test_post_is_retried_when_never_sent_or_rate_limited(api: Api, fake_time: FakeTime) -> None:
+    with api.mocker() as m:
         m.post(
             f"{BASE}/sessions",
             [
@@ -434,30 +440,32 @@ def test_post_is_retried_when_never_sent_or_rate_limited(recorded_sleeps: list[f
                 {"status_code": 201, "json": {"id": "s1"}},
             ],
         )
-        assert make_client().create_session("simulator") == {"id": "s1"}
+        assert api.run(api.client(policy=fake_time.policy).create_session("simulator")) == {
+            "id": "s1"
+        }
         assert m.call_count == 3
-    assert recorded_sleeps == [0.5, 5.0]
+    assert fake_time.sleeps == [0.5, 5.0]
 
 
 # Redaction ----------------------------------------------------------------------------
 
 
-def test_key_never_leaks_into_errors_or_logs(caplog: pytest.LogCaptureFixture) -> None:
+def test_key_never_leaks_into_errors_or_logs(api: Api, caplog: pytest.LogCaptureFixture) -> None:
     echo = {
         "error": "Unauthorized Error",
         "message": f"Invalid key provided: apiKey {API_KEY}",
         "details": {"received": [API_KEY, {"header": f"apiKey {API_KEY}"}]},
     }
     caplog.set_level(logging.DEBUG, logger="ionq_direct")
-    client = make_client(max_retries=1)
     errors: list[BaseException] = []
-    with requests_mock.Mocker() as m:
+    with api.mocker() as m:
+        client = api.client(max_retries=1)
         m.get(f"{BASE}/whoami", status_code=401, json=echo, headers={"x-request-id": API_KEY})
         m.get(f"{BASE}/jobs/j1", status_code=500, text=f"oops {API_KEY}")
         m.get(f"{BASE}/jobs/j2", exc=requests.exceptions.ConnectionError(f"reset {API_KEY}"))
         for call in (client.whoami, lambda: client.get_job("j1"), lambda: client.get_job("j2")):
             with pytest.raises(Exception) as info:  # any error; checked below
-                call()
+                api.run(call())
             errors.append(info.value)
     assert isinstance(errors[0], AuthenticationError)
     assert "Invalid key provided" in str(errors[0])
@@ -472,29 +480,51 @@ def test_key_never_leaks_into_errors_or_logs(caplog: pytest.LogCaptureFixture) -
     assert API_KEY not in repr(client)
 
 
-def test_key_never_leaks_from_a_success_answer_that_is_not_json() -> None:
-    with requests_mock.Mocker() as m:
+def test_key_never_leaks_from_a_success_answer_that_is_not_json(api: Api) -> None:
+    with api.mocker() as m:
         m.get(
             f"{BASE}/whoami",
             text=f"<html>{API_KEY}</html>",
             headers={"Content-Type": "application/json", "x-request-id": API_KEY},
         )
         with pytest.raises(APIError, match="not JSON") as info:
-            make_client().whoami()
+            api.run(api.client().whoami())
     err = info.value
     for text in (str(err), repr(err), str(err.body), str(err.request_id)):
         assert API_KEY not in text
 
 
 def test_debug_log_names_method_path_status_and_attempt(
-    caplog: pytest.LogCaptureFixture, recorded_sleeps: list[float]
+    api: Api, caplog: pytest.LogCaptureFixture, fake_time: FakeTime
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="ionq_direct")
-    with requests_mock.Mocker() as m:
+    with api.mocker() as m:
         m.get(f"{BASE}/whoami", [{"status_code": 503, "json": {}}, {"json": {}}])
-        make_client().whoami()
+        api.run(api.client(policy=fake_time.policy).whoami())
     messages = [r.getMessage() for r in caplog.records if r.name == "ionq_direct"]
     assert "GET /whoami -> 503 (attempt 1)" in messages
     assert "GET /whoami -> 200 (attempt 2)" in messages
     assert any(msg.startswith("retrying GET /whoami in 0.500 s") for msg in messages)
     assert not any("Authorization" in msg or "apiKey" in msg for msg in messages)
+
+
+def test_no_error_reachable_from_ours_holds_the_key(api: Api) -> None:
+    # requests' exceptions hold the prepared request, Authorization header included; they used
+    # to be the __cause__ of our errors (e.__cause__.request.headers showed the key).
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    client = api.client(API_KEY, f"http://127.0.0.1:{port}/v0.4", max_retries=0)
+    with pytest.raises(APIConnectionError) as info:
+        api.run(client.whoami())
+    seen: list[BaseException] = []
+    current: BaseException | None = info.value
+    while current is not None:
+        seen.append(current)
+        request = getattr(current, "request", None)
+        assert request is None or API_KEY not in str(request.headers)
+        assert API_KEY not in repr(current)
+        current = current.__cause__ or current.__context__
+    assert len(seen) >= 2  # the cause is kept, only without the request
+    assert "refused" in str(seen[-1]).lower() or "connect" in str(seen[-1]).lower()

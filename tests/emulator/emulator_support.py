@@ -60,6 +60,7 @@ class Api:
     """A ``requests`` session bound to an emulator's base URL and key."""
 
     def __init__(self, emulator: Emulator, key: str | None = None) -> None:
+        self.emulator = emulator
         self.base = emulator.url
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"apiKey {key or emulator.api_key}"

@@ -15,7 +15,7 @@ from ionq_emulator.bodies import (
 )
 from ionq_emulator.errors import ApiError
 
-POSITIVE = "must be a positive integer."
+POSITIVE = "must be a positive integer (at most 2147483647)."
 CAP = '"settings.cost_limit" must be {"unit": str, "value": number}.'
 
 
@@ -95,7 +95,7 @@ def test_each_faulty_session_body_gets_its_400(body: Any, key: str, message: str
     [
         None,
         {},
-        {"job_count_limit": 10**30, "duration_limit_min": 1},
+        {"job_count_limit": 2**31 - 1, "duration_limit_min": 2**31 - 1},  # int32, as in the spec
         {"cost_limit": {"unit": "usd", "value": 5}},
         {"cost_limit": {"value": 2.5, "unit": "usd"}},
     ],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +16,9 @@ import pytest
 import requests
 from emulator_support import free_port
 
-from ionq_emulator import Emulator, default_db_path
+from ionq_direct.errors import IonQError
+from ionq_emulator import Emulator, default_db_path, serve
+from ionq_emulator.server import ServeError
 
 
 def test_emulator_exposes_url_and_key_and_leaks_no_threads() -> None:
@@ -95,3 +100,69 @@ def test_serve_runs_in_the_foreground_until_stopped(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+def test_serve_on_a_busy_port_fails_in_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "nested" / "never.sqlite3"
+    banner = io.StringIO()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ServeError) as caught:
+            serve(port=port, db_path=db, api_keys=None, qpu_delay=0.0, out=banner)
+    message = str(caught.value)
+    assert f"port {port}" in message and "in use" in message and "\n" not in message
+    assert isinstance(caught.value, IonQError)  # the command line prints it as one error line
+    assert banner.getvalue() == ""  # no key, no "listening" banner
+    assert not db.exists() and not db.parent.exists()
+
+
+def test_the_cli_reports_a_busy_port_as_one_error_line(tmp_path: Path) -> None:
+    db = tmp_path / "never.sqlite3"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        command = [sys.executable, "-m", "ionq_direct_cli", "serve", "--port", str(port)]
+        done = subprocess.run(
+            [*command, "--db", str(db)], capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 3  # docs/cli.md: a busy port is a service error
+    assert done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("ionq-direct: error: ") and str(port) in line and "in use" in line
+    assert not db.exists()
+
+
+def test_identities_are_keyed_hashes_kept_with_the_database(tmp_path: Path) -> None:
+    key = "password1"  # a weak key: its plain hash would be in every dictionary
+    body = {"type": "ionq.circuit.v1", "backend": "simulator", "input": {"circuit": []}}
+    body["input"]["gateset"] = "qis"
+    seen = []
+    for db in (tmp_path / "a.sqlite3", tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"):
+        with Emulator(api_key=key, db_path=db) as emu:
+            headers = {"Authorization": f"apiKey {key}"}
+            made = requests.post(emu.url + "/jobs", json=body, headers=headers, timeout=10)
+            job = requests.get(f"{emu.url}/jobs/{made.json()['id']}", headers=headers, timeout=10)
+            me = requests.get(emu.url + "/whoami", headers=headers, timeout=10).json()
+            seen.append((job.json()["submitter_id"], me["key_id"]))
+    assert hashlib.sha256(key.encode()).hexdigest()[:24] not in {s for s, _ in seen}
+    assert seen[0] == seen[1]  # stable on one database, across restarts
+    assert seen[2][0] != seen[0][0] and seen[2][1] != seen[0][1]  # another database: other ids
+
+
+def test_every_accepted_key_is_recognised_and_no_other() -> None:
+    with Emulator(api_key="first") as emu:
+        service = emu._service
+        assert service is not None
+        service_two = type(service)(service.store, ["first", "second", "third"])
+        names = [service_two.identify(k) for k in ("first", "second", "third")]
+        assert [n.key_name if n else None for n in names] == [
+            "emulator-key-1",
+            "emulator-key-2",
+            "emulator-key-3",
+        ]
+        assert service_two.identify("firs") is None
+        assert service_two.identify("first ") is None
+        assert service_two.identify("") is None

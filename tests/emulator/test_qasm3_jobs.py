@@ -176,3 +176,10 @@ def test_qiskit_ionq_shaped_body_is_accepted(api: Api) -> None:
     record = api.run(body)
     assert record["status"] == "completed"
     assert record["settings"]["compilation"] == {"service_version": "v0.4"}
+
+
+def test_dry_run_completes_without_results_or_compiled_circuit(api: Api) -> None:
+    record = api.run(job(MID_CIRCUIT, shots=100, backend="qpu.aria-1", dry_run=True))
+    assert record["status"] == "completed" and record["dry_run"] is True
+    assert not record.get("results")
+    assert record.get("output", {}) == {}  # the compiler here takes JSON circuits only

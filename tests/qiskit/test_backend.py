@@ -238,7 +238,7 @@ def test_options_and_constructor_checks(provider: IonQProvider) -> None:
 def test_backend_is_built_without_network() -> None:
     client = Client("key", "http://127.0.0.1:9/v0.4", max_retries=0)
     backend = IonQProvider(client=client).get_backend("qpu.forte-1", gateset="native")
-    assert backend.name == "qpu.forte-1" and backend.gateset == "native"
+    assert backend.name == "qpu.forte-1" and backend.gateset() == "native"
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from qiskit_aer import AerSimulator
 
 from ionq_direct.emulator import Emulator
 from ionq_direct.errors import InvalidInputError
-from qiskit_ionq_direct import GPI2Gate, GPIGate, IonQProvider, MSGate
+from qiskit_ionq_direct import GPI2Gate, GPIGate, IonQJobError, IonQProvider, MSGate, Session
 from qiskit_ionq_direct.translate import is_dynamic, to_dynamic
 
 SHOTS = 2000
@@ -281,6 +281,57 @@ def test_per_register_counts_are_formatted_as_qiskit_does(provider: IonQProvider
     assert result.get_counts() == {"10 1": 50}
     assert result.get_memory() == ["10 1"] * 50
     assert result.results[0].header["creg_sizes"] == [["mid", 1], ["result", 2]]
+
+
+def test_probabilities_are_the_register_distribution(provider: IonQProvider) -> None:
+    qc = QuantumCircuit(1, 2)
+    qc.h(0)
+    qc.measure(0, 0)
+    qc.reset(0)
+    qc.measure(0, 1)
+    result = provider.get_backend().run(qc, shots=100, seed_simulator=2).result()
+    assert result.get_probabilities() == {"00": pytest.approx(0.5), "01": pytest.approx(0.5)}
+    assert sum(result.get_counts().values()) == 100
+
+
+def test_transpiled_onto_a_characterized_qpu_runs_on_the_qubits_it_uses(
+    provider: IonQProvider,
+) -> None:
+    qpu = provider.get_backend("qpu.forte-1")
+    qc = QuantumCircuit(2, 2)
+    qc.h(0)
+    qc.measure(0, 0)
+    qc.reset(0)
+    qc.x(1)
+    qc.cx(1, 0)
+    qc.measure([0, 1], [0, 1])
+    transpiled = transpile(qc, qpu, seed_transpiler=1)
+    assert transpiled.num_qubits == qpu.num_qubits and "reset" in transpiled.count_ops()
+    job = qpu.run(transpiled, shots=200, sampler_seed=5, name="reuse")  # qiskit-ionq's names
+    counts = job.get_counts()
+    assert sum(counts.values()) == 200
+    assert counts.get("11", 0) > 180  # the reset qubit is flipped back by cx; q1 reads 1
+    record = qpu.client.get_job(job.job_id())
+    assert record["type"] == "ionq.qasm3.v1" and record["name"] == "reuse"
+    assert record["stats"]["qubits"] == 2  # the idle qubits transpile added are dropped
+
+
+def test_dynamic_circuits_join_sessions_and_dry_runs(provider: IonQProvider) -> None:
+    qpu = provider.get_backend("qpu.aria-1")
+    qc = QuantumCircuit(1, 2)
+    qc.x(0)
+    qc.measure(0, 0)
+    qc.reset(0)
+    qc.measure(0, 1)
+    with Session(qpu, max_jobs=3) as session:
+        job = qpu.run(qc, shots=100)
+        assert qpu.client.get_job(job.job_id())["session_id"] == session.session_id
+        assert max(job.get_counts(), key=job.get_counts().get) == "01"
+    dry = qpu.run(qc, dry_run=True)
+    dry.wait_for_final_state()
+    assert qpu.client.get_job(dry.job_id())["type"] == "ionq.qasm3.v1"
+    with pytest.raises(IonQJobError, match="dry run"):
+        dry.result()
 
 
 def test_retrieved_job_formats_the_same_counts(provider: IonQProvider) -> None:

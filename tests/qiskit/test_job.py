@@ -75,10 +75,11 @@ def test_timeout_then_cancel(provider: IonQProvider) -> None:
 
 
 def test_result_waits_reports_progress_and_is_cached(provider: IonQProvider) -> None:
-    seen: list[str] = []
+    seen: list[JobStatus] = []
     job = provider.get_backend("qpu.aria-1").run(wide(2), shots=20)
-    result = job.result(callback=lambda handle: seen.append(handle.status))
-    assert seen and seen[-1] == "completed"
+    # Qiskit's callback form, as wait_for_final_state calls it: (job_id, status, job).
+    result = job.result(callback=lambda job_id, status, j: seen.append(status))
+    assert seen and seen[-1] is JobStatus.DONE
     assert job.status() is JobStatus.DONE and job.done()
     assert job.result() is result
     assert job.backend().name == "qpu.aria-1"

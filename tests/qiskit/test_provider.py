@@ -125,7 +125,7 @@ def test_retrieved_job_keeps_its_backends_gateset(provider: IonQProvider, gatese
     assert all(isinstance(value, str) for value in metadata.values())
     retrieved = provider.retrieve_job(job.job_id())
     assert retrieved.backend().name == "qpu.aria-1"
-    assert retrieved.backend().gateset == gateset
+    assert retrieved.backend().gateset() == gateset
     assert retrieved.result().get_counts() == counts == {"01": 20}
 
 
@@ -149,6 +149,6 @@ def test_layouts_too_large_for_metadata_run_and_are_refused_clearly_when_retriev
     metadata = provider.client.get_job(job.job_id())["metadata"]
     assert len(metadata["ionq_direct_qiskit"]) <= 60 and "ionq_direct_qiskit1" not in metadata
     retrieved = provider.retrieve_job(job.job_id())
-    assert retrieved.backend().gateset == "native"  # the summary keeps the gateset
+    assert retrieved.backend().gateset() == "native"  # the summary keeps the gateset
     with pytest.raises(IonQJobError, match="layouts were too large to store"):
         retrieved.result()

@@ -369,10 +369,14 @@ class IonQBackend(BackendV2):  # type: ignore[misc]
 
     def _translate_dynamic(self, circuit: QuantumCircuit, index: int) -> DynamicCircuit:
         circuit = without_idle_qubits(circuit)  # transpile made it as wide as the device
-        self._check_width(circuit, index)
         if self._gateset == "native":
-            circuit = self._lower_to_native(circuit)
-        return to_dynamic(circuit, gateset=self._gateset)
+            self._check_width(circuit, index)
+            return to_dynamic(self._lower_to_native(circuit), gateset="native")
+        # As in _translate: a circuit IonQ cannot run is refused before the width needs the
+        # backend's record.
+        translated = to_dynamic(circuit, gateset=self._gateset)
+        self._check_width(circuit, index)
+        return translated
 
     def _prepare_dynamic(
         self, circuit: DynamicCircuit, layout: CircuitLayout, opts: Mapping[str, Any], number: int

@@ -32,6 +32,7 @@ PUBLIC = [
 ]
 #: The modules users and the adapters may import; every other core module starts with "_".
 PUBLIC_MODULES = {
+    "artifacts",
     "async_client",
     "async_jobs",
     "circuit",
@@ -48,6 +49,7 @@ PUBLIC_MODULES = {
     "options",
     "payload",
     "policy",
+    "qasm3",
     "records",
     "redaction",
     "results",

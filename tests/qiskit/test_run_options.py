@@ -127,12 +127,20 @@ def test_run_of_nothing_is_a_clear_error_before_any_request() -> None:
 
 
 def test_a_bad_circuit_is_refused_before_the_backend_record_is_fetched() -> None:
-    qc = QuantumCircuit(1, 2)
+    # Mid-circuit measurement runs (as an OpenQASM 3 job); feed-forward on it runs nowhere.
+    qc = QuantumCircuit(2, 2)
     qc.measure(0, 0)
-    qc.x(0)
-    qc.measure(0, 1)  # mid-circuit measurement: the v1 format cannot express it
-    with pytest.raises(InvalidInputError, match="measured"):
+    with qc.if_test((qc.clbits[0], 1)):
+        qc.x(1)
+    qc.measure(1, 1)
+    with pytest.raises(InvalidInputError, match="no classical branches or loops"):
         offline("qpu.aria-1").run(qc)
+    unsupported = QuantumCircuit(1, 2)
+    unsupported.measure(0, 0)
+    unsupported.initialize([0, 1], 0)  # a dynamic circuit with an instruction IonQ has not
+    unsupported.measure(0, 1)
+    with pytest.raises(InvalidInputError, match="initialize"):
+        offline("qpu.aria-1").run(unsupported)
 
 
 def test_unmeasured_circuits_warn(provider: IonQProvider) -> None:

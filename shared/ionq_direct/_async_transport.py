@@ -23,14 +23,7 @@ from ionq_direct import _json
 from ionq_direct._attempts import Send, request_plan
 from ionq_direct._retry import Failure
 from ionq_direct._steps import Sleep, drive_async
-from ionq_direct._transport import (
-    Timeout,
-    _encode_params,
-    check_api_key,
-    check_base_url,
-    check_headers,
-    normalize_timeout,
-)
+from ionq_direct._transport import Timeout, _encode_params, _Settings
 from ionq_direct.errors import InvalidInputError
 from ionq_direct.policy import DEFAULT_POLICY, Policy
 from ionq_direct.redaction import redact
@@ -86,7 +79,7 @@ def describe_failure(exc: BaseException, secret: str) -> Failure:
     return Failure(kind, detail, never_sent=False, transient=transient)
 
 
-class AsyncTransport:
+class AsyncTransport(_Settings):
     """Sends requests to one IonQ API base URL with one pooled ``httpx.AsyncClient``.
 
     Takes the same arguments, and checks them the same way, as the sync ``Transport``.
@@ -103,18 +96,7 @@ class AsyncTransport:
         policy: Policy = DEFAULT_POLICY,
         http_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        if not isinstance(policy, Policy):
-            raise InvalidInputError(f"policy must be a Policy, got a {type(policy).__name__}")
-        self._key = check_api_key(api_key)
-        self.base_url = check_base_url(base_url, self._key)
-        self.timeout = normalize_timeout(timeout)
-        if max_retries is None:
-            max_retries = policy.max_retries
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidInputError(f"max_retries must be a non-negative int, got {max_retries!r}")
-        self.max_retries = max_retries
-        self.policy = policy
-        self._headers = check_headers(headers)
+        self._headers = self._configure(api_key, base_url, timeout, max_retries, headers, policy)
         self._http_transport = http_transport
         self._client: httpx.AsyncClient | None = None
 

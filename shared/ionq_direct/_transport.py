@@ -180,7 +180,40 @@ def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return checked
 
 
-class Transport:
+class _Settings:
+    """What both transports check and keep from their arguments, checked once for both."""
+
+    _key: str
+    base_url: str
+    timeout: tuple[float, float]
+    max_retries: int
+    policy: Policy
+
+    def _configure(
+        self,
+        api_key: str,
+        base_url: str,
+        timeout: Timeout | None,
+        max_retries: int | None,
+        headers: Mapping[str, str] | None,
+        policy: Policy,
+    ) -> dict[str, str]:
+        """Check and keep the settings; returns the checked extra headers."""
+        if not isinstance(policy, Policy):
+            raise InvalidInputError(f"policy must be a Policy, got a {type(policy).__name__}")
+        self._key = check_api_key(api_key)
+        self.base_url = check_base_url(base_url, self._key)
+        self.timeout = normalize_timeout(timeout)
+        if max_retries is None:
+            max_retries = policy.max_retries
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidInputError(f"max_retries must be a non-negative int, got {max_retries!r}")
+        self.max_retries = max_retries
+        self.policy = policy
+        return check_headers(headers)
+
+
+class Transport(_Settings):
     """Sends requests to one IonQ API base URL with one pooled ``requests.Session``.
 
     Args:
@@ -204,18 +237,7 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         policy: Policy = DEFAULT_POLICY,
     ) -> None:
-        if not isinstance(policy, Policy):
-            raise InvalidInputError(f"policy must be a Policy, got a {type(policy).__name__}")
-        self._key = check_api_key(api_key)
-        self.base_url = check_base_url(base_url, self._key)
-        self.timeout = normalize_timeout(timeout)
-        if max_retries is None:
-            max_retries = policy.max_retries
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidInputError(f"max_retries must be a non-negative int, got {max_retries!r}")
-        self.max_retries = max_retries
-        self.policy = policy
-        extra = check_headers(headers)
+        extra = self._configure(api_key, base_url, timeout, max_retries, headers, policy)
         # Plain http is only ever loopback: never through a proxy, never with .netrc creds.
         self._session = new_session(use_environment=not self.base_url.lower().startswith("http:"))
         self._session.headers.update(extra)

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -160,6 +160,7 @@ class SimulatorProcess:
         self._ended = False
         self._busy = False
         self._deadline = 0.0
+        self._pending = 0
 
     @property
     def pid(self) -> int | None:
@@ -194,14 +195,18 @@ class SimulatorProcess:
             self._conn.close()
         self._pid = self._conn = None
         self._busy = False
+        self._pending = 0
 
     @property
     def busy(self) -> bool:
-        """Whether a spec was sent and its answer not yet collected."""
+        """Whether specs were sent and not all their answers collected yet."""
         return self._busy
 
-    def begin(self, spec: dict[str, Any]) -> None:
-        """Send one job spec to the worker, which starts on it at once (see :meth:`collect`).
+    def begin(self, specs: Sequence[dict[str, Any]]) -> None:
+        """Send job specs to the worker, which simulates them in order at once.
+
+        The worker answers each spec as soon as its run ends (see :meth:`collect`), so the
+        circuits of a multi-circuit job cost one message and one wake-up, not one per circuit.
 
         Raises:
             OSError: no worker could be started.
@@ -209,30 +214,35 @@ class SimulatorProcess:
         self.start()
         conn = self._conn
         assert conn is not None
+        batch = list(specs)
         self._deadline = time.monotonic() + self.budget + KILL_GRACE_SECONDS
         try:
-            conn.send(spec)
+            conn.send(batch)
         except OSError:
             self.close()  # the worker died while idle: start afresh and send again
             self.start()
             assert self._conn is not None
-            self._conn.send(spec)
-        self._busy = True
+            self._conn.send(batch)
+        self._busy = bool(batch)
+        self._pending = len(batch)
 
-    def collect(self, keep_going: Callable[[], bool]) -> Outcome:
-        """Wait for the answer to the spec :meth:`begin` sent.
+    def collect(self, keep_going: Callable[[], bool]) -> list[Outcome]:
+        """Wait for the next answers to the specs :meth:`begin` sent, in their order.
+
+        Returns at least one outcome, plus every further one the worker has already sent, so
+        quick runs are handed over together. A worker that dies or overruns one spec's budget
+        fails that spec and is closed: the specs after it were not run (:attr:`busy` is
+        ``False`` then), and the caller may :meth:`begin` them again.
 
         Args:
             keep_going: asked every :data:`CHECK_INTERVAL` seconds; ``False`` kills the run.
-
-        Returns:
-            The outcome; a worker that dies or overruns its budget fails the job.
 
         Raises:
             SimulationAbandoned: ``keep_going`` said no (the worker has been killed).
         """
         conn = self._conn
         assert conn is not None and self._busy
+        outcomes: list[Outcome] = []
         try:
             while not wait([conn], CHECK_INTERVAL):
                 if not keep_going():
@@ -240,23 +250,31 @@ class SimulatorProcess:
                     raise SimulationAbandoned
                 if time.monotonic() > self._deadline:
                     self.close()
-                    return Outcome(
-                        "failed", failure=("SimulationTimeout", "the simulation ran out of time")
-                    )
-            status, results, failure = conn.recv()
-            self._busy = False
-            return Outcome(status, results, failure)
+                    return [
+                        Outcome(
+                            "failed",
+                            failure=("SimulationTimeout", "the simulation ran out of time"),
+                        )
+                    ]
+            while True:
+                answers = conn.recv()
+                outcomes += [Outcome(s, r, f) for s, r, f in answers]
+                self._pending -= len(answers)
+                self._deadline = time.monotonic() + self.budget + KILL_GRACE_SECONDS
+                if not self._pending or not conn.poll(0):
+                    break
+            self._busy = self._pending > 0
+            return outcomes
         except (EOFError, OSError):
-            pass
+            if outcomes:  # the answers before the crash stand; the next collect reports it
+                self._busy = self._pending > 0
+                return outcomes
         # The worker ended without an answer: killed by a cancel or a stop, or it crashed.
         self.close()
         if not keep_going():
             raise SimulationAbandoned
-        return Outcome(
-            "failed", failure=("SimulationError", "the simulator process ended unexpectedly")
-        )
-
-    def run(self, spec: dict[str, Any], keep_going: Callable[[], bool]) -> Outcome:
-        """Simulate one job spec in the worker: :meth:`begin`, then :meth:`collect`."""
-        self.begin(spec)
-        return self.collect(keep_going)
+        return [
+            Outcome(
+                "failed", failure=("SimulationError", "the simulator process ended unexpectedly")
+            )
+        ]

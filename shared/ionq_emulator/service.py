@@ -135,9 +135,10 @@ class EmulatorService:
         job_id = str(uuid.uuid4())
         rows = job_rows(plan, job_id, submitted_at=now_iso(), common=self._common_record(plan, who))
         self.store.insert_jobs(rows)
-        for row in rows:
-            if row.type != MULTI_CIRCUIT:  # a multi-circuit parent follows its children
-                self.pool.enqueue(row.id)
+        if rows[0].type == MULTI_CIRCUIT:  # a multi-circuit parent follows its children
+            self.pool.enqueue_group(rows[1:])
+        else:
+            self.pool.enqueue(rows[0])
         return {"id": job_id, "status": "submitted", "session_id": plan.session_id}
 
     def _common_record(self, plan: JobPlan, who: Identity) -> dict[str, Any]:

@@ -366,14 +366,18 @@ def _check_result(result: Any) -> None:
     raise SimulationFailure("SimulationError", f"could not execute simulation: {status}")
 
 
-def _ideal(builder: _Builder, used: Sequence[int] | None) -> SimulationResult:
+def _ideal_circuit(builder: _Builder) -> Any:
+    """The builder's circuit, asking Aer to save its exact probabilities."""
     from qiskit_aer.library import SaveProbabilities
 
     qc = builder.qc
     qc.append(SaveProbabilities(qc.num_qubits), qc.qubits)
-    result = _simulator("statevector").run(qc, shots=1).result()
-    _check_result(result)
-    probs = np.asarray(result.data(0)["probabilities"], dtype=np.float64)
+    return qc
+
+
+def _ideal_result(data: Mapping[str, Any], used: Sequence[int] | None) -> SimulationResult:
+    """An ideal run's sparse result from the probabilities Aer saved."""
+    probs = np.asarray(data["probabilities"], dtype=np.float64)
     nonzero = np.flatnonzero(probs >= ZERO_PROBABILITY)
     keys = _spread(nonzero.astype(np.int64), used)
     return SimulationResult(
@@ -381,6 +385,12 @@ def _ideal(builder: _Builder, used: Sequence[int] | None) -> SimulationResult:
         histogram=None,
         shots=None,
     )
+
+
+def _ideal(builder: _Builder, used: Sequence[int] | None) -> SimulationResult:
+    result = _simulator("statevector").run(_ideal_circuit(builder), shots=1).result()
+    _check_result(result)
+    return _ideal_result(result.data(0), used)
 
 
 def _batch_seed(seed: int, done: int) -> int:
@@ -439,6 +449,64 @@ def _trivial(shots: int, noisy: bool) -> SimulationResult:
     return SimulationResult({"0": 1.0}, {"0": shots}, ["0"] * shots)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A checked circuit ready to run.
+
+    Attributes:
+        builder: its Aer circuit builder, or ``None`` when it has no gates.
+        spread: the register qubits its compact outcome bits map to (``None``: the register).
+        noisy: whether the noise model is noisy.
+    """
+
+    builder: _Builder | None
+    spread: Sequence[int] | None
+    noisy: bool
+
+
+def prepare(
+    circuit: Sequence[Mapping[str, Any]],
+    *,
+    qubits: int,
+    gateset: str,
+    shots: int,
+    noise_model: str,
+) -> Prepared:
+    """Check a circuit and build it for Aer, over only the qubits it touches.
+
+    Raises:
+        SimulationFailure: ``InvalidInput``, ``TooManyControls`` or ``NotEnoughQubits`` (see
+            :func:`simulate`).
+    """
+    info = NOISE_MODELS.get(noise_model)
+    if info is None:
+        raise SimulationFailure("InvalidInput", f"unknown noise model {noise_model!r}")
+    if qubits < 1:
+        raise SimulationFailure("InvalidInput", f"a circuit needs at least 1 qubit, got {qubits}")
+    if qubits > info.max_qubits:
+        raise SimulationFailure(
+            "NotEnoughQubits",
+            f"the circuit needs {qubits} qubits but the {noise_model} simulator supports at "
+            f"most {info.max_qubits}",
+        )
+    noisy = noise.is_noisy(info)
+    if noisy and shots < 1:
+        raise SimulationFailure("InvalidInput", f"a noisy simulation needs shots >= 1, got {shots}")
+    try:
+        parsed = iter_parsed(circuit, gateset=gateset, qubits=qubits, max_controls=MAX_CONTROLS)
+    except GateError as exc:
+        raise SimulationFailure(exc.code, str(exc)) from None
+    used = sorted({q for g in parsed for q in (*g.targets, *g.controls)})
+    if not used:
+        return Prepared(None, None, noisy)
+    compact = used != list(range(len(used)))
+    where = {q: i for i, q in enumerate(used)} if compact else None
+    builder = _Builder(len(used), info if noisy else None)
+    for gate in parsed:
+        builder.add(gate, where)
+    return Prepared(builder, used if compact else None, noisy)
+
+
 def simulate(
     circuit: Sequence[Mapping[str, Any]],
     *,
@@ -474,39 +542,18 @@ def simulate(
         SimulationAbandoned: ``keep_going`` returned ``False``.
     """
     started = time.monotonic()
-    info = NOISE_MODELS.get(noise_model)
-    if info is None:
-        raise SimulationFailure("InvalidInput", f"unknown noise model {noise_model!r}")
-    if qubits < 1:
-        raise SimulationFailure("InvalidInput", f"a circuit needs at least 1 qubit, got {qubits}")
-    if qubits > info.max_qubits:
-        raise SimulationFailure(
-            "NotEnoughQubits",
-            f"the circuit needs {qubits} qubits but the {noise_model} simulator supports at "
-            f"most {info.max_qubits}",
-        )
-    noisy = noise.is_noisy(info)
-    if noisy and shots < 1:
-        raise SimulationFailure("InvalidInput", f"a noisy simulation needs shots >= 1, got {shots}")
-    try:
-        parsed = iter_parsed(circuit, gateset=gateset, qubits=qubits, max_controls=MAX_CONTROLS)
-    except GateError as exc:
-        raise SimulationFailure(exc.code, str(exc)) from None
-    used = sorted({q for g in parsed for q in (*g.targets, *g.controls)})
-    if not used:
+    prepared = prepare(
+        circuit, qubits=qubits, gateset=gateset, shots=shots, noise_model=noise_model
+    )
+    noisy, spread, builder = prepared.noisy, prepared.spread, prepared.builder
+    if builder is None:
         return _trivial(shots, noisy)
-    compact = used != list(range(len(used)))
-    where = {q: i for i, q in enumerate(used)} if compact else None
-    builder = _Builder(len(used), info if noisy else None)
-    for gate in parsed:
-        builder.add(gate, where)
-    work = builder.operations * float(2 ** len(used)) * (shots if noisy else 1)
+    work = builder.operations * float(2**builder.qc.num_qubits) * (shots if noisy else 1)
     if max_seconds is not None and work / _PREDICTED_RATE > max_seconds:
         raise SimulationFailure(
             "SimulationTimeout", f"the simulation would take longer than {max_seconds:g} s"
         )
     deadline = None if max_seconds is None else started + max_seconds
-    spread = used if compact else None
     try:
         if noisy:
             if seed is None:

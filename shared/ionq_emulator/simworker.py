@@ -13,23 +13,26 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import signal
 import socket
 import struct
 import sys
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ionq_emulator import simulation
+from ionq_emulator import quick, simulation
 
+log = logging.getLogger(__name__)
 #: ``prctl`` option asking Linux to signal a process when its parent ends.
 _PR_SET_PDEATHSIG = 1
 #: A fork request: the worker's Aer threads and its budget in seconds.
 REQUEST = struct.Struct("!id")
 #: A fork answer: the new worker's pid.
 ANSWER = struct.Struct("!q")
-#: What a worker answers: ``("completed", results, None)`` or ``("failed", None, (code, msg))``.
+#: One answer, sent in lists: ``("completed", results, None)`` or ``("failed", None, (code, msg))``.
 Reply = tuple[str, dict[str, Any] | None, tuple[str, str] | None]
 
 
@@ -50,6 +53,23 @@ def run(spec: dict[str, Any], budget: float) -> Reply:
         return ("failed", None, ("SimulationError", f"could not execute simulation: {exc}"))
 
 
+def run_batch(specs: Sequence[dict[str, Any]], budget: float) -> list[Reply]:
+    """Simulate one batch of :func:`ionq_emulator.quick.batches` (quick specs, or one spec)."""
+    if len(specs) > 1:
+        try:
+            outcomes = quick.simulate_quick(specs)
+        except Exception:  # let each run say what went wrong with it
+            log.debug("a quick batch failed; running its specs one by one", exc_info=True)
+        else:
+            return [
+                ("failed", None, (o.code, o.message))
+                if isinstance(o, simulation.SimulationFailure)
+                else ("completed", o, None)
+                for o in outcomes
+            ]
+    return [run(spec, budget) for spec in specs]
+
+
 def _warm_up() -> None:
     """Run two one-qubit circuits so the first real job does not pay Aer's set-up."""
     for model in ("ideal", "aria-1"):
@@ -66,7 +86,7 @@ def _warm_up() -> None:
 
 
 def worker(conn: Connection, threads: int, budget: float) -> None:
-    """A worker's life: warm up, then answer each spec received until the pipe closes.
+    """A worker's life: warm up, then answer each spec of each list received, until the end.
 
     Args:
         conn: the worker's end of its socket.
@@ -77,12 +97,13 @@ def worker(conn: Connection, threads: int, budget: float) -> None:
     _warm_up()
     while True:
         try:
-            spec = conn.recv()
+            specs = conn.recv()
         except (EOFError, OSError):
             return
-        if spec is None:
+        if specs is None:
             return
-        conn.send(run(spec, budget))
+        for batch in quick.batches(specs):  # each batch's answers go as soon as it ends
+            conn.send(run_batch([specs[i] for i in batch], budget))
 
 
 def _fork_one(control: socket.socket, request: bytes, fd: int) -> None:

@@ -110,10 +110,29 @@ class JobFilter:
     ids: tuple[str, ...] | None = None
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """One conditional status change of :meth:`Store.set_statuses`."""
+
+    job_id: str
+    status: str
+    only_from: tuple[str, ...]
+    fields: dict[str, Any] | None = None
+    results: dict[str, Any] | None = None
+
+
 _COLUMNS = (
     "seq, id, type, status, backend, session_id, parent_id, submitted_at, started_at, "
     "completed_at, execution_duration_ms, failure, record, spec"
 )
+
+
+def _loads(text: str) -> Any:
+    """Parse a stored JSON column (orjson; the standard library for a ``NaN`` it wrote)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _row(values: Sequence[Any]) -> JobRow:
@@ -129,9 +148,9 @@ def _row(values: Sequence[Any]) -> JobRow:
         started_at=values[8],
         completed_at=values[9],
         execution_duration_ms=values[10],
-        failure=json.loads(values[11]) if values[11] else None,
-        record=json.loads(values[12]),
-        spec=json.loads(values[13]),
+        failure=_loads(values[11]) if values[11] else None,
+        record=_loads(values[12]),
+        spec=_loads(values[13]),
     )
 
 
@@ -281,6 +300,16 @@ class Store:
         )
         return [_row(r) for r in rows]
 
+    def active_children(self, parent_id: str) -> int:
+        """How many of a parent's children have not ended yet (a cheap check)."""
+        marks = ",".join("?" * len(ACTIVE_STATUSES))
+        rows = self._read(
+            f"SELECT COUNT(*) FROM jobs WHERE parent_id = ? AND deleted = 0 "
+            f"AND status IN ({marks})",
+            (parent_id, *ACTIVE_STATUSES),
+        )
+        return int(rows[0][0])
+
     def set_status(
         self,
         job_id: str,
@@ -303,23 +332,45 @@ class Store:
         Returns:
             Whether the job changed.
         """
-        fields = dict(fields or {})
-        if fields.get("failure") is not None:
-            fields["failure"] = json.dumps(fields["failure"])
-        sets = ", ".join(["status = ?", *(f"{k} = ?" for k in fields)])
-        marks = ",".join("?" * len(only_from))
+        change = StatusChange(job_id, status, tuple(only_from), fields, results)
+        return self.set_statuses([change])[0]
+
+    def set_statuses(self, changes: Sequence[StatusChange]) -> list[bool]:
+        """Apply several :meth:`set_status` changes in one transaction, in order.
+
+        Returns:
+            Whether each job changed, in the order of ``changes``.
+        """
+        changed: list[bool] = []
         with self._transaction() as db:
-            changed = db.execute(
-                f"UPDATE jobs SET {sets} WHERE id = ? AND deleted = 0 AND status IN ({marks})",
-                (status, *fields.values(), job_id, *only_from),
-            ).rowcount
-            if changed:
-                for kind, body in (results or {}).items():
-                    db.execute(
-                        "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)",
-                        (job_id, kind, orjson.dumps(body).decode()),
-                    )
-        return changed > 0
+            for change in changes:
+                fields = dict(change.fields or {})
+                if fields.get("failure") is not None:
+                    fields["failure"] = json.dumps(fields["failure"])
+                sets = ", ".join(["status = ?", *(f"{k} = ?" for k in fields)])
+                marks = ",".join("?" * len(change.only_from))
+                count = db.execute(
+                    f"UPDATE jobs SET {sets} WHERE id = ? AND deleted = 0 AND status IN ({marks})",
+                    (change.status, *fields.values(), change.job_id, *change.only_from),
+                ).rowcount
+                if count:
+                    for kind, body in (change.results or {}).items():
+                        db.execute(
+                            "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)",
+                            (change.job_id, kind, orjson.dumps(body).decode()),
+                        )
+                changed.append(count > 0)
+        return changed
+
+    def job_statuses(self, job_ids: Sequence[str]) -> dict[str, str]:
+        """The status of each existing job among ``job_ids`` (a cheap check)."""
+        if not job_ids:
+            return {}
+        marks = ",".join("?" * len(job_ids))
+        rows = self._read(
+            f"SELECT id, status FROM jobs WHERE id IN ({marks}) AND deleted = 0", tuple(job_ids)
+        )
+        return {str(i): str(s) for i, s in rows}
 
     def get_result(self, job_id: str, kind: str) -> Any:
         """A stored result body, or ``None``."""

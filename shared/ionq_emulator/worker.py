@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import queue
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ionq_direct.payload import MULTI_CIRCUIT
@@ -23,7 +26,7 @@ from ionq_emulator.catalog import is_qpu
 from ionq_emulator.processes import FORK_SERVER, SimulatorProcess, threads_per_worker
 from ionq_emulator.records import now_iso
 from ionq_emulator.simulation import SimulationAbandoned
-from ionq_emulator.store import ACTIVE_STATUSES, JobRow, Store
+from ionq_emulator.store import ACTIVE_STATUSES, JobRow, StatusChange, Store
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ SIMULATION_BUDGET_SECONDS = 120.0
 
 def settle_parent(store: Store, parent_id: str) -> None:
     """End a multi-circuit parent once every child has ended (a no-op before that)."""
+    if store.active_children(parent_id):
+        return
     children = store.children(parent_id)
     if not children or any(c.status not in TERMINAL_STATUSES for c in children):
         return
@@ -101,9 +106,24 @@ class WorkerPool:
         for thread in self._threads:
             thread.start()
 
-    def enqueue(self, job_id: str) -> None:
-        """Queue a job to run."""
-        self._queue.put(job_id)
+    def enqueue(self, row: JobRow) -> None:
+        """Queue a stored job to run."""
+        self._queue.put((row,))
+
+    def enqueue_group(self, rows: Sequence[JobRow]) -> None:
+        """Queue the children of one multi-circuit job, in input order.
+
+        On a simulator they are split into one run of consecutive circuits per worker: each
+        run costs one message to its worker and a handful of writes, whatever its length, and
+        the runs proceed in parallel. On an emulated QPU each circuit runs alone, waiting the
+        QPU delay as a job of its own would.
+        """
+        if not rows:
+            return
+        runs = len(rows) if is_qpu(rows[0].backend) else min(len(rows), self.workers)
+        size = math.ceil(len(rows) / runs)
+        for start in range(0, len(rows), size):
+            self._queue.put(tuple(rows[start : start + size]))
 
     def pending(self) -> int:
         """Jobs waiting for a worker."""
@@ -127,6 +147,7 @@ class WorkerPool:
     def recover(self) -> None:
         """Reset and re-queue every job left in submitted/ready/started."""
         parents: list[str] = []
+        children: dict[str, list[JobRow]] = {}
         for row in self.store.active_jobs():
             if row.type == MULTI_CIRCUIT:
                 parents.append(row.id)
@@ -137,7 +158,12 @@ class WorkerPool:
                 only_from=ACTIVE_STATUSES,
                 fields={"started_at": None, "execution_duration_ms": None},
             )
-            self.enqueue(row.id)
+            if row.parent_id:
+                children.setdefault(row.parent_id, []).append(row)
+            else:
+                self.enqueue(row)
+        for siblings in children.values():
+            self.enqueue_group(siblings)
         for parent_id in parents:
             settle_parent(self.store, parent_id)
 
@@ -152,12 +178,14 @@ class WorkerPool:
                 item = self._queue.get()
                 if item is _STOP or self._stopping.is_set():
                     return
+                assert isinstance(item, tuple)
                 try:
-                    self._run(str(item), process)
+                    self._run(item, process)
                 except Exception:
-                    log.exception("job %s crashed the worker", item)
+                    log.exception("jobs %s crashed the worker", ", ".join(r.id for r in item))
                     process.close()
-                    self._finish(str(item), "failed", failure=("InternalError", "internal error"))
+                    failure = ("InternalError", "internal error")
+                    self._finish([_Done(r, "failed", failure=failure) for r in item])
         finally:
             process.close()
 
@@ -167,83 +195,133 @@ class WorkerPool:
             return not self._stopping.wait(self.qpu_delay)
         return not self._stopping.is_set()
 
-    def _run(self, job_id: str, process: SimulatorProcess) -> None:
-        row = self.store.get_job(job_id)
-        if row is None or row.status in TERMINAL_STATUSES:
+    def _run(self, queued: Sequence[JobRow], process: SimulatorProcess) -> None:
+        """Run one job, or one run of a multi-circuit job's children, to its end.
+
+        The rows are as they were queued (a job's spec and record never change); only their
+        status is read again, as a cancel or delete may have come since.
+        """
+        now = self.store.job_statuses([r.id for r in queued])
+        rows = [r for r in queued if r.id in now and now[r.id] not in TERMINAL_STATUSES]
+        doomed = [r for r in rows if r.spec.get("failure")]
+        self._finish([_Done(r, "failed", failure=_failure(r.spec["failure"])) for r in doomed])
+        rows = [r for r in rows if not r.spec.get("failure")]
+        if not rows:
             return
-        if row.spec.get("failure"):
-            code, message = row.spec["failure"]
-            self._finish(row, "failed", failure=(code, message))
-            return
-        simulated = not row.record.get("dry_run")
+        simulated = [r for r in rows if not r.record.get("dry_run")]
         if simulated:
             # The worker starts now: the status writes (and a QPU's emulated queue) overlap it.
-            process.begin(row.spec)
+            process.begin([r.spec for r in simulated])
         try:
-            if not self._advance(row, "ready"):
-                return
+            live = self._advance(rows, "ready")
             started = time.monotonic()
-            if not self._advance(row, "started", fields={"started_at": now_iso()}):
+            live = self._advance(live, "started", fields={"started_at": now_iso()})
+            if not live:
                 return
+            dry = []
+            for row in live:
+                if row.record.get("dry_run"):
+                    results, failure = compilation.dry_run_results(row)
+                    status = "failed" if failure else "completed"
+                    dry.append(_Done(row, status, failure, results, _ms_since(started)))
+            self._finish(dry)
             if simulated:
-                self._simulate(row, started, process)
-            else:
-                results, failure = compilation.dry_run_results(row)
-                status = "failed" if failure else "completed"
-                self._finish(row, status, failure=failure, results=results, started=started)
+                self._simulate(simulated, started, process)
         finally:
-            if process.busy:  # the job ended before its run did: stop the run
+            if process.busy:  # the jobs ended before their runs did: stop the runs
                 process.close()
 
-    def _advance(self, row: JobRow, status: str, fields: dict[str, Any] | None = None) -> bool:
-        """Move ``row`` one status on (its parent along, if behind), then sleep the QPU delay.
+    def _advance(
+        self, rows: Sequence[JobRow], status: str, fields: dict[str, Any] | None = None
+    ) -> list[JobRow]:
+        """Move ``rows`` one status on (their parent along, if behind), then sleep the QPU delay.
 
         Returns:
-            False when the job is no longer where it was (canceled or deleted meanwhile) or the
-            pool is stopping: the run ends there.
+            The rows that moved, in order: one canceled or deleted meanwhile drops out; none
+            do when the pool is stopping, and the run ends there.
         """
+        if not rows:
+            return []
         step = ACTIVE_STATUSES.index(status)
-        previous = ACTIVE_STATUSES[step - 1 : step]
-        if not self.store.set_status(row.id, status, only_from=previous, fields=fields):
+        previous, behind = ACTIVE_STATUSES[step - 1 : step], ACTIVE_STATUSES[:step]
+        changes = [StatusChange(r.id, status, previous, fields) for r in rows]
+        parents = dict.fromkeys(r.parent_id for r in rows if r.parent_id)
+        changes += [StatusChange(p, status, behind, fields) for p in parents]
+        moved = self.store.set_statuses(changes)[: len(rows)]
+        live = [r for r, ok in zip(rows, moved, strict=True) if ok]
+        if not live or not self._wait(live[0]):
+            return []
+        return live
+
+    def _wanted(self, job_ids: Sequence[str]) -> bool:
+        """Whether a run goes on: the pool is not stopping and one of its jobs still runs."""
+        if self._stopping.is_set():
             return False
-        if row.parent_id:
-            behind = ACTIVE_STATUSES[:step]
-            self.store.set_status(row.parent_id, status, only_from=behind, fields=fields)
-        return self._wait(row)
+        return "started" in self.store.job_statuses(job_ids).values()
 
-    def _wanted(self, job_id: str) -> bool:
-        """Whether a running job should go on (not when canceled, deleted or the pool stops)."""
-        return not self._stopping.is_set() and self.store.job_status(job_id) == "started"
+    def _simulate(self, rows: Sequence[JobRow], started: float, process: SimulatorProcess) -> None:
+        """Collect the runs of started jobs from the runner's worker process and finish them.
 
-    def _simulate(self, row: JobRow, started: float, process: SimulatorProcess) -> None:
-        """Collect a started job's run from the runner's worker process and finish it."""
-        try:
-            outcome = process.collect(functools.partial(self._wanted, row.id))
-        except SimulationAbandoned:
+        Answers that arrive together are finished in one write. A job whose run kills the
+        worker (a crash, an overrun) fails alone: the jobs after it go to a fresh worker.
+        """
+        pending = list(rows)
+        mark = started
+        while pending:
+            if not process.busy:
+                process.begin([r.spec for r in pending])
+            wanted = [r.id for r in pending]
+            try:
+                outcomes = process.collect(functools.partial(self._wanted, wanted))
+            except SimulationAbandoned:
+                return
+            done, pending = pending[: len(outcomes)], pending[len(outcomes) :]
+            # Answers that came together share the time since the previous ones.
+            elapsed = int((time.monotonic() - mark) * 1000)
+            mark = time.monotonic()
+            each = elapsed // len(outcomes)
+            self._finish(
+                [
+                    _Done(row, o.status, o.failure, o.results, each)
+                    for row, o in zip(done, outcomes, strict=True)
+                ]
+            )
+
+    def _finish(self, done: Sequence[_Done]) -> None:
+        """End jobs in one write, then settle their parents."""
+        if not done:
             return
-        if outcome.status == "completed":
-            self._finish(row, "completed", results=outcome.results, started=started)
-        else:
-            self._finish(row, "failed", failure=outcome.failure, started=started)
+        completed_at = now_iso()
+        changes = []
+        for job in done:
+            fields: dict[str, Any] = {"completed_at": completed_at}
+            if job.duration_ms is not None:
+                fields["execution_duration_ms"] = job.duration_ms
+            if job.failure is not None:
+                fields["failure"] = {"code": job.failure[0], "message": job.failure[1]}
+            only_from = ("started",) if job.status == "completed" else ACTIVE_STATUSES
+            changes.append(StatusChange(job.row.id, job.status, only_from, fields, job.results))
+        self.store.set_statuses(changes)
+        for parent_id in dict.fromkeys(j.row.parent_id for j in done if j.row.parent_id):
+            settle_parent(self.store, parent_id)
 
-    def _finish(
-        self,
-        job: JobRow | str,
-        status: str,
-        *,
-        failure: tuple[str, str] | None = None,
-        results: dict[str, Any] | None = None,
-        started: float | None = None,
-    ) -> None:
-        fields: dict[str, Any] = {"completed_at": now_iso()}
-        if started is not None:
-            fields["execution_duration_ms"] = int((time.monotonic() - started) * 1000)
-        if failure is not None:
-            fields["failure"] = {"code": failure[0], "message": failure[1]}
-        only_from = ("started",) if status == "completed" else ACTIVE_STATUSES
-        row = self.store.get_job(job) if isinstance(job, str) else job
-        if row is None:
-            return
-        self.store.set_status(row.id, status, only_from=only_from, fields=fields, results=results)
-        if row.parent_id:
-            settle_parent(self.store, row.parent_id)
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _failure(stored: Any) -> tuple[str, str]:
+    """A failure ``(code, message)`` stored in a job spec."""
+    code, message = stored
+    return str(code), str(message)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """How one job ended: its status, failure ``(code, message)``, results and run time."""
+
+    row: JobRow
+    status: str
+    failure: tuple[str, str] | None = None
+    results: dict[str, Any] | None = None
+    duration_ms: int | None = None

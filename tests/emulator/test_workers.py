@@ -81,6 +81,30 @@ def test_cancel_kills_the_running_simulation_and_frees_its_worker() -> None:
         assert api.get(f"/jobs/{long_id}").json()["status"] == "canceled"
 
 
+def test_canceling_a_multi_circuit_job_ends_the_run_its_children_share() -> None:
+    endless = _endless_noisy_job()
+    body = {
+        "type": "ionq.multi-circuit.v1",
+        "backend": "simulator",
+        "shots": endless["shots"],
+        "noise": endless["noise"],
+        "input": {"gateset": "qis", "qubits": 3, "circuits": [endless["input"]] * 3},
+    }
+    with Emulator(workers=1) as emu:  # one worker: the three children are one run
+        api = Api(emu)
+        parent_id = api.submit(body)
+        children = api.get(f"/jobs/{parent_id}").json()["child_job_ids"]
+        for child_id in children:  # the whole run has started, in one worker
+            api.wait(child_id, until={"started"}, timeout=60)
+        (pid,) = _worker_pids(emu)
+        assert api.put(f"/jobs/{parent_id}/status/cancel").json()["status"] == "canceled"
+        small = api.run(circuit_job([{"gate": "x", "targets": [0]}]), timeout=60)
+        assert small["status"] == "completed"
+        assert not _alive(pid)
+        statuses = [api.get(f"/jobs/{c}").json()["status"] for c in children]
+        assert statuses == ["canceled"] * 3
+
+
 def test_stop_kills_every_running_simulation(tmp_path: Path) -> None:
     db = tmp_path / "jobs.sqlite3"
     with Emulator(workers=2, db_path=db) as emu:
@@ -143,8 +167,32 @@ def test_worker_count_defaults_to_the_cores_and_is_configurable() -> None:
                 ],
             },
         },
+        {  # quick circuits share Aer calls; the wide one in the middle runs alone
+            "type": "ionq.multi-circuit.v1",
+            "backend": "simulator",
+            "input": {
+                "gateset": "qis",
+                "qubits": 3,
+                "circuits": [
+                    *(
+                        {"circuit": [{"gate": "rx", "rotation": t / 7, "targets": [t % 3]}]}
+                        for t in range(6)
+                    ),
+                    {"qubits": 13, "circuit": [{"gate": "h", "targets": [q]} for q in range(13)]},
+                    *(
+                        {
+                            "circuit": [
+                                *GHZ_INPUT["circuit"],
+                                {"gate": "ry", "rotation": t / 5, "targets": [2]},
+                            ]
+                        }
+                        for t in range(6)
+                    ),
+                ],
+            },
+        },
     ],
-    ids=["ideal", "aria-1", "native-forte-1", "multi-harmony"],
+    ids=["ideal", "aria-1", "native-forte-1", "multi-harmony", "multi-ideal-sweep"],
 )
 def test_results_are_the_bytes_an_in_process_simulation_gives(
     api: Api, emulator: Emulator, body: dict[str, Any]

@@ -1,0 +1,64 @@
+"""The store's batched status changes are one conditional, ordered transaction."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ionq_emulator.store import JobRow, StatusChange, Store
+
+
+def _row(job_id: str, parent_id: str | None = None) -> JobRow:
+    return JobRow(
+        id=job_id,
+        type="ionq.circuit.v1",
+        status="submitted",
+        backend="simulator",
+        session_id=None,
+        parent_id=parent_id,
+        submitted_at="2026-12-02T00:00:00Z",
+        record={"name": job_id, "note": math.nan},  # NaN: as json.dumps writes it
+        spec={"circuit": []},
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(tmp_path / "jobs.sqlite3")
+    opened.insert_jobs([_row("p"), _row("a", "p"), _row("b", "p"), _row("c", "p")])
+    yield opened
+    opened.close()
+
+
+def test_each_change_applies_only_from_its_statuses(store: Store) -> None:
+    assert store.set_status("b", "canceled", only_from=("submitted",))
+    changes = [
+        StatusChange("a", "started", ("submitted",), {"started_at": "t0"}),
+        StatusChange("b", "started", ("submitted",)),  # canceled meanwhile: stays so
+        StatusChange("c", "completed", ("started",), results={"probabilities": {"0": 1.0}}),
+        StatusChange("c", "started", ("submitted",)),  # later in the same transaction
+        StatusChange("missing", "started", ("submitted",)),
+    ]
+    assert store.set_statuses(changes) == [True, False, False, True, False]
+    assert store.job_statuses(["a", "b", "c", "missing"]) == {
+        "a": "started",
+        "b": "canceled",
+        "c": "started",
+    }
+    assert store.get_result("c", "probabilities") is None  # its change did not apply
+    row = store.get_job("a")
+    assert row is not None and row.started_at == "t0"
+    assert row.record["name"] == "a" and math.isnan(row.record["note"])
+
+
+def test_active_children_counts_the_unfinished_ones(store: Store) -> None:
+    assert store.active_children("p") == 3
+    store.set_status("a", "failed", only_from=("submitted",), fields={"failure": {"code": "X"}})
+    store.set_status("b", "started", only_from=("submitted",))
+    assert store.active_children("p") == 2
+    store.delete_jobs(["c"])
+    assert store.active_children("p") == 1
+    assert store.job_statuses([]) == {}

@@ -21,7 +21,7 @@ running this script lacks it (the peers' venv), pass ``--server-python`` (or set
 ``IONQ_BENCH_SERVER_PYTHON``) to one that has it. A peer that is not installed is skipped.
 
     PYTHONPATH=$PWD:$PWD/shared python benchmarks/e2e.py [--runs 5] [--json out.json]
-        [--server-python PATH] [--only clients|emulator] [--quick]
+        [--server-python PATH] [--only clients|emulator] [--workload NAME ...] [--quick]
 """
 
 from __future__ import annotations
@@ -281,8 +281,8 @@ WORKLOADS = ("ghz", "ghz x20", "qpu ghz", "batch 50", "sweep 20")
 PEER_OF = {"ours (Qiskit)": "qiskit-ionq", "ours (Cirq)": "cirq-ionq"}
 
 
-def run_clients(url: str, runs: int) -> dict[str, Any]:
-    """Part 1: every workload, every implementation, interleaved run by run."""
+def run_clients(url: str, runs: int, workloads: tuple[str, ...] = WORKLOADS) -> dict[str, Any]:
+    """Part 1: the workloads, every implementation, interleaved run by run."""
     impls: dict[str, Impl] = {}
     for name, (module, factory) in IMPLEMENTATIONS.items():
         if not _installed(module):
@@ -290,7 +290,7 @@ def run_clients(url: str, runs: int) -> dict[str, Any]:
             continue
         impls[name] = factory(url)
     table: dict[str, dict[str, Any]] = {}
-    for workload in WORKLOADS:
+    for workload in workloads:
         takers = {n: i[workload] for n, i in impls.items() if workload in i}
         for fn in takers.values():
             fn()  # warm-up: imports, connections, caches
@@ -451,6 +451,12 @@ def main() -> None:
     parser.add_argument("--only", choices=("clients", "emulator"))
     parser.add_argument("--quick", action="store_true", help="fewer jobs in part 2")
     parser.add_argument(
+        "--workload",
+        action="append",
+        choices=WORKLOADS,
+        help="run only this workload of part 1 (repeatable; default: all)",
+    )
+    parser.add_argument(
         "--server-python",
         default=os.environ.get("IONQ_BENCH_SERVER_PYTHON", sys.executable),
         help="interpreter with the emulator extra that runs the emulator",
@@ -475,7 +481,7 @@ def main() -> None:
         print("\nPart 1: end to end, one emulator, interleaved (median of runs)")
         cores = os.cpu_count() or 1
         with emulator(args.server_python, workers=cores, qpu_delay=QPU_DELAY) as url:
-            report["clients"] = run_clients(url, args.runs)
+            report["clients"] = run_clients(url, args.runs, tuple(args.workload or WORKLOADS))
     if args.only in (None, "emulator"):
         print(
             f"\nPart 2: simulation-bound load (statevector: {BOUND_QUBITS}-qubit Pauli "

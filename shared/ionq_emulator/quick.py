@@ -8,6 +8,7 @@ each result equals what :func:`ionq_emulator.simulation.simulate_job` gives for 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -28,6 +29,9 @@ QUICK_WORK = 2**14
 #: Most amplitude updates, and most circuits, in one call: a call stays a few milliseconds.
 BATCH_WORK = 2**18
 BATCH_SIZE = 100
+#: Serializes the quick runs of one process, and with them the first import of Qiskit and
+#: Aer: two threads building the first circuits while the extensions load can crash.
+_LOCK = threading.Lock()
 
 
 def work(spec: Mapping[str, Any]) -> int | None:
@@ -40,6 +44,25 @@ def work(spec: Mapping[str, Any]) -> int | None:
     gates = sum(max(1, len(gate.get("terms") or ())) for gate in spec["circuit"])
     updates = gates * 2 ** int(spec["qubits"])
     return updates if updates <= QUICK_WORK else None
+
+
+def batch_work(specs: Sequence[Mapping[str, Any]]) -> int | None:
+    """The updates of specs that may share one call, or ``None`` if they may not."""
+    if not specs or len(specs) > BATCH_SIZE:
+        return None
+    total = 0
+    for spec in specs:
+        updates = work(spec)
+        if updates is None:
+            return None
+        total += updates
+    return total if total <= BATCH_WORK else None
+
+
+def warm() -> None:
+    """Import Aer and run one tiny circuit, so the first quick run does not pay for them."""
+    spec = {"circuit": [{"gate": "h", "targets": [0]}], "qubits": 1, "gateset": "qis"}
+    simulate_quick([{**spec, "shots": 1, "noise_model": "ideal"}])
 
 
 def batches(specs: Sequence[Mapping[str, Any]]) -> Iterator[range]:
@@ -70,6 +93,11 @@ def simulate_quick(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | 
     Raises:
         SimulationFailure: the call as a whole failed (the caller runs the specs one by one).
     """
+    with _LOCK:
+        return _simulate_quick(specs)
+
+
+def _simulate_quick(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | SimulationFailure]:
     out: list[dict[str, Any] | SimulationFailure] = []
     circuits: list[Any] = []
     pending: list[tuple[int, Sequence[int] | None]] = []

@@ -135,10 +135,13 @@ class EmulatorService:
         job_id = str(uuid.uuid4())
         rows = job_rows(plan, job_id, submitted_at=now_iso(), common=self._common_record(plan, who))
         self.store.insert_jobs(rows)
-        if rows[0].type == MULTI_CIRCUIT:  # a multi-circuit parent follows its children
-            self.pool.enqueue_group(rows[1:])
-        else:
-            self.pool.enqueue(rows[0])
+        multi = rows[0].type == MULTI_CIRCUIT  # a multi-circuit parent follows its children
+        runnable = rows[1:] if multi else rows
+        if not self.pool.run_now(runnable):
+            if multi:
+                self.pool.enqueue_group(runnable)
+            else:
+                self.pool.enqueue(rows[0])
         return {"id": job_id, "status": "submitted", "session_id": plan.session_id}
 
     def _common_record(self, plan: JobPlan, who: Identity) -> dict[str, Any]:

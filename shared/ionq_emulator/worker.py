@@ -21,11 +21,12 @@ from typing import Any
 
 from ionq_direct.payload import MULTI_CIRCUIT
 from ionq_direct.records import TERMINAL_STATUSES
-from ionq_emulator import compilation
+from ionq_emulator import compilation, quick
+from ionq_emulator.anchor import anchor_qiskit
 from ionq_emulator.catalog import is_qpu
 from ionq_emulator.processes import FORK_SERVER, SimulatorProcess, threads_per_worker
 from ionq_emulator.records import now_iso
-from ionq_emulator.simulation import SimulationAbandoned
+from ionq_emulator.simulation import SimulationAbandoned, SimulationFailure
 from ionq_emulator.store import ACTIVE_STATUSES, JobRow, StatusChange, Store
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class WorkerPool:
         self.qpu_delay = qpu_delay
         self._queue: queue.Queue[object] = queue.Queue()
         self._stopping = threading.Event()
+        self._warming = threading.Thread(target=quick.warm, name="ionq-emulator-warm-aer")
         threads = threads_per_worker(workers)
         self._processes = [
             SimulatorProcess(threads=threads, budget=SIMULATION_BUDGET_SECONDS)
@@ -98,13 +100,68 @@ class WorkerPool:
     def start(self) -> None:
         """Start the runners and re-queue jobs a previous process left unfinished.
 
-        Returns at once: each runner starts its worker process in the background (the fork
-        server's first start, about a second, overlaps with whatever the caller does next).
+        Returns once Qiskit is loaded on the calling thread (see :mod:`ionq_emulator.anchor`):
+        each runner starts its worker process in the background (the fork server's first
+        start, about a second, overlaps with whatever the caller does next), and Aer loads in
+        the background for the jobs :meth:`run_now` runs.
         """
+        anchor_qiskit()
         FORK_SERVER.warm()
+        # Not a daemon: an interpreter that exits while Aer's extension loads can crash, so
+        # exit (and stop) wait for it to end.
+        self._warming.start()
         self.recover()
         for thread in self._threads:
             thread.start()
+
+    def run_now(self, rows: Sequence[JobRow]) -> bool:
+        """Run a just-stored job in the calling thread if it is sure to take a millisecond or so.
+
+        That is a simulator job of small ideal circuits (a GHZ, a parameter sweep): one Aer
+        call in this process, far quicker than the hops to a worker and back, and too short to
+        hold up other requests. The job is completed (or failed) before the caller answers.
+
+        Args:
+            rows: the job's runnable rows: the single job, or a multi-circuit job's children.
+
+        Returns:
+            Whether it ran; ``False`` leaves it to :meth:`enqueue` / :meth:`enqueue_group`.
+        """
+        if not rows or self._stopping.is_set() or is_qpu(rows[0].backend):
+            return False
+        if any(r.record.get("dry_run") or r.spec.get("failure") for r in rows):
+            return False
+        if quick.batch_work([r.spec for r in rows]) is None:
+            return False
+        started, started_at = time.monotonic(), now_iso()
+        try:
+            outcomes = quick.simulate_quick([r.spec for r in rows])
+        except Exception:  # a worker runs it, and says what went wrong
+            log.debug("a quick run failed in process; queueing it", exc_info=True)
+            return False
+        duration = _ms_since(started) // len(rows)
+        completed_at = now_iso()
+        changes = []
+        for row, outcome in zip(rows, outcomes, strict=True):
+            fields: dict[str, Any] = {
+                "started_at": started_at,
+                "completed_at": completed_at,
+                "execution_duration_ms": duration,
+            }
+            if isinstance(outcome, SimulationFailure):
+                fields["failure"] = {"code": outcome.code, "message": outcome.message}
+                changes.append(StatusChange(row.id, "failed", ("submitted",), fields))
+            else:
+                changes.append(StatusChange(row.id, "completed", ("submitted",), fields, outcome))
+        parent_id = rows[0].parent_id
+        if parent_id:
+            changes.append(
+                StatusChange(parent_id, "started", ("submitted",), {"started_at": started_at})
+            )
+        self.store.set_statuses(changes)
+        if parent_id:
+            settle_parent(self.store, parent_id)
+        return True
 
     def enqueue(self, row: JobRow) -> None:
         """Queue a stored job to run."""
@@ -140,6 +197,8 @@ class WorkerPool:
         for process in self._processes:
             process.kill()
         deadline = time.monotonic() + timeout
+        if self._warming.is_alive():
+            self._warming.join(max(0.0, deadline - time.monotonic()))
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(max(0.0, deadline - time.monotonic()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,11 @@ def _endless_noisy_job() -> dict[str, Any]:
         {"gate": "cnot", "controls": [1], "targets": [2]},
     ]
     return circuit_job(ghz * 3, shots=1_000_000, noise={"model": "forte-1", "seed": 3})
+
+
+def _small_noisy_job() -> dict[str, Any]:
+    """A job that needs a worker (a small ideal one runs at once, in the server's process)."""
+    return circuit_job([{"gate": "x", "targets": [0]}], shots=10, noise={"model": "aria-1"})
 
 
 def _worker_pids(emu: Emulator) -> list[int]:
@@ -75,7 +81,7 @@ def test_cancel_kills_the_running_simulation_and_frees_its_worker() -> None:
         assert pid != os.getpid() and _alive(pid)
         assert api.put(f"/jobs/{long_id}/status/cancel").json()["status"] == "canceled"
         # The one worker is free again: a small job completes instead of queueing for minutes.
-        small = api.run(circuit_job([{"gate": "x", "targets": [0]}]), timeout=60)
+        small = api.run(_small_noisy_job(), timeout=60)
         assert small["status"] == "completed"
         assert not _alive(pid)  # the canceled run's worker was killed, a new one runs jobs
         assert api.get(f"/jobs/{long_id}").json()["status"] == "canceled"
@@ -98,7 +104,7 @@ def test_canceling_a_multi_circuit_job_ends_the_run_its_children_share() -> None
             api.wait(child_id, until={"started"}, timeout=60)
         (pid,) = _worker_pids(emu)
         assert api.put(f"/jobs/{parent_id}/status/cancel").json()["status"] == "canceled"
-        small = api.run(circuit_job([{"gate": "x", "targets": [0]}]), timeout=60)
+        small = api.run(_small_noisy_job(), timeout=60)
         assert small["status"] == "completed"
         assert not _alive(pid)
         statuses = [api.get(f"/jobs/{c}").json()["status"] for c in children]
@@ -212,3 +218,57 @@ def test_results_are_the_bytes_an_in_process_simulation_gives(
                 assert json.dumps(served.json()) == json.dumps(result)
     finally:
         store.close()
+
+
+def _stored(
+    store: Store, spec: dict[str, Any], *, backend: str = "simulator", **record: Any
+) -> Any:
+    from ionq_emulator.store import JobRow
+
+    row = JobRow(
+        id=str(uuid.uuid4()),
+        type="ionq.circuit.v1",
+        status="submitted",
+        backend=backend,
+        session_id=None,
+        parent_id=None,
+        submitted_at="2026-12-02T00:00:00Z",
+        record=record,
+        spec=spec,
+    )
+    store.insert_jobs([row])
+    return row
+
+
+def test_only_small_ideal_simulator_jobs_run_in_the_servers_process(tmp_path: Path) -> None:
+    from ionq_emulator.worker import WorkerPool
+
+    store = Store(tmp_path / "jobs.sqlite3")
+    pool = WorkerPool(store, workers=1)  # never started: nothing but run_now runs a job
+    ghz = {**GHZ_INPUT, "shots": 100, "noise_model": "ideal", "seed": None}
+    try:
+        slow = [
+            _stored(store, {**ghz, "noise_model": "aria-1", "seed": 1}),
+            _stored(store, ghz, backend="qpu.aria-1"),
+            _stored(store, ghz, dry_run=True),
+            _stored(store, {**ghz, "qubits": 13, "circuit": GHZ_INPUT["circuit"] * 5}),
+        ]
+        for row in slow:
+            assert not pool.run_now([row])
+            assert store.job_status(row.id) == "submitted"
+        quick = _stored(store, ghz)
+        assert pool.run_now([quick])
+        done = store.get_job(quick.id)
+        assert done is not None and done.status == "completed"
+        assert done.started_at is not None and done.completed_at is not None
+        assert store.get_result(quick.id, "probabilities") == simulate_job(ghz)["probabilities"]
+    finally:
+        pool.stop()
+        store.close()
+
+
+def test_a_small_ideal_job_has_ended_when_its_post_is_answered(api: Api) -> None:
+    job_id = api.submit(circuit_job(GHZ_INPUT["circuit"], qubits=3))
+    job = api.get(f"/jobs/{job_id}").json()  # the first check: no waiting
+    assert job["status"] == "completed"
+    assert job["started_at"] is not None and job["execution_duration_ms"] is not None

@@ -17,7 +17,6 @@ from ionq_emulator.simulation import (
     _check_result,
     _ideal_circuit,
     _ideal_result,
-    _simulator,
     _trivial,
     prepare,
     result_bodies,
@@ -32,6 +31,25 @@ BATCH_SIZE = 100
 #: Serializes the quick runs of one process, and with them the first import of Qiskit and
 #: Aer: two threads building the first circuits while the extensions load can crash.
 _LOCK = threading.Lock()
+
+
+_local = threading.local()
+
+
+def _one_thread_simulator() -> Any:
+    """The calling thread's single-threaded statevector AerSimulator.
+
+    Quick circuits gain nothing from threads, and an OpenMP pool left spinning after a run
+    would take the cores from the HTTP server around it.
+    """
+    sim = getattr(_local, "simulator", None)
+    if sim is None:
+        from qiskit_aer import AerSimulator
+
+        sim = _local.simulator = AerSimulator(
+            method="statevector", max_parallel_threads=1, max_parallel_experiments=1
+        )
+    return sim
 
 
 def work(spec: Mapping[str, Any]) -> int | None:
@@ -120,7 +138,7 @@ def _simulate_quick(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] |
         out.append({})  # filled in below
         circuits.append(_ideal_circuit(prepared.builder))
     if circuits:
-        result = _simulator("statevector").run(circuits, shots=1).result()
+        result = _one_thread_simulator().run(circuits, shots=1).result()
         _check_result(result)
         for experiment, (index, spread) in enumerate(pending):
             out[index] = result_bodies(_ideal_result(result.data(experiment), spread))

@@ -16,6 +16,7 @@ import uvicorn
 
 from ionq_direct.errors import IonQError
 from ionq_emulator.app import create_app
+from ionq_emulator.fastpath import FastReads
 from ionq_emulator.faults import FaultInjector, FaultSpec
 from ionq_emulator.records import API_PREFIX
 from ionq_emulator.service import EmulatorService
@@ -71,7 +72,7 @@ def _build_app(
     service: EmulatorService, faults: str | FaultSpec | None, fault_seed: int | None
 ) -> tuple[Any, FaultInjector | None]:
     spec = faults if isinstance(faults, FaultSpec) else FaultSpec.parse(faults)
-    app: Any = create_app(service)
+    app: Any = FastReads(create_app(service), service)
     if not spec:
         return app, None
     injector = FaultInjector(app, spec, seed=fault_seed)

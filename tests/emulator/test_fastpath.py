@@ -1,0 +1,101 @@
+"""The fast path answers job and result reads exactly as the application does, and only those."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from emulator_support import GHZ_INPUT, Api, circuit_job
+from starlette.testclient import TestClient
+
+from ionq_emulator import Emulator
+from ionq_emulator.app import create_app
+from ionq_emulator.fastpath import FastReads
+
+
+@pytest.fixture(scope="module")
+def served() -> Any:
+    with Emulator(qpu_delay=0) as emu:
+        api = Api(emu)
+        ideal = api.run(circuit_job(GHZ_INPUT["circuit"], qubits=3))["id"]
+        noisy = api.run(
+            circuit_job(GHZ_INPUT["circuit"], qubits=3, shots=50, noise={"model": "aria-1"})
+        )["id"]
+        yield emu, api, ideal, noisy
+
+
+def _paths(ideal: str, noisy: str) -> list[str]:
+    return [
+        f"/jobs/{ideal}",
+        f"/jobs/{ideal}/results/probabilities",
+        f"/jobs/{noisy}",
+        f"/jobs/{noisy}/results/histogram",
+        f"/jobs/{noisy}/results/shots",
+        f"/jobs/{ideal}/results/shots",  # an ideal job has none: 404
+        "/jobs/00000000-0000-0000-0000-000000000000",  # unknown: 404
+        f"/jobs/{ideal}/results/probabilities?sharpen=true",
+    ]
+
+
+def test_every_answer_is_the_applications(served: Any) -> None:
+    emu, api, ideal, noisy = served
+    assert emu._service is not None
+    plain = TestClient(create_app(emu._service))  # the same service, no fast path
+    for key in (emu.api_key, "wrong-key", None):
+        headers = {"Authorization": f"apiKey {key}"} if key else {}
+        for path in _paths(ideal, noisy):
+            fast = api.request("GET", path, headers=headers) if key else _anonymous(emu, path)
+            slow = plain.get("/v0.4" + path, headers=headers)
+            assert (fast.status_code, fast.content) == (slow.status_code, slow.content), path
+            for name in ("content-type", "content-length"):
+                assert fast.headers.get(name) == slow.headers.get(name), (path, name)
+
+
+def _anonymous(emu: Emulator, path: str) -> Any:
+    import requests
+
+    return requests.get(emu.url + path, timeout=10)
+
+
+def _call(app: Any, path: str, headers: list[tuple[bytes, bytes]], query: bytes = b"") -> int:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/v0.4" + path,
+        "query_string": query,
+        "headers": headers,
+    }
+    asyncio.run(app(scope, receive, send))
+    return int(sent[0]["status"])
+
+
+def test_only_successful_reads_skip_the_application(served: Any) -> None:
+    emu, _, ideal, _ = served
+    assert emu._service is not None
+    handed_on: list[str] = []
+
+    async def application(scope: Any, receive: Any, send: Any) -> None:
+        handed_on.append(scope["path"] + "?" + scope["query_string"].decode())
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    fast = FastReads(application, emu._service)
+    key = [(b"authorization", f"apiKey {emu.api_key}".encode())]
+    assert _call(fast, f"/jobs/{ideal}", key) == 200
+    assert _call(fast, f"/jobs/{ideal}/results/probabilities", key) == 200
+    assert handed_on == []
+    assert _call(fast, f"/jobs/{ideal}", []) == 299  # no key
+    assert _call(fast, f"/jobs/{ideal}", [(b"authorization", b"apiKey nope")]) == 299
+    assert _call(fast, f"/jobs/{ideal}/results/shots", key) == 299  # no shots: an error
+    assert _call(fast, f"/jobs/{ideal}/results/probabilities", key, b"sharpen=true") == 299
+    assert _call(fast, f"/jobs/{ideal}/cost", key) == 299  # not a read it answers
+    assert len(handed_on) == 5

@@ -59,9 +59,11 @@ BOUND_SHOTS = 1500
 #: each other, about 0.2 s of Aer work on one core (Aer runs statevectors below 14 qubits on
 #: one thread) and a one-entry result.
 BOUND_QUBITS, BOUND_TERMS = 13, 50
-#: Seconds between a load client's status checks: coarse, so polling does not take the cores
-#: the simulations are measured on (twenty clients at 10 ms would keep a core busy).
+#: A load client's pause between status checks: at least LOAD_POLL seconds, and LOAD_RATIO of
+#: the time it has waited so far (as ionq-direct's client paces itself), so the load generator,
+#: which shares the cores being measured, does not spend them on polling.
 LOAD_POLL = 0.05
+LOAD_RATIO = 0.1
 GHZ_JSON = [
     {"gate": "h", "targets": [0]},
     {"gate": "cnot", "controls": [0], "targets": [1]},
@@ -385,7 +387,7 @@ def _load(url: str, job: dict[str, Any], clients: int, per_client: int) -> dict[
                 "completed",
                 "failed",
             ):
-                time.sleep(LOAD_POLL)
+                time.sleep(max(LOAD_POLL, LOAD_RATIO * (time.perf_counter() - start)))
             with lock:
                 latencies.append(time.perf_counter() - start)
 

@@ -123,6 +123,9 @@ def test_ctrl_c_while_waiting_is_130_and_the_job_keeps_running(tmp_path: Path) -
         first = proc.stdout.readline()  # "submitted job ID": the job exists, the wait began
         assert first.startswith("submitted job ")
         job_id = first.split()[2]
+        assert proc.stderr is not None
+        progress = proc.stderr.readline()  # the wait loop reports the job's first status
+        assert progress.startswith(f"job {job_id}: "), progress
         time.sleep(0.3)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)

@@ -1,55 +1,36 @@
-"""Quick ideal runs together: many small circuits of one multi-circuit job in one Aer call.
+"""Quick ideal runs: small ideal circuits, simulated exactly without Aer.
 
-Each Aer call costs a few tenths of a millisecond before it simulates anything, which is most
-of the time a small ideal circuit takes. A worker handed a run of such circuits (a parameter
-sweep, say) gives them to Aer as one list, which runs them one after another in a single call;
-each result equals what :func:`ionq_emulator.simulation.simulate_job` gives for it alone.
+Building a Qiskit circuit and handing it to Aer costs a few tenths of a millisecond before
+anything is simulated, which is nearly all the time a small ideal circuit takes (a GHZ, each
+point of a parameter sweep). Such circuits are instead simulated by the core's exact state-
+vector simulator (:mod:`ionq_direct.simulate`, numpy over the gate table's matrices) in tens of
+microseconds: in the server's process while their ``POST`` is handled, or in a worker. Every
+path takes them here, so a job's results do not depend on where it ran; the tests hold them to
+Aer's probabilities within 1e-12.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
+from ionq_direct.simulate import probabilities
 from ionq_emulator.simulation import (
+    ZERO_PROBABILITY,
     SimulationFailure,
-    _check_result,
-    _ideal_circuit,
-    _ideal_result,
-    _trivial,
-    prepare,
+    SimulationResult,
+    check,
     result_bodies,
 )
 
 #: Amplitude updates (gates, a Pauli exponential counting each term, times ``2**qubits``)
-#: up to which an ideal run is sure to take well under a millisecond of Aer's time.
+#: up to which an ideal run is quick.
 QUICK_WORK = 2**14
-#: Most amplitude updates, and most circuits, in one call: a call stays a few milliseconds.
+#: Most amplitude updates, and most circuits, run together: a batch stays a few milliseconds.
 BATCH_WORK = 2**18
 BATCH_SIZE = 100
-#: Serializes the quick runs of one process, and with them the first import of Qiskit and
-#: Aer: two threads building the first circuits while the extensions load can crash.
-_LOCK = threading.Lock()
-
-
-_local = threading.local()
-
-
-def _one_thread_simulator() -> Any:
-    """The calling thread's single-threaded statevector AerSimulator.
-
-    Quick circuits gain nothing from threads, and an OpenMP pool left spinning after a run
-    would take the cores from the HTTP server around it.
-    """
-    sim = getattr(_local, "simulator", None)
-    if sim is None:
-        from qiskit_aer import AerSimulator
-
-        sim = _local.simulator = AerSimulator(
-            method="statevector", max_parallel_threads=1, max_parallel_experiments=1
-        )
-    return sim
 
 
 def work(spec: Mapping[str, Any]) -> int | None:
@@ -77,12 +58,6 @@ def batch_work(specs: Sequence[Mapping[str, Any]]) -> int | None:
     return total if total <= BATCH_WORK else None
 
 
-def warm() -> None:
-    """Import Aer and run one tiny circuit, so the first quick run does not pay for them."""
-    spec = {"circuit": [{"gate": "h", "targets": [0]}], "qubits": 1, "gateset": "qis"}
-    simulate_quick([{**spec, "shots": 1, "noise_model": "ideal"}])
-
-
 def batches(specs: Sequence[Mapping[str, Any]]) -> Iterator[range]:
     """Split ``specs`` into consecutive runs: quick specs together, every other one alone."""
     start, total = 0, 0
@@ -103,43 +78,30 @@ def batches(specs: Sequence[Mapping[str, Any]]) -> Iterator[range]:
 
 
 def simulate_quick(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | SimulationFailure]:
-    """Simulate quick ideal run specs in one Aer call.
+    """Simulate quick ideal run specs (see :func:`work`) exactly.
 
     Returns:
-        For each spec, in order, its result bodies or the failure it ends with.
-
-    Raises:
-        SimulationFailure: the call as a whole failed (the caller runs the specs one by one).
+        For each spec, in order, its result bodies or the failure it ends with (the failure
+        :func:`ionq_emulator.simulation.simulate` gives it).
     """
-    with _LOCK:
-        return _simulate_quick(specs)
+    return [_one(spec) for spec in specs]
 
 
-def _simulate_quick(specs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any] | SimulationFailure]:
-    out: list[dict[str, Any] | SimulationFailure] = []
-    circuits: list[Any] = []
-    pending: list[tuple[int, Sequence[int] | None]] = []
-    for spec in specs:
-        try:
-            prepared = prepare(
-                spec["circuit"],
-                qubits=spec["qubits"],
-                gateset=spec["gateset"],
-                shots=spec["shots"],
-                noise_model=spec["noise_model"],
-            )
-        except SimulationFailure as exc:
-            out.append(exc)
-            continue
-        if prepared.builder is None:
-            out.append(result_bodies(_trivial(spec["shots"], noisy=False)))
-            continue
-        pending.append((len(out), prepared.spread))
-        out.append({})  # filled in below
-        circuits.append(_ideal_circuit(prepared.builder))
-    if circuits:
-        result = _one_thread_simulator().run(circuits, shots=1).result()
-        _check_result(result)
-        for experiment, (index, spread) in enumerate(pending):
-            out[index] = result_bodies(_ideal_result(result.data(experiment), spread))
-    return out
+def _one(spec: Mapping[str, Any]) -> dict[str, Any] | SimulationFailure:
+    circuit, qubits, gateset = spec["circuit"], int(spec["qubits"]), spec["gateset"]
+    try:
+        parsed, _ = check(
+            circuit,
+            qubits=qubits,
+            gateset=gateset,
+            shots=spec["shots"],
+            noise_model=spec["noise_model"],
+        )
+    except SimulationFailure as exc:
+        return exc
+    if not parsed:
+        return result_bodies(SimulationResult({"0": 1.0}, None, None))
+    probs = probabilities(circuit, qubits=qubits, gateset=gateset)
+    nonzero = np.flatnonzero(probs >= ZERO_PROBABILITY)
+    found = dict(zip(map(str, nonzero.tolist()), probs[nonzero].tolist(), strict=True))
+    return result_bodies(SimulationResult(found, None, None))

@@ -464,15 +464,15 @@ class Prepared:
     noisy: bool
 
 
-def prepare(
+def check(
     circuit: Sequence[Mapping[str, Any]],
     *,
     qubits: int,
     gateset: str,
     shots: int,
     noise_model: str,
-) -> Prepared:
-    """Check a circuit and build it for Aer, over only the qubits it touches.
+) -> tuple[list[ParsedGate], NoiseModelInfo]:
+    """Check a circuit against its noise model: its parsed gates and the model.
 
     Raises:
         SimulationFailure: ``InvalidInput``, ``TooManyControls`` or ``NotEnoughQubits`` (see
@@ -489,13 +489,32 @@ def prepare(
             f"the circuit needs {qubits} qubits but the {noise_model} simulator supports at "
             f"most {info.max_qubits}",
         )
-    noisy = noise.is_noisy(info)
-    if noisy and shots < 1:
+    if noise.is_noisy(info) and shots < 1:
         raise SimulationFailure("InvalidInput", f"a noisy simulation needs shots >= 1, got {shots}")
     try:
         parsed = iter_parsed(circuit, gateset=gateset, qubits=qubits, max_controls=MAX_CONTROLS)
     except GateError as exc:
         raise SimulationFailure(exc.code, str(exc)) from None
+    return list(parsed), info
+
+
+def prepare(
+    circuit: Sequence[Mapping[str, Any]],
+    *,
+    qubits: int,
+    gateset: str,
+    shots: int,
+    noise_model: str,
+) -> Prepared:
+    """Check a circuit (see :func:`check`) and build it for Aer, over only the qubits it touches.
+
+    Raises:
+        SimulationFailure: the circuit fails :func:`check`.
+    """
+    parsed, info = check(
+        circuit, qubits=qubits, gateset=gateset, shots=shots, noise_model=noise_model
+    )
+    noisy = noise.is_noisy(info)
     used = sorted({q for g in parsed for q in (*g.targets, *g.controls)})
     if not used:
         return Prepared(None, None, noisy)
@@ -614,6 +633,13 @@ def simulate_job(spec: Mapping[str, Any], *, max_seconds: float | None = None) -
                 max_seconds=max_seconds,
             )
         )
+    from ionq_emulator import quick  # imports this module
+
+    if quick.work(spec) is not None:
+        (outcome,) = quick.simulate_quick([spec])
+        if isinstance(outcome, SimulationFailure):
+            raise outcome
+        return outcome
     result = simulate(
         spec["circuit"],
         qubits=spec["qubits"],

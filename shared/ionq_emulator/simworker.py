@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import logging
 import os
 import signal
 import socket
@@ -25,7 +24,6 @@ from typing import Any
 
 from ionq_emulator import quick, simulation
 
-log = logging.getLogger(__name__)
 #: ``prctl`` option asking Linux to signal a process when its parent ends.
 _PR_SET_PDEATHSIG = 1
 #: A fork request: the worker's Aer threads and its budget in seconds.
@@ -55,18 +53,6 @@ def run(spec: dict[str, Any], budget: float) -> Reply:
 
 def run_batch(specs: Sequence[dict[str, Any]], budget: float) -> list[Reply]:
     """Simulate one batch of :func:`ionq_emulator.quick.batches` (quick specs, or one spec)."""
-    if len(specs) > 1:
-        try:
-            outcomes = quick.simulate_quick(specs)
-        except Exception:  # let each run say what went wrong with it
-            log.debug("a quick batch failed; running its specs one by one", exc_info=True)
-        else:
-            return [
-                ("failed", None, (o.code, o.message))
-                if isinstance(o, simulation.SimulationFailure)
-                else ("completed", o, None)
-                for o in outcomes
-            ]
     return [run(spec, budget) for spec in specs]
 
 

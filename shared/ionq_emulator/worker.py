@@ -79,7 +79,6 @@ class WorkerPool:
         self.qpu_delay = qpu_delay
         self._queue: queue.Queue[object] = queue.Queue()
         self._stopping = threading.Event()
-        self._warming = threading.Thread(target=quick.warm, name="ionq-emulator-warm-aer")
         threads = threads_per_worker(workers)
         self._processes = [
             SimulatorProcess(threads=threads, budget=SIMULATION_BUDGET_SECONDS)
@@ -102,14 +101,10 @@ class WorkerPool:
 
         Returns once Qiskit is loaded on the calling thread (see :mod:`ionq_emulator.anchor`):
         each runner starts its worker process in the background (the fork server's first
-        start, about a second, overlaps with whatever the caller does next), and Aer loads in
-        the background for the jobs :meth:`run_now` runs.
+        start, about a second, overlaps with whatever the caller does next).
         """
         anchor_qiskit()
         FORK_SERVER.warm()
-        # Not a daemon: an interpreter that exits while Aer's extension loads can crash, so
-        # exit (and stop) wait for it to end.
-        self._warming.start()
         self.recover()
         for thread in self._threads:
             thread.start()
@@ -117,9 +112,10 @@ class WorkerPool:
     def run_now(self, rows: Sequence[JobRow]) -> bool:
         """Run a just-stored job in the calling thread if it is sure to take a millisecond or so.
 
-        That is a simulator job of small ideal circuits (a GHZ, a parameter sweep): one Aer
-        call in this process, far quicker than the hops to a worker and back, and too short to
-        hold up other requests. The job is completed (or failed) before the caller answers.
+        That is a simulator job of small ideal circuits (a GHZ, a parameter sweep), simulated
+        exactly in this process (:mod:`ionq_emulator.quick`): far quicker than the hops to a
+        worker and back, and too short to hold up other requests. The job is completed (or
+        failed) before the caller answers.
 
         Args:
             rows: the job's runnable rows: the single job, or a multi-circuit job's children.
@@ -137,7 +133,7 @@ class WorkerPool:
         try:
             outcomes = quick.simulate_quick([r.spec for r in rows])
         except Exception:  # a worker runs it, and says what went wrong
-            log.debug("a quick run failed in process; queueing it", exc_info=True)
+            log.debug("a quick run failed in the server's process; queueing it", exc_info=True)
             return False
         duration = _ms_since(started) // len(rows)
         completed_at = now_iso()
@@ -197,8 +193,6 @@ class WorkerPool:
         for process in self._processes:
             process.kill()
         deadline = time.monotonic() + timeout
-        if self._warming.is_alive():
-            self._warming.join(max(0.0, deadline - time.monotonic()))
         for thread in self._threads:
             if thread.is_alive():
                 thread.join(max(0.0, deadline - time.monotonic()))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ionq_emulator import quick
-from ionq_emulator.simulation import SimulationFailure, simulate_job
+from ionq_emulator.simulation import SimulationFailure, simulate, simulate_job
 
 
 def _spec(circuit: list[dict[str, Any]], qubits: int = 2, **extra: Any) -> dict[str, Any]:
@@ -79,19 +79,35 @@ def _random_circuit(rng: random.Random, qubits: int) -> list[dict[str, Any]]:
     return gates
 
 
-def test_each_result_is_the_bytes_a_run_alone_gives() -> None:
+def test_results_match_aers_to_1e_12_and_every_path_gives_the_same_bytes() -> None:
     rng = random.Random(2026)
     specs = []
-    for _ in range(60):
+    for _ in range(80):
         qubits = rng.randrange(2, 6)
         specs.append(_spec(_random_circuit(rng, qubits), qubits=qubits))
     specs.append(_spec([{"gate": "h", "targets": [3]}], qubits=5))  # touches one of five
     specs.append(_spec([]))  # no gates
+    native = [
+        {"gate": "gpi2", "phase": 0.1, "targets": [0]},
+        {"gate": "ms", "phases": [0, 0.25], "targets": [0, 1]},
+    ]
+    specs.append(_spec(native, gateset="native"))
     outcomes = quick.simulate_quick(specs)
     assert len(outcomes) == len(specs)
     for spec, outcome in zip(specs, outcomes, strict=True):
+        assert quick.work(spec) is not None
         assert not isinstance(outcome, SimulationFailure)
-        assert json.dumps(outcome) == json.dumps(simulate_job(spec))
+        aer = simulate(
+            spec["circuit"],
+            qubits=spec["qubits"],
+            gateset=spec["gateset"],
+            shots=0,
+            noise_model="ideal",
+            seed=None,
+        )  # Aer, independently of the gate table's matrices
+        assert outcome["probabilities"] == pytest.approx(aer.probabilities, abs=1e-12)
+        assert sum(outcome["probabilities"].values()) == pytest.approx(1.0, abs=1e-12)
+        assert json.dumps(outcome) == json.dumps(simulate_job(spec))  # the workers' entry point
 
 
 def test_a_bad_circuit_fails_alone() -> None:

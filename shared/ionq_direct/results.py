@@ -437,7 +437,14 @@ def to_hex(outcomes: ArrayLike) -> list[str]:
     Returns:
         One lower-case ``0x`` hex string per outcome.
     """
-    return [hex(v) for v in _outcome_array(outcomes).tolist()]
+    arr = _outcome_array(outcomes)
+    if arr.size == 0:
+        return []
+    # A shot list repeats a few outcomes: render each distinct one once, then index.
+    distinct, where = np.unique(arr, return_inverse=True)
+    rendered = np.array([hex(v) for v in distinct.tolist()], dtype=object)
+    strings: list[str] = rendered[where.reshape(-1)].tolist()
+    return strings
 
 
 def derive_seed(seed: int, index: int) -> int:

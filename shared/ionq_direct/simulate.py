@@ -8,7 +8,7 @@ keys IonQ returns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,10 +50,19 @@ def statevector(
     """
     if not 1 <= qubits <= MAX_QUBITS:
         raise ValueError(f"the reference simulator takes 1..{MAX_QUBITS} qubits, got {qubits}")
-    parsed = iter_parsed(circuit, gateset=gateset, qubits=qubits, max_controls=None)
+    return evolve(iter_parsed(circuit, gateset=gateset, qubits=qubits, max_controls=None), qubits)
+
+
+def evolve(gates: Iterable[ParsedGate], qubits: int) -> NDArray[np.complex128]:
+    """The final state of already parsed gates on ``qubits`` qubits, from all zeros.
+
+    The same as :func:`statevector` for a circuit whose gates :func:`iter_parsed` gave.
+    """
+    if not 1 <= qubits <= MAX_QUBITS:
+        raise ValueError(f"the reference simulator takes 1..{MAX_QUBITS} qubits, got {qubits}")
     state = np.zeros((2,) * qubits, dtype=np.complex128)
     state[(0,) * qubits] = 1.0
-    for gate in parsed:
+    for gate in gates:
         _apply(state, gate, qubits)
     return state.reshape(-1)
 

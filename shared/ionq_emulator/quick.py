@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ionq_direct.simulate import probabilities
+from ionq_direct.simulate import evolve
 from ionq_emulator.simulation import (
     ZERO_PROBABILITY,
     SimulationFailure,
@@ -101,7 +101,7 @@ def _one(spec: Mapping[str, Any]) -> dict[str, Any] | SimulationFailure:
         return exc
     if not parsed:
         return result_bodies(SimulationResult({"0": 1.0}, None, None))
-    probs = probabilities(circuit, qubits=qubits, gateset=gateset)
+    probs = np.abs(evolve(parsed, qubits)) ** 2
     nonzero = np.flatnonzero(probs >= ZERO_PROBABILITY)
     found = dict(zip(map(str, nonzero.tolist()), probs[nonzero].tolist(), strict=True))
     return result_bodies(SimulationResult(found, None, None))

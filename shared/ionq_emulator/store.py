@@ -300,6 +300,18 @@ class Store:
         )
         return [_row(r) for r in rows]
 
+    def child_states(self, parent_id: str) -> list[tuple[str, str, Any, int | None]]:
+        """Each child's ``(id, status, failure, execution_duration_ms)``, in input order.
+
+        What settling a parent needs, without reading each child's record and spec.
+        """
+        rows = self._read(
+            "SELECT id, status, failure, execution_duration_ms FROM jobs "
+            "WHERE parent_id = ? AND deleted = 0 ORDER BY seq",
+            (parent_id,),
+        )
+        return [(i, s, _loads(f) if f else None, d) for i, s, f, d in rows]
+
     def active_children(self, parent_id: str) -> int:
         """How many of a parent's children have not ended yet (a cheap check)."""
         marks = ",".join("?" * len(ACTIVE_STATUSES))

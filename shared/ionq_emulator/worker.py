@@ -40,23 +40,23 @@ def settle_parent(store: Store, parent_id: str) -> None:
     """End a multi-circuit parent once every child has ended (a no-op before that)."""
     if store.active_children(parent_id):
         return
-    children = store.children(parent_id)
-    if not children or any(c.status not in TERMINAL_STATUSES for c in children):
+    children = store.child_states(parent_id)
+    if not children or any(status not in TERMINAL_STATUSES for _, status, _, _ in children):
         return
     fields: dict[str, Any] = {
         "completed_at": now_iso(),
-        "execution_duration_ms": sum(c.execution_duration_ms or 0 for c in children),
+        "execution_duration_ms": sum(duration or 0 for _, _, _, duration in children),
     }
-    failed = [(i, c) for i, c in enumerate(children) if c.status == "failed"]
+    failed = [(i, c) for i, c in enumerate(children) if c[1] == "failed"]
     if failed:
-        index, child = failed[0]
-        failure = child.failure or {"code": "InternalError", "message": "unknown failure"}
+        index, (child_id, _, failure, _) = failed[0]
+        failure = failure or {"code": "InternalError", "message": "unknown failure"}
         fields["failure"] = {
             "code": failure["code"],
-            "message": f"Circuit {index} (job {child.id}) failed: {failure['message']}",
+            "message": f"Circuit {index} (job {child_id}) failed: {failure['message']}",
         }
         status = "failed"
-    elif any(c.status == "canceled" for c in children):
+    elif any(status == "canceled" for _, status, _, _ in children):
         status = "canceled"
     else:
         status = "completed"

@@ -144,3 +144,18 @@ def test_bad_gates_raise_gate_errors_naming_the_field() -> None:
         statevector([{"gate": "x", "target": 3}], qubits=3)
     with pytest.raises(GateError, match=r"gpi.*native gate"):
         statevector([{"gate": "gpi", "target": 0, "phase": 0}], qubits=1)
+
+
+def test_evolve_takes_parsed_gates_and_agrees_with_statevector() -> None:
+    from ionq_direct.gates import iter_parsed
+    from ionq_direct.simulate import evolve, statevector
+
+    circuit = [
+        {"gate": "h", "targets": [0]},
+        {"gate": "rx", "targets": [2], "rotation": 0.7},
+        {"gate": "cnot", "controls": [0], "targets": [1]},
+    ]
+    parsed = iter_parsed(circuit, gateset="qis", qubits=3, max_controls=None)
+    assert np.array_equal(evolve(parsed, 3), statevector(circuit, qubits=3))
+    with pytest.raises(ValueError, match=r"1\.\.24"):
+        evolve([], 0)

@@ -97,3 +97,17 @@ class Api:
 
     def run(self, body: dict[str, Any], *, timeout: float = 30.0) -> Any:
         return self.wait(self.submit(body), timeout=timeout)
+
+
+def run_spec(circuit: list[dict[str, Any]], qubits: int = 2, **extra: Any) -> dict[str, Any]:
+    """A stored run spec (what a worker simulates): ideal, 100 shots, unless ``extra`` says."""
+    spec: dict[str, Any] = {
+        "circuit": circuit,
+        "qubits": qubits,
+        "gateset": "qis",
+        "shots": 100,
+        "noise_model": "ideal",
+        "seed": None,
+    }
+    spec.update(extra)
+    return spec

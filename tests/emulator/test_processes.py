@@ -8,22 +8,14 @@ import threading
 from typing import Any
 
 import pytest
+from emulator_support import run_spec
 
 from ionq_emulator.processes import Outcome, SimulatorProcess
 from ionq_emulator.simulation import simulate_job
 
 
 def _spec(gate: str, qubit: int, **extra: Any) -> dict[str, Any]:
-    spec = {
-        "circuit": [{"gate": gate, "targets": [qubit]}],
-        "qubits": 2,
-        "gateset": "qis",
-        "shots": 100,
-        "noise_model": "ideal",
-        "seed": None,
-    }
-    spec.update(extra)
-    return spec
+    return run_spec([{"gate": gate, "targets": [qubit]}], **extra)
 
 
 def _collect_all(process: SimulatorProcess, count: int) -> list[Outcome]:

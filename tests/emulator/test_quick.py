@@ -7,22 +7,12 @@ import random
 from typing import Any
 
 import pytest
+from emulator_support import run_spec
 
 from ionq_emulator import quick
 from ionq_emulator.simulation import SimulationFailure, simulate, simulate_job
 
-
-def _spec(circuit: list[dict[str, Any]], qubits: int = 2, **extra: Any) -> dict[str, Any]:
-    spec = {
-        "circuit": circuit,
-        "qubits": qubits,
-        "gateset": "qis",
-        "shots": 100,
-        "noise_model": "ideal",
-        "seed": None,
-    }
-    spec.update(extra)
-    return spec
+_spec = run_spec
 
 
 H0 = {"gate": "h", "targets": [0]}

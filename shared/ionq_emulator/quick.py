@@ -46,7 +46,7 @@ def work(spec: Mapping[str, Any]) -> int | None:
 
 
 def batch_work(specs: Sequence[Mapping[str, Any]]) -> int | None:
-    """The updates of specs that may share one call, or ``None`` if they may not."""
+    """The updates of specs that may run together in one go, or ``None`` if they may not."""
     if not specs or len(specs) > BATCH_SIZE:
         return None
     total = 0

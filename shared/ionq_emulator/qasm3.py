@@ -43,22 +43,21 @@ from ionq_direct import artifacts
 from ionq_emulator import noise
 from ionq_emulator.catalog import NOISE_MODELS
 from ionq_emulator.simulation import (
+    _BATCH_WORK,
+    _SEED_MODULUS,
     ZERO_PROBABILITY,
     SimulationAbandoned,
     SimulationFailure,
     SimulationResult,
     _batch_seed,
     _simulator,
+    refuse_overlong,
 )
 
 __all__ = ["MAX_BRANCHES", "Preflight", "preflight", "run_program"]
 
 #: Live branches the exact (ideal) simulation of mid-circuit measurements may hold.
 MAX_BRANCHES = 4096
-#: Amplitude updates per noisy batch (the time budget is checked between batches).
-_BATCH_WORK = 2e8
-_PREDICTED_RATE = 4e9
-_SEED_MODULUS = 2**31
 _SKIPPED = frozenset({"barrier", "delay"})
 
 #: Refused statement types -> how the failure names them.
@@ -572,10 +571,7 @@ def run_program(
     layout = _clbit_layout(circuit, [(str(n), int(s)) for n, s in registers])
     noisy = noise.is_noisy(info)
     work = len(circuit.data) * float(2**circuit.num_qubits) * (shots if noisy else 1)
-    if max_seconds is not None and work / _PREDICTED_RATE > max_seconds:
-        raise SimulationFailure(
-            "SimulationTimeout", f"the simulation would take longer than {max_seconds:g} s"
-        )
+    refuse_overlong(work, max_seconds)
     try:
         if noisy:
             if seed is None:

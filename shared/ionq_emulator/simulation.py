@@ -366,18 +366,14 @@ def _check_result(result: Any) -> None:
     raise SimulationFailure("SimulationError", f"could not execute simulation: {status}")
 
 
-def _ideal_circuit(builder: _Builder) -> Any:
-    """The builder's circuit, asking Aer to save its exact probabilities."""
+def _ideal(builder: _Builder, used: Sequence[int] | None) -> SimulationResult:
     from qiskit_aer.library import SaveProbabilities
 
     qc = builder.qc
     qc.append(SaveProbabilities(qc.num_qubits), qc.qubits)
-    return qc
-
-
-def _ideal_result(data: Mapping[str, Any], used: Sequence[int] | None) -> SimulationResult:
-    """An ideal run's sparse result from the probabilities Aer saved."""
-    probs = np.asarray(data["probabilities"], dtype=np.float64)
+    result = _simulator("statevector").run(qc, shots=1).result()
+    _check_result(result)
+    probs = np.asarray(result.data(0)["probabilities"], dtype=np.float64)
     nonzero = np.flatnonzero(probs >= ZERO_PROBABILITY)
     keys = _spread(nonzero.astype(np.int64), used)
     return SimulationResult(
@@ -385,12 +381,6 @@ def _ideal_result(data: Mapping[str, Any], used: Sequence[int] | None) -> Simula
         histogram=None,
         shots=None,
     )
-
-
-def _ideal(builder: _Builder, used: Sequence[int] | None) -> SimulationResult:
-    result = _simulator("statevector").run(_ideal_circuit(builder), shots=1).result()
-    _check_result(result)
-    return _ideal_result(result.data(0), used)
 
 
 def _batch_seed(seed: int, done: int) -> int:
@@ -449,21 +439,6 @@ def _trivial(shots: int, noisy: bool) -> SimulationResult:
     return SimulationResult({"0": 1.0}, {"0": shots}, ["0"] * shots)
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A checked circuit ready to run.
-
-    Attributes:
-        builder: its Aer circuit builder, or ``None`` when it has no gates.
-        spread: the register qubits its compact outcome bits map to (``None``: the register).
-        noisy: whether the noise model is noisy.
-    """
-
-    builder: _Builder | None
-    spread: Sequence[int] | None
-    noisy: bool
-
-
 def check(
     circuit: Sequence[Mapping[str, Any]],
     *,
@@ -498,32 +473,16 @@ def check(
     return list(parsed), info
 
 
-def prepare(
-    circuit: Sequence[Mapping[str, Any]],
-    *,
-    qubits: int,
-    gateset: str,
-    shots: int,
-    noise_model: str,
-) -> Prepared:
-    """Check a circuit (see :func:`check`) and build it for Aer, over only the qubits it touches.
+def refuse_overlong(work: float, max_seconds: float | None) -> None:
+    """Fail a run of ``work`` amplitude updates that is sure to overrun ``max_seconds``.
 
     Raises:
-        SimulationFailure: the circuit fails :func:`check`.
+        SimulationFailure: ``SimulationTimeout``, before anything runs.
     """
-    parsed, info = check(
-        circuit, qubits=qubits, gateset=gateset, shots=shots, noise_model=noise_model
-    )
-    noisy = noise.is_noisy(info)
-    used = sorted({q for g in parsed for q in (*g.targets, *g.controls)})
-    if not used:
-        return Prepared(None, None, noisy)
-    compact = used != list(range(len(used)))
-    where = {q: i for i, q in enumerate(used)} if compact else None
-    builder = _Builder(len(used), info if noisy else None)
-    for gate in parsed:
-        builder.add(gate, where)
-    return Prepared(builder, used if compact else None, noisy)
+    if max_seconds is not None and work / _PREDICTED_RATE > max_seconds:
+        raise SimulationFailure(
+            "SimulationTimeout", f"the simulation would take longer than {max_seconds:g} s"
+        )
 
 
 def simulate(
@@ -561,17 +520,22 @@ def simulate(
         SimulationAbandoned: ``keep_going`` returned ``False``.
     """
     started = time.monotonic()
-    prepared = prepare(
+    parsed, info = check(
         circuit, qubits=qubits, gateset=gateset, shots=shots, noise_model=noise_model
     )
-    noisy, spread, builder = prepared.noisy, prepared.spread, prepared.builder
-    if builder is None:
+    noisy = noise.is_noisy(info)
+    used = sorted({q for g in parsed for q in (*g.targets, *g.controls)})
+    if not used:
         return _trivial(shots, noisy)
-    work = builder.operations * float(2**builder.qc.num_qubits) * (shots if noisy else 1)
-    if max_seconds is not None and work / _PREDICTED_RATE > max_seconds:
-        raise SimulationFailure(
-            "SimulationTimeout", f"the simulation would take longer than {max_seconds:g} s"
-        )
+    compact = used != list(range(len(used)))
+    spread = used if compact else None
+    where = {q: i for i, q in enumerate(used)} if compact else None
+    builder = _Builder(len(used), info if noisy else None)
+    for gate in parsed:
+        builder.add(gate, where)
+    refuse_overlong(
+        builder.operations * float(2 ** len(used)) * (shots if noisy else 1), max_seconds
+    )
     deadline = None if max_seconds is None else started + max_seconds
     try:
         if noisy:

@@ -18,7 +18,6 @@ import signal
 import socket
 import struct
 import sys
-from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -49,11 +48,6 @@ def run(spec: dict[str, Any], budget: float) -> Reply:
         return ("failed", None, (exc.code, exc.message))
     except Exception as exc:
         return ("failed", None, ("SimulationError", f"could not execute simulation: {exc}"))
-
-
-def run_batch(specs: Sequence[dict[str, Any]], budget: float) -> list[Reply]:
-    """Simulate one batch of :func:`ionq_emulator.quick.batches` (quick specs, or one spec)."""
-    return [run(spec, budget) for spec in specs]
 
 
 def _warm_up() -> None:
@@ -89,7 +83,7 @@ def worker(conn: Connection, threads: int, budget: float) -> None:
         if specs is None:
             return
         for batch in quick.batches(specs):  # each batch's answers go as soon as it ends
-            conn.send(run_batch([specs[i] for i in batch], budget))
+            conn.send([run(specs[i], budget) for i in batch])
 
 
 def _fork_one(control: socket.socket, request: bytes, fd: int) -> None:

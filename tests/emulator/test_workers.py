@@ -262,6 +262,11 @@ def test_only_small_ideal_simulator_jobs_run_in_the_servers_process(tmp_path: Pa
         assert done is not None and done.status == "completed"
         assert done.started_at is not None and done.completed_at is not None
         assert store.get_result(quick.id, "probabilities") == simulate_job(ghz)["probabilities"]
+        outside = _stored(store, {**ghz, "circuit": [{"gate": "h", "targets": [5]}]})
+        assert pool.run_now([outside])  # quick, and fails as a worker's run of it would
+        failed = store.get_job(outside.id)
+        assert failed is not None and failed.status == "failed"
+        assert failed.failure is not None and failed.failure["code"] == "InvalidInput"
     finally:
         pool.stop()
         store.close()

@@ -33,6 +33,7 @@ from cirq_ionq_direct.results import (
     Layout,
     layouts_metadata,
 )
+from cirq_ionq_direct.sweeps import SweepTemplate
 from cirq_ionq_direct.translate import INVERTED_BITS_KEY, is_dynamic, to_dynamic, to_ionq
 from ionq_direct import Client, Job, options
 from ionq_direct.circuit import Circuit
@@ -342,14 +343,13 @@ class Sampler(cirq.Sampler):
             checked = check_repetitions(count)
             points = list(cirq.to_resolvers(sweep))
             shape.append(len(points))
-            for resolver in points:
-                circuit, layout = _translate(
-                    program, resolver, index if len(programs) > 1 else None, max_qubits
-                )
+            for circuit, layout in _translate_points(
+                program, points, index if len(programs) > 1 else None, max_qubits
+            ):
                 layouts.append(layout)
                 circuits.append(circuit)
-                resolvers.append(resolver)
                 reps.append(checked)
+            resolvers.extend(points)
         if circuits and self._options["backend"] == ANY_QPU:
             self._target = self._options["backend"] = resolve_target(self._client, ANY_QPU)
         groups: dict[int, list[int]] = {}
@@ -522,6 +522,40 @@ def _nest(flat: Sequence[cirq.Result], shape: list[int]) -> list[list[cirq.Resul
     return nested
 
 
+def _translate_points(
+    program: cirq.AbstractCircuit,
+    points: list[cirq.ParamResolver],
+    index: int | None,
+    max_qubits: int | None = None,
+) -> list[tuple[Circuit | DynamicCircuit, Layout]]:
+    """Translate a circuit at every point of its sweep, in order.
+
+    A static circuit swept over several points is walked once (:class:`SweepTemplate`); each
+    point gets the circuit, and any error, that translating it alone gives.
+    """
+    template = None
+    if len(points) > 1 and not is_dynamic(program):
+        template = SweepTemplate.of(program)
+    if template is None:
+        return [_translate(program, resolver, index, max_qubits) for resolver in points]
+    done: list[tuple[Circuit | DynamicCircuit, Layout]] = []
+    for resolver in points:
+        circuit = template.bind(resolver)
+        if circuit is None:
+            done.append(_translate(program, resolver, index, max_qubits))
+        else:
+            done.append(_checked(circuit, _where(index, resolver), max_qubits))
+    return done
+
+
+def _where(index: int | None, resolver: cirq.ParamResolver) -> str:
+    """The prefix naming a program of a batch and its point in errors."""
+    where = "" if index is None else f"program {index}: "
+    if resolver.param_dict:
+        where += f"with parameters {dict(resolver.param_dict)}: "
+    return where
+
+
 def _translate(
     program: cirq.AbstractCircuit,
     resolver: cirq.ParamResolver,
@@ -529,9 +563,7 @@ def _translate(
     max_qubits: int | None = None,
 ) -> tuple[Circuit | DynamicCircuit, Layout]:
     """Translate one resolved circuit; its results layout is checked and kept aside."""
-    where = "" if index is None else f"program {index}: "
-    if resolver.param_dict:
-        where += f"with parameters {dict(resolver.param_dict)}: "
+    where = _where(index, resolver)
     if is_dynamic(program):
         return _translate_dynamic(program, resolver, where, max_qubits)
     try:
@@ -540,6 +572,11 @@ def _translate(
         if not where:
             raise
         raise InvalidInputError(where + str(exc)) from exc
+    return _checked(circuit, where, max_qubits)
+
+
+def _checked(circuit: Circuit, where: str, max_qubits: int | None) -> tuple[Circuit, Layout]:
+    """A translated circuit that can be sampled, and its layout (kept out of its metadata)."""
     if not circuit.registers:
         raise InvalidInputError(
             f"{where}the circuit has no measurements to sample; add cirq.measure(...) on the "

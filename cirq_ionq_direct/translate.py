@@ -366,12 +366,34 @@ def _fallback(
     return one
 
 
+class Slot:
+    """A parameterised operation a sweep template translates again at each point.
+
+    Attributes:
+        moment: the operation's moment.
+        op: the operation, its parameters unresolved.
+        qis_at: how many qis gates come before it.
+        native_at: how many native gates come before it.
+    """
+
+    __slots__ = ("moment", "native_at", "op", "qis_at")
+
+    def __init__(self, moment: int, op: cirq.Operation, qis_at: int, native_at: int) -> None:
+        self.moment, self.op, self.qis_at, self.native_at = moment, op, qis_at, native_at
+
+
 def _walk(
     circuit: cirq.AbstractCircuit,
     index: dict[cirq.Qid, int],
     param_resolver: cirq.ParamResolverOrSimilarType,
+    slots: list[Slot] | None = None,
 ) -> tuple[_Builder, _Builder, int, _Keys]:
-    """The qis gates, the native gates, how many gates touch one qubit, and the measurements."""
+    """The qis gates, the native gates, how many gates touch one qubit, and the measurements.
+
+    With ``slots``, a parameterised operation that no measurement precedes on its qubits is
+    not translated but recorded there, for :mod:`cirq_ionq_direct.sweeps` to translate at
+    each sweep point.
+    """
     qis_builder = CircuitBuilder("qis")
     native = CircuitBuilder("native")
     qis = qis_builder.gates  # the inline fast paths append here
@@ -424,6 +446,14 @@ def _walk(
                         qis.append({"gate": name, "target": index[qubits[0]]})
                         one += 1
                         continue
+            if (
+                slots is not None
+                and gate is not None
+                and not (measured and not measured.isdisjoint(op.qubits))
+                and cirq.is_parameterized(op)
+            ):
+                slots.append(Slot(moment_index, op, len(qis), len(native.gates)))
+                continue
             handler = handlers.get(kind)
             if handler is None:
                 if isinstance(gate, cirq.MeasurementGate):

@@ -1,6 +1,7 @@
 """The emulator's hottest reads, answered before the framework: a job, and its results.
 
-A client waiting for a job sends ``GET /jobs/{id}`` again and again, then fetches its results;
+A client waiting for a job sends ``GET /jobs/{id}`` again and again, then fetches its results
+(``probabilities``, ``histogram``, ``shots``, or a multi-circuit job's aggregated probabilities);
 through FastAPI's routing, dependency solving and middleware each of those cost about twice
 the work of the answer itself. :class:`FastReads` answers them directly when they succeed,
 with the very response object the route would build, so the bytes and headers are the same.
@@ -27,8 +28,11 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _PATH = re.compile(
-    re.escape(API_PREFIX) + r"/jobs/([0-9a-fA-F-]{36})(?:/results/(probabilities|histogram|shots))?"
+    re.escape(API_PREFIX)
+    + r"/jobs/([0-9a-fA-F-]{36})"
+    + r"(?:/results/(probabilities/aggregated|probabilities|histogram|shots))?"
 )
+_AGGREGATED = "probabilities/aggregated"
 
 
 class FastReads:
@@ -59,6 +63,8 @@ class FastReads:
         try:
             if kind is None:
                 content = await run_in_threadpool(self.service.get_job, job_id)
+            elif kind == _AGGREGATED:
+                content = await run_in_threadpool(self.service.aggregated, job_id)
             else:
                 content = await run_in_threadpool(self.service.result, job_id, kind)
         except Exception:  # the application answers it, with its own error body

@@ -21,13 +21,33 @@ def served() -> Any:
         noisy = api.run(
             circuit_job(GHZ_INPUT["circuit"], qubits=3, shots=50, noise={"model": "aria-1"})
         )["id"]
-        yield emu, api, ideal, noisy
+        multi = api.run(
+            {
+                "type": "ionq.multi-circuit.v1",
+                "backend": "simulator",
+                "input": {
+                    "gateset": "qis",
+                    "qubits": 2,
+                    "circuits": [
+                        {"circuit": [{"gate": "h", "targets": [0]}]},
+                        {"circuit": [{"gate": "x", "targets": [1]}]},
+                    ],
+                },
+            }
+        )["id"]
+        yield emu, api, ideal, noisy, multi
 
 
-def _paths(ideal: str, noisy: str) -> list[str]:
+def _paths(ideal: str, noisy: str, multi: str) -> list[str]:
     return [
         f"/jobs/{ideal}",
         f"/jobs/{ideal}/results/probabilities",
+        f"/jobs/{ideal}/results/probabilities/aggregated",
+        f"/jobs/{multi}",
+        f"/jobs/{multi}/results/probabilities",
+        f"/jobs/{multi}/results/probabilities/aggregated",
+        f"/jobs/{multi}/results/probabilities/aggregated?sharpen=false",
+        f"/jobs/{noisy}/results/probabilities/aggregated",
         f"/jobs/{noisy}",
         f"/jobs/{noisy}/results/histogram",
         f"/jobs/{noisy}/results/shots",
@@ -38,13 +58,13 @@ def _paths(ideal: str, noisy: str) -> list[str]:
 
 
 def test_every_answer_is_the_applications(served: Any) -> None:
-    emu, api, ideal, noisy = served
+    emu, api, ideal, noisy, multi = served
     assert emu._service is not None
     plain = create_app(emu._service)  # the same service, no fast path
     for key in (emu.api_key, "wrong-key", None):
         headers = {"Authorization": f"apiKey {key}"} if key else {}
         raw = [(b"authorization", f"apiKey {key}".encode())] if key else []
-        for path in _paths(ideal, noisy):
+        for path in _paths(ideal, noisy, multi):
             fast = api.request("GET", path, headers=headers) if key else _anonymous(emu, path)
             route, _, query = path.partition("?")
             status, sent_headers, body = _exchange(plain, route, raw, query.encode())
@@ -89,7 +109,7 @@ def _exchange(
 
 
 def test_only_successful_reads_skip_the_application(served: Any) -> None:
-    emu, _, ideal, _ = served
+    emu, _, ideal, _, multi = served
     assert emu._service is not None
     handed_on: list[str] = []
 
@@ -102,6 +122,7 @@ def test_only_successful_reads_skip_the_application(served: Any) -> None:
     key = [(b"authorization", f"apiKey {emu.api_key}".encode())]
     assert _call(fast, f"/jobs/{ideal}", key) == 200
     assert _call(fast, f"/jobs/{ideal}/results/probabilities", key) == 200
+    assert _call(fast, f"/jobs/{multi}/results/probabilities/aggregated", key) == 200
     assert handed_on == []
     assert _call(fast, f"/jobs/{ideal}", []) == 299  # no key
     assert _call(fast, f"/jobs/{ideal}", [(b"authorization", b"apiKey nope")]) == 299

@@ -134,12 +134,11 @@ class EmulatorService:
             self._join_session(plan.session_id, plan.backend)
         job_id = str(uuid.uuid4())
         rows = job_rows(plan, job_id, submitted_at=now_iso(), common=self._common_record(plan, who))
-        self.store.insert_jobs(rows)
-        multi = rows[0].type == MULTI_CIRCUIT  # a multi-circuit parent follows its children
-        runnable = rows[1:] if multi else rows
-        if not self.pool.run_now(runnable):
-            if multi:
-                self.pool.enqueue_group(runnable)
+        ended = self.pool.run_now(rows)
+        self.store.insert_jobs(rows, then=ended or ())
+        if ended is None:
+            if rows[0].type == MULTI_CIRCUIT:  # a multi-circuit parent follows its children
+                self.pool.enqueue_group(rows[1:])
             else:
                 self.pool.enqueue(rows[0])
         return {"id": job_id, "status": "submitted", "session_id": plan.session_id}

@@ -135,6 +135,26 @@ def _loads(text: str) -> Any:
         return json.loads(text)
 
 
+def _apply(db: sqlite3.Connection, change: StatusChange) -> bool:
+    """Apply one status change (and its results) inside a transaction; whether it applied."""
+    fields = dict(change.fields or {})
+    if fields.get("failure") is not None:
+        fields["failure"] = json.dumps(fields["failure"])
+    sets = ", ".join(["status = ?", *(f"{k} = ?" for k in fields)])
+    marks = ",".join("?" * len(change.only_from))
+    count = db.execute(
+        f"UPDATE jobs SET {sets} WHERE id = ? AND deleted = 0 AND status IN ({marks})",
+        (change.status, *fields.values(), change.job_id, *change.only_from),
+    ).rowcount
+    if count:
+        for kind, body in (change.results or {}).items():
+            db.execute(
+                "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)",
+                (change.job_id, kind, orjson.dumps(body).decode()),
+            )
+    return count > 0
+
+
 def _row(values: Sequence[Any]) -> JobRow:
     return JobRow(
         seq=values[0],
@@ -214,26 +234,32 @@ class Store:
 
     # Jobs ---------------------------------------------------------------------------------
 
-    def insert_jobs(self, rows: Sequence[JobRow]) -> None:
-        """Insert jobs (a parent then its children) in one transaction, in order."""
-        self._write(
-            (
+    def insert_jobs(self, rows: Sequence[JobRow], *, then: Sequence[StatusChange] = ()) -> None:
+        """Insert jobs (a parent then its children), in order, then apply ``then``.
+
+        All in one transaction: a job that ran before it was stored appears already ended.
+        """
+        with self._transaction() as db:
+            db.executemany(
                 "INSERT INTO jobs (id, type, status, backend, session_id, parent_id, "
                 "submitted_at, record, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    r.id,
-                    r.type,
-                    r.status,
-                    r.backend,
-                    r.session_id,
-                    r.parent_id,
-                    r.submitted_at,
-                    json.dumps(r.record),
-                    json.dumps(r.spec),
-                ),
+                [
+                    (
+                        r.id,
+                        r.type,
+                        r.status,
+                        r.backend,
+                        r.session_id,
+                        r.parent_id,
+                        r.submitted_at,
+                        json.dumps(r.record),
+                        json.dumps(r.spec),
+                    )
+                    for r in rows
+                ],
             )
-            for r in rows
-        )
+            for change in then:
+                _apply(db, change)
 
     def get_job(self, job_id: str) -> JobRow | None:
         """The job with ``job_id``, or ``None`` if unknown or deleted."""
@@ -353,26 +379,8 @@ class Store:
         Returns:
             Whether each job changed, in the order of ``changes``.
         """
-        changed: list[bool] = []
         with self._transaction() as db:
-            for change in changes:
-                fields = dict(change.fields or {})
-                if fields.get("failure") is not None:
-                    fields["failure"] = json.dumps(fields["failure"])
-                sets = ", ".join(["status = ?", *(f"{k} = ?" for k in fields)])
-                marks = ",".join("?" * len(change.only_from))
-                count = db.execute(
-                    f"UPDATE jobs SET {sets} WHERE id = ? AND deleted = 0 AND status IN ({marks})",
-                    (change.status, *fields.values(), change.job_id, *change.only_from),
-                ).rowcount
-                if count:
-                    for kind, body in (change.results or {}).items():
-                        db.execute(
-                            "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)",
-                            (change.job_id, kind, orjson.dumps(body).decode()),
-                        )
-                changed.append(count > 0)
-        return changed
+            return [_apply(db, change) for change in changes]
 
     def job_statuses(self, job_ids: Sequence[str]) -> dict[str, str]:
         """The status of each existing job among ``job_ids`` (a cheap check)."""

@@ -43,6 +43,19 @@ def settle_parent(store: Store, parent_id: str) -> None:
     children = store.child_states(parent_id)
     if not children or any(status not in TERMINAL_STATUSES for _, status, _, _ in children):
         return
+    status, fields = parent_outcome(children)
+    store.set_status(parent_id, status, only_from=ACTIVE_STATUSES, fields=fields)
+
+
+def parent_outcome(
+    children: Sequence[tuple[str, str, dict[str, Any] | None, int | None]],
+) -> tuple[str, dict[str, Any]]:
+    """How a parent ends once its children have: its status and the fields it sets.
+
+    Args:
+        children: each child's ``(id, status, failure, execution_duration_ms)``, in input
+            order, every status terminal.
+    """
     fields: dict[str, Any] = {
         "completed_at": now_iso(),
         "execution_duration_ms": sum(duration or 0 for _, _, _, duration in children),
@@ -55,12 +68,10 @@ def settle_parent(store: Store, parent_id: str) -> None:
             "code": failure["code"],
             "message": f"Circuit {index} (job {child_id}) failed: {failure['message']}",
         }
-        status = "failed"
-    elif any(status == "canceled" for _, status, _, _ in children):
-        status = "canceled"
-    else:
-        status = "completed"
-    store.set_status(parent_id, status, only_from=ACTIVE_STATUSES, fields=fields)
+        return "failed", fields
+    if any(status == "canceled" for _, status, _, _ in children):
+        return "canceled", fields
+    return "completed", fields
 
 
 class WorkerPool:
@@ -109,55 +120,58 @@ class WorkerPool:
         for thread in self._threads:
             thread.start()
 
-    def run_now(self, rows: Sequence[JobRow]) -> bool:
-        """Run a just-stored job in the calling thread if it is sure to take a millisecond or so.
+    def run_now(self, rows: Sequence[JobRow]) -> list[StatusChange] | None:
+        """Run a job about to be stored in the calling thread if it takes a millisecond or so.
 
         That is a simulator job of small ideal circuits (a GHZ, a parameter sweep), simulated
         exactly in this process (:mod:`ionq_emulator.quick`): far quicker than the hops to a
-        worker and back, and too short to hold up other requests. The job is completed (or
-        failed) before the caller answers.
+        worker and back, and too short to hold up other requests. The job is stored with
+        these changes in one transaction (``Store.insert_jobs(rows, then=...)``), so it has
+        ended (completed or failed) when the caller answers.
 
         Args:
-            rows: the job's runnable rows: the single job, or a multi-circuit job's children.
+            rows: the job's rows: the single job, or a multi-circuit parent and its children.
 
         Returns:
-            Whether it ran; ``False`` leaves it to :meth:`enqueue` / :meth:`enqueue_group`.
+            The status changes that end the job (each run row's, then the parent's), or
+            ``None`` to store the job as submitted and :meth:`enqueue` it.
         """
-        if not rows or self._stopping.is_set() or is_qpu(rows[0].backend):
-            return False
-        if any(r.record.get("dry_run") or r.spec.get("failure") for r in rows):
-            return False
-        if quick.batch_work([r.spec for r in rows]) is None:
-            return False
+        runnable = rows[1:] if rows[0].type == MULTI_CIRCUIT else rows
+        if not runnable or self._stopping.is_set() or is_qpu(runnable[0].backend):
+            return None
+        if any(r.record.get("dry_run") or r.spec.get("failure") for r in runnable):
+            return None
+        if quick.batch_work([r.spec for r in runnable]) is None:
+            return None
         started, started_at = time.monotonic(), now_iso()
         try:
-            outcomes = quick.simulate_quick([r.spec for r in rows])
+            outcomes = quick.simulate_quick([r.spec for r in runnable])
         except Exception:  # a worker runs it, and says what went wrong
             log.debug("a quick run failed in the server's process; queueing it", exc_info=True)
-            return False
-        duration = _ms_since(started) // len(rows)
+            return None
+        duration = _ms_since(started) // len(runnable)
         completed_at = now_iso()
         changes = []
-        for row, outcome in zip(rows, outcomes, strict=True):
+        ended: list[tuple[str, str, dict[str, Any] | None, int | None]] = []
+        for row, outcome in zip(runnable, outcomes, strict=True):
             fields: dict[str, Any] = {
                 "started_at": started_at,
                 "completed_at": completed_at,
                 "execution_duration_ms": duration,
             }
             if isinstance(outcome, SimulationFailure):
-                fields["failure"] = {"code": outcome.code, "message": outcome.message}
+                failure = {"code": outcome.code, "message": outcome.message}
+                fields["failure"] = failure
                 changes.append(StatusChange(row.id, "failed", ("submitted",), fields))
+                ended.append((row.id, "failed", failure, duration))
             else:
                 changes.append(StatusChange(row.id, "completed", ("submitted",), fields, outcome))
-        parent_id = rows[0].parent_id
-        if parent_id:
-            changes.append(
-                StatusChange(parent_id, "started", ("submitted",), {"started_at": started_at})
-            )
-        self.store.set_statuses(changes)
-        if parent_id:
-            settle_parent(self.store, parent_id)
-        return True
+                ended.append((row.id, "completed", None, duration))
+        if runnable is not rows:
+            status, fields = parent_outcome(ended)
+            fields["started_at"] = started_at
+            changes.append(StatusChange(rows[0].id, status, ("submitted",), fields))
+        return changes
 
     def enqueue(self, row: JobRow) -> None:
         """Queue a stored job to run."""

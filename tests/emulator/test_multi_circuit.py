@@ -100,3 +100,14 @@ def test_deleting_the_parent_deletes_the_children(api: Api) -> None:
     assert api.delete(f"/jobs/{parent['id']}").status_code == 200
     for child_id in parent["child_job_ids"]:
         assert api.get(f"/jobs/{child_id}").status_code == 404
+
+
+def test_a_quick_batch_and_a_queued_one_end_alike(api: Api) -> None:
+    # Small ideal circuits end while their POST is handled; with a noise model they queue.
+    for extra in ({}, {"noise": {"model": "aria-1", "seed": 3}}):
+        done = api.run(_multi(CIRCUITS[:2], **extra))
+        assert done["status"] == "completed"
+        assert done["started_at"] is not None and done["completed_at"] is not None
+        children = [api.get(f"/jobs/{c}").json() for c in done["child_job_ids"]]
+        assert all(c["status"] == "completed" for c in children)
+        assert done["execution_duration_ms"] == sum(c["execution_duration_ms"] for c in children)

@@ -62,3 +62,24 @@ def test_active_children_counts_the_unfinished_ones(store: Store) -> None:
     store.delete_jobs(["c"])
     assert store.active_children("p") == 1
     assert store.job_statuses([]) == {}
+
+
+def test_jobs_can_be_stored_already_ended(tmp_path: Path) -> None:
+    opened = Store(tmp_path / "ended.sqlite3")
+    try:
+        ended = [
+            StatusChange("x", "completed", ("submitted",), {"started_at": "t0"}, {"shots": [1]}),
+            StatusChange("y", "failed", ("submitted",), {"failure": {"code": "InvalidInput"}}),
+            StatusChange("z", "completed", ("started",)),  # not from submitted: no change
+        ]
+        opened.insert_jobs([_row("x"), _row("y"), _row("z")], then=ended)
+        assert opened.job_statuses(["x", "y", "z"]) == {
+            "x": "completed",
+            "y": "failed",
+            "z": "submitted",
+        }
+        assert opened.get_result("x", "shots") == [1]
+        failed = opened.get_job("y")
+        assert failed is not None and failed.failure == {"code": "InvalidInput"}
+    finally:
+        opened.close()

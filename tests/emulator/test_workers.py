@@ -254,19 +254,59 @@ def test_only_small_ideal_simulator_jobs_run_in_the_servers_process(tmp_path: Pa
             _stored(store, {**ghz, "qubits": 13, "circuit": GHZ_INPUT["circuit"] * 5}),
         ]
         for row in slow:
-            assert not pool.run_now([row])
+            assert pool.run_now([row]) is None
             assert store.job_status(row.id) == "submitted"
         quick = _stored(store, ghz)
-        assert pool.run_now([quick])
+        ended = pool.run_now([quick])
+        assert ended is not None
+        assert store.job_status(quick.id) == "submitted"  # the changes are the caller's to store
+        store.set_statuses(ended)
         done = store.get_job(quick.id)
         assert done is not None and done.status == "completed"
         assert done.started_at is not None and done.completed_at is not None
         assert store.get_result(quick.id, "probabilities") == simulate_job(ghz)["probabilities"]
         outside = _stored(store, {**ghz, "circuit": [{"gate": "h", "targets": [5]}]})
-        assert pool.run_now([outside])  # quick, and fails as a worker's run of it would
+        ended = pool.run_now([outside])  # quick, and fails as a worker's run of it would
+        assert ended is not None
+        store.set_statuses(ended)
         failed = store.get_job(outside.id)
         assert failed is not None and failed.status == "failed"
         assert failed.failure is not None and failed.failure["code"] == "InvalidInput"
+    finally:
+        pool.stop()
+        store.close()
+
+
+def test_a_quick_multi_circuit_job_ends_with_its_children(tmp_path: Path) -> None:
+    from ionq_emulator.store import JobRow
+    from ionq_emulator.worker import WorkerPool
+
+    store = Store(tmp_path / "jobs.sqlite3")
+    pool = WorkerPool(store, workers=1)  # never started
+    ghz = {**GHZ_INPUT, "shots": 100, "noise_model": "ideal", "seed": None}
+    outside = {**ghz, "circuit": [{"gate": "h", "targets": [5]}]}
+
+    def row(job_id: str, spec: dict[str, Any], parent: str | None, kind: str) -> JobRow:
+        return JobRow(job_id, kind, "submitted", "simulator", None, parent, "t", {}, spec)
+
+    try:
+        for specs, status in (([ghz, ghz], "completed"), ([ghz, outside], "failed")):
+            parent = str(uuid.uuid4())
+            rows = [row(parent, {}, None, "ionq.multi-circuit.v1")]
+            rows += [row(str(uuid.uuid4()), s, parent, "ionq.circuit.v1") for s in specs]
+            ended = pool.run_now(rows)
+            assert ended is not None
+            store.insert_jobs(rows, then=ended)
+            done = store.get_job(parent)
+            assert done is not None and done.status == status
+            children = [store.get_job(r.id) for r in rows[1:]]
+            assert done.started_at is not None and done.completed_at is not None
+            assert done.execution_duration_ms == sum(
+                c.execution_duration_ms or 0 for c in children if c is not None
+            )
+            if status == "failed":
+                assert done.failure is not None
+                assert done.failure["message"].startswith(f"Circuit 1 (job {rows[2].id}) failed")
     finally:
         pool.stop()
         store.close()

@@ -8,6 +8,7 @@ keys IonQ returns.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -20,9 +21,39 @@ from ionq_direct.gates import ParsedGate, iter_parsed
 MAX_QUBITS = 24
 
 
+#: Widest state whose controlled-gate index pairs are kept (two arrays of at most 2**11 ints).
+_PAIRS_MAX_QUBITS = 12
+
+
+@functools.lru_cache(maxsize=256)
+def _pairs(num_qubits: int, controls: tuple[int, ...], target: int) -> tuple[Any, Any]:
+    """Flat indices with every control set: those with the target clear, and their partners."""
+    index = np.arange(1 << num_qubits)
+    mask = sum(1 << c for c in controls)
+    low = index[(index & mask == mask) & (index & (1 << target) == 0)]
+    high = low | (1 << target)
+    low.setflags(write=False)
+    high.setflags(write=False)
+    return low, high
+
+
 def _apply(state: NDArray[np.complex128], gate: ParsedGate, num_qubits: int) -> None:
-    # `state` has shape (2,)*n in C order, so qubit q lives on axis n-1-q.
+    # `state` has shape (2,)*n in C order, so qubit q lives on axis n-1-q: flat index bit q.
     k = len(gate.targets)
+    if k == 1 and not gate.controls:
+        # One target: the 2x2 matrix on each pair of amplitudes (the commonest gates).
+        pairs = state.reshape(-1, 2, 1 << gate.targets[0])
+        pairs[...] = gate.unitary() @ pairs
+        return
+    if k == 1 and num_qubits <= _PAIRS_MAX_QUBITS:
+        # Controlled, one target: the same on the pairs whose controls are all set.
+        flat = state.reshape(-1)
+        low, high = _pairs(num_qubits, gate.controls, gate.targets[0])
+        matrix = gate.unitary()
+        zero, one = flat[low], flat[high]
+        flat[low] = matrix[0, 0] * zero + matrix[0, 1] * one
+        flat[high] = matrix[1, 0] * zero + matrix[1, 1] * one
+        return
     matrix = gate.unitary().reshape((2,) * (2 * k))
     index: list[Any] = [slice(None)] * num_qubits
     for c in gate.controls:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
 from qiskit import QuantumCircuit
+from qiskit.circuit.library import RYGate
 from qiskit.quantum_info import Operator, Statevector
 
 from ionq_direct.errors import GateError
@@ -159,3 +161,49 @@ def test_evolve_takes_parsed_gates_and_agrees_with_statevector() -> None:
     assert np.array_equal(evolve(parsed, 3), statevector(circuit, qubits=3))
     with pytest.raises(ValueError, match=r"1\.\.24"):
         evolve([], 0)
+
+
+def _random_qis(rng: np.random.Generator, n: int) -> tuple[list[dict[str, Any]], QuantumCircuit]:
+    """A random qis circuit on ``n`` qubits and the same circuit built in Qiskit."""
+    gates: list[dict[str, Any]] = []
+    qc = QuantumCircuit(n)
+    for _ in range(int(rng.integers(5, 25))):
+        order = [int(q) for q in rng.permutation(n)]
+        angle = float(rng.uniform(-3, 3))
+        kind = int(rng.integers(6 if n > 1 else 3))
+        if kind == 0:
+            gates.append({"gate": "h", "target": order[0]})
+            qc.h(order[0])
+        elif kind == 1:
+            gates.append({"gate": "rx", "target": order[0], "rotation": angle})
+            qc.rx(angle, order[0])
+        elif kind == 2:
+            gates.append({"gate": "rz", "target": order[0], "rotation": angle})
+            qc.rz(angle, order[0])
+        elif kind == 3:
+            gates.append({"gate": "cnot", "control": order[0], "target": order[1]})
+            qc.cx(order[0], order[1])
+        elif kind == 4:
+            count = int(rng.integers(1, n))
+            controls = order[1 : 1 + count]
+            gate = {"gate": "ry", "controls": controls, "target": order[0], "rotation": angle}
+            gates.append(gate)
+            qc.append(RYGate(angle).control(count), [*controls, order[0]])
+        else:
+            gates.append({"gate": "xx", "targets": order[:2], "rotation": angle})
+            qc.rxx(angle, order[0], order[1])
+    return gates, qc
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_circuits_match_qiskit_exactly(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 1 + seed % 6
+    gates, qc = _random_qis(rng, n)
+    assert np.allclose(statevector(gates, qubits=n), Statevector(qc).data, atol=1e-12)
+
+
+def test_a_wide_state_takes_the_general_path_alike() -> None:
+    # Controlled gates on more than _PAIRS_MAX_QUBITS qubits go through the tensor contraction.
+    gates, qc = _random_qis(np.random.default_rng(7), 13)
+    assert np.allclose(statevector(gates, qubits=13), Statevector(qc).data, atol=1e-12)

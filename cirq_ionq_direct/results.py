@@ -146,12 +146,17 @@ class Layout:
             params: the parameters the circuit was resolved with.
         """
         outcomes, probs = distribution
-        shots = results.memory(outcomes, probs, repetitions, exact=exact, seed=seed)
         if self.repeats:  # a dynamic circuit's outcomes are its program bits
+            shots = results.memory(outcomes, probs, repetitions, exact=exact, seed=seed)
             return self.records_of(shots, params=params)
-        bits = results.qubit_bits(shots, self.measurement_map).astype(np.int8)
+        # Each distinct outcome's bits, once, then one row per shot.
+        table = results.qubit_bits(outcomes, self.measurement_map).astype(np.int8)
         if self.inverted:
-            bits[:, list(self.inverted)] ^= 1
+            table[:, list(self.inverted)] ^= 1
+        picks = results.memory_indices(
+            probs, repetitions, exact=exact, seed=seed, size=table.shape[0]
+        )
+        bits = table[picks]
         records: dict[str, np.ndarray[Any, Any]] = {}
         offset = 0
         for key, size in self.registers:

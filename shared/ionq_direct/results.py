@@ -36,6 +36,7 @@ __all__ = [
     "largest_remainder_counts",
     "marginalize",
     "memory",
+    "memory_indices",
     "qubit_bits",
     "sample_indices",
     "to_bitstrings",
@@ -394,15 +395,40 @@ def memory(
         seed: seed for the sampling or the shuffle.
 
     Returns:
-        An array of ``shots`` outcomes.
+        An array of ``shots`` outcomes: ``outcomes[memory_indices(...)]``.
     """
     arr = _outcome_array(outcomes)
-    p = _prob_array(probs, arr.size)
+    picked: NDArray[Any] = arr[memory_indices(probs, shots, exact=exact, seed=seed, size=arr.size)]
+    return picked
+
+
+def memory_indices(
+    probs: ArrayLike,
+    shots: int,
+    *,
+    exact: bool,
+    seed: int | None = None,
+    size: int | None = None,
+) -> NDArray[np.int64]:
+    """Which outcome each shot of :func:`memory` is: indices into the distribution's outcomes.
+
+    Reading a few distinct outcomes once and indexing them by shot is cheaper than reading
+    every shot (``qubit_bits(outcomes, m)[memory_indices(...)]`` is
+    ``qubit_bits(memory(...), m)``).
+
+    Args:
+        probs: the outcomes' probabilities.
+        shots: number of shots.
+        exact: as for :func:`memory`.
+        seed: as for :func:`memory`.
+        size: the number of outcomes, checked against ``probs``.
+    """
+    p = _prob_array(probs, size)
     if exact:
-        picked: NDArray[Any] = arr[sample_indices(p, shots, seed)]
-        return picked
-    repeated = np.repeat(arr, largest_remainder_counts(p, shots))
-    shuffled: NDArray[Any] = np.random.default_rng(seed).permutation(repeated)
+        return sample_indices(p, shots, seed)
+    # Shuffling positions moves what they hold alike: the permutation memory() always made.
+    repeated = np.repeat(np.arange(p.size, dtype=np.int64), largest_remainder_counts(p, shots))
+    shuffled: NDArray[np.int64] = np.random.default_rng(seed).permutation(repeated)
     return shuffled
 
 

@@ -301,6 +301,24 @@ def test_memory_reproducible_from_seed_and_shuffled() -> None:
     assert frequencies.tolist() != sorted(frequencies.tolist())  # per-shot order is shuffled
 
 
+def test_memory_is_its_indices_into_the_outcomes_and_keeps_its_shuffle() -> None:
+    for raw in ({"0": 0.5, "1": 0.25, "6": 0.25}, {str(BIG): 0.5, "3": 0.2, str(2**80): 0.3}):
+        outcomes, probs = results.decode(raw)
+        for exact in (True, False):
+            for seed in (0, 5, 77):
+                mem = results.memory(outcomes, probs, 257, exact=exact, seed=seed)
+                picks = results.memory_indices(probs, 257, exact=exact, seed=seed)
+                assert mem.tolist() == outcomes[picks].tolist()
+        # Frequencies: the counts expanded in outcome order, then permuted with the seed.
+        expanded = np.repeat(outcomes, results.largest_remainder_counts(probs, 257))
+        shuffled = np.random.default_rng(5).permutation(expanded)
+        assert results.memory(outcomes, probs, 257, exact=False, seed=5).tolist() == (
+            shuffled.tolist()
+        )
+    with pytest.raises(InvalidInputError):
+        results.memory_indices([0.5, 0.5], 3, exact=True, seed=1, size=3)
+
+
 # ---------------------------------------------------------------- formats
 
 

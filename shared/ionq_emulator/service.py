@@ -251,11 +251,9 @@ class EmulatorService:
         row = self._completed(job_id)
         if row.type != MULTI_CIRCUIT:
             return {job_id: self.store.get_result(job_id, "probabilities")}
-        results = {
-            child_id: self.store.get_result(child_id, "probabilities")
-            for child_id in row.record["child_job_ids"]
-        }
-        return {child_id: body for child_id, body in results.items() if body is not None}
+        children = row.record["child_job_ids"]
+        results = self.store.get_results(children, "probabilities")
+        return {child_id: results[child_id] for child_id in children if child_id in results}
 
     def artifact(self, job_id: str, artifact_id: str) -> Any:
         """An artifact payload by id."""

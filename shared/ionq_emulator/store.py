@@ -22,6 +22,8 @@ from typing import Any
 import orjson
 
 ACTIVE_STATUSES = ("submitted", "ready", "started")
+#: Ids per ``IN (...)`` query, well below SQLite's limit on bound parameters.
+_IN_CHUNK = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -135,6 +137,41 @@ def _loads(text: str) -> Any:
         return json.loads(text)
 
 
+#: The fields a status change sets besides the status (see :meth:`Store.set_status`).
+_END_FIELDS = frozenset({"started_at", "completed_at", "execution_duration_ms", "failure"})
+
+
+def _columns(row: JobRow) -> dict[str, Any]:
+    """A row's status and the fields status changes set, as stored."""
+    return {
+        "status": row.status,
+        "started_at": row.started_at,
+        "completed_at": row.completed_at,
+        "execution_duration_ms": row.execution_duration_ms,
+        "failure": row.failure,
+    }
+
+
+def _insert_values(row: JobRow, columns: dict[str, Any]) -> tuple[Any, ...]:
+    """The values of a row's ``INSERT``, with its status columns as changed."""
+    failure = columns["failure"]
+    return (
+        row.id,
+        row.type,
+        columns["status"],
+        row.backend,
+        row.session_id,
+        row.parent_id,
+        row.submitted_at,
+        columns["started_at"],
+        columns["completed_at"],
+        columns["execution_duration_ms"],
+        None if failure is None else json.dumps(failure),
+        json.dumps(row.record),
+        json.dumps(row.spec),
+    )
+
+
 def _apply(db: sqlite3.Connection, change: StatusChange) -> bool:
     """Apply one status change (and its results) inside a transaction; whether it applied."""
     fields = dict(change.fields or {})
@@ -238,27 +275,35 @@ class Store:
         """Insert jobs (a parent then its children), in order, then apply ``then``.
 
         All in one transaction: a job that ran before it was stored appears already ended.
+        The changes to the rows being inserted are folded into their inserts (the same end
+        state, in two statements rather than two per job).
         """
+        state = {r.id: _columns(r) for r in rows}
+        results: list[tuple[str, str, str]] = []
+        later: list[StatusChange] = []
+        for change in then:
+            columns = state.get(change.job_id)
+            if columns is None or not set(change.fields or ()) <= _END_FIELDS:
+                state.pop(change.job_id, None)  # its changes from here on run in order below
+                later.append(change)
+                continue
+            if columns["status"] not in change.only_from:
+                continue
+            columns["status"] = change.status
+            columns.update(change.fields or {})
+            for kind, body in (change.results or {}).items():
+                results.append((change.job_id, kind, orjson.dumps(body).decode()))
         with self._transaction() as db:
             db.executemany(
                 "INSERT INTO jobs (id, type, status, backend, session_id, parent_id, "
-                "submitted_at, record, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        r.id,
-                        r.type,
-                        r.status,
-                        r.backend,
-                        r.session_id,
-                        r.parent_id,
-                        r.submitted_at,
-                        json.dumps(r.record),
-                        json.dumps(r.spec),
-                    )
-                    for r in rows
-                ],
+                "submitted_at, started_at, completed_at, execution_duration_ms, failure, "
+                "record, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_insert_values(r, state.get(r.id) or _columns(r)) for r in rows],
             )
-            for change in then:
+            db.executemany(
+                "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)", results
+            )
+            for change in later:
                 _apply(db, change)
 
     def get_job(self, job_id: str) -> JobRow | None:
@@ -391,6 +436,19 @@ class Store:
             f"SELECT id, status FROM jobs WHERE id IN ({marks}) AND deleted = 0", tuple(job_ids)
         )
         return {str(i): str(s) for i, s in rows}
+
+    def get_results(self, job_ids: Sequence[str], kind: str) -> dict[str, Any]:
+        """The stored ``kind`` result of each of ``job_ids`` that has one."""
+        found: dict[str, Any] = {}
+        for start in range(0, len(job_ids), _IN_CHUNK):
+            chunk = tuple(job_ids[start : start + _IN_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = self._read(
+                f"SELECT job_id, body FROM results WHERE kind = ? AND job_id IN ({marks})",
+                (kind, *chunk),
+            )
+            found.update((str(i), orjson.loads(body)) for i, body in rows)
+        return found
 
     def get_result(self, job_id: str, kind: str) -> Any:
         """A stored result body, or ``None``."""

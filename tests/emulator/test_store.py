@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,5 +82,29 @@ def test_jobs_can_be_stored_already_ended(tmp_path: Path) -> None:
         assert opened.get_result("x", "shots") == [1]
         failed = opened.get_job("y")
         assert failed is not None and failed.failure == {"code": "InvalidInput"}
+    finally:
+        opened.close()
+
+
+def test_changes_fold_into_the_inserts_in_order(tmp_path: Path) -> None:
+    opened = Store(tmp_path / "folded.sqlite3")
+    try:
+        then = [
+            StatusChange("x", "started", ("submitted",), {"started_at": "t0"}),
+            StatusChange("x", "completed", ("started",), {"completed_at": "t1"}, {"p": {"0": 1}}),
+            StatusChange("x", "failed", ("submitted",)),  # no longer submitted: no change
+            StatusChange("y", "ready", ("submitted",), {"note": "not a status column"}),
+            StatusChange("y", "started", ("ready",)),  # after the unfoldable one, in order
+            StatusChange("elsewhere", "started", ("submitted",)),  # not inserted here
+        ]
+        opened.insert_jobs([_row("elsewhere")])
+        with pytest.raises(sqlite3.OperationalError, match="note"):
+            opened.insert_jobs([_row("x"), _row("y")], then=then)
+        assert opened.job_statuses(["x", "y", "elsewhere"]) == {"elsewhere": "submitted"}
+        opened.insert_jobs([_row("x"), _row("y")], then=[c for c in then if c.job_id != "y"])
+        assert opened.job_statuses(["x", "elsewhere"]) == {"x": "completed", "elsewhere": "started"}
+        done = opened.get_job("x")
+        assert done is not None and (done.started_at, done.completed_at) == ("t0", "t1")
+        assert opened.get_results(["x", "y", "missing"], "p") == {"x": {"0": 1}}
     finally:
         opened.close()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -544,7 +544,7 @@ def _translate_points(
         if circuit is None:
             done.append(_translate(program, resolver, index, max_qubits))
         else:
-            done.append(_checked(circuit, _where(index, resolver), max_qubits))
+            done.append(_checked(circuit, functools.partial(_where, index, resolver), max_qubits))
     return done
 
 
@@ -572,19 +572,24 @@ def _translate(
         if not where:
             raise
         raise InvalidInputError(where + str(exc)) from exc
-    return _checked(circuit, where, max_qubits)
+    return _checked(circuit, lambda: where, max_qubits)
 
 
-def _checked(circuit: Circuit, where: str, max_qubits: int | None) -> tuple[Circuit, Layout]:
-    """A translated circuit that can be sampled, and its layout (kept out of its metadata)."""
+def _checked(
+    circuit: Circuit, where: Callable[[], str], max_qubits: int | None
+) -> tuple[Circuit, Layout]:
+    """A translated circuit that can be sampled, and its layout (kept out of its metadata).
+
+    ``where()`` gives the prefix naming the circuit in an error (only built for one).
+    """
     if not circuit.registers:
         raise InvalidInputError(
-            f"{where}the circuit has no measurements to sample; add cirq.measure(...) on the "
+            f"{where()}the circuit has no measurements to sample; add cirq.measure(...) on the "
             "qubits to read"
         )
     if max_qubits is not None and circuit.qubits > max_qubits:
         raise InvalidInputError(
-            f"{where}the circuit needs {circuit.qubits} qubits but the simulator runs at most "
+            f"{where()}the circuit needs {circuit.qubits} qubits but the simulator runs at most "
             f"{max_qubits}; use fewer qubits or a QPU target"
         )
     layout = Layout.of(circuit)

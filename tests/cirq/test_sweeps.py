@@ -239,3 +239,10 @@ def test_sweep_points_keep_their_order_and_layout() -> None:
     assert [(_fields(c), layout) for c, layout in swept] == [
         (_fields(c), layout) for c, layout in alone
     ]
+
+
+def test_a_swept_circuit_without_measurements_names_its_first_point() -> None:
+    circuit = cirq.Circuit(cirq.rx(A).on(cirq.q(0)))
+    points = [cirq.ParamResolver({"a": 0.5}), cirq.ParamResolver({"a": 0.7})]
+    with pytest.raises(InvalidInputError, match=r"^program 2: with parameters \{'a': 0.5\}: "):
+        _translate_points(circuit, points, 2)

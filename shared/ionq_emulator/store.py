@@ -281,10 +281,15 @@ class Store:
         state = {r.id: _columns(r) for r in rows}
         results: list[tuple[str, str, str]] = []
         later: list[StatusChange] = []
+        unfolded: set[str] = set()  # rows whose changes from one on run in order, below
         for change in then:
             columns = state.get(change.job_id)
-            if columns is None or not set(change.fields or ()) <= _END_FIELDS:
-                state.pop(change.job_id, None)  # its changes from here on run in order below
+            if (
+                columns is None
+                or change.job_id in unfolded
+                or not set(change.fields or ()) <= _END_FIELDS
+            ):
+                unfolded.add(change.job_id)
                 later.append(change)
                 continue
             if columns["status"] not in change.only_from:
@@ -298,7 +303,7 @@ class Store:
                 "INSERT INTO jobs (id, type, status, backend, session_id, parent_id, "
                 "submitted_at, started_at, completed_at, execution_duration_ms, failure, "
                 "record, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_insert_values(r, state.get(r.id) or _columns(r)) for r in rows],
+                [_insert_values(r, state[r.id]) for r in rows],
             )
             db.executemany(
                 "INSERT OR REPLACE INTO results (job_id, kind, body) VALUES (?, ?, ?)", results

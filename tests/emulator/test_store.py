@@ -93,18 +93,27 @@ def test_changes_fold_into_the_inserts_in_order(tmp_path: Path) -> None:
             StatusChange("x", "started", ("submitted",), {"started_at": "t0"}),
             StatusChange("x", "completed", ("started",), {"completed_at": "t1"}, {"p": {"0": 1}}),
             StatusChange("x", "failed", ("submitted",)),  # no longer submitted: no change
-            StatusChange("y", "ready", ("submitted",), {"note": "not a status column"}),
-            StatusChange("y", "started", ("ready",)),  # after the unfoldable one, in order
+            StatusChange("y", "started", ("submitted",), {"started_at": "s"}),
+            StatusChange("y", "ready", ("started",), {"backend": "other"}),  # not a status field
+            StatusChange("y", "completed", ("ready",)),  # after the unfoldable one, in order
             StatusChange("elsewhere", "started", ("submitted",)),  # not inserted here
         ]
         opened.insert_jobs([_row("elsewhere")])
-        with pytest.raises(sqlite3.OperationalError, match="note"):
-            opened.insert_jobs([_row("x"), _row("y")], then=then)
-        assert opened.job_statuses(["x", "y", "elsewhere"]) == {"elsewhere": "submitted"}
-        opened.insert_jobs([_row("x"), _row("y")], then=[c for c in then if c.job_id != "y"])
-        assert opened.job_statuses(["x", "elsewhere"]) == {"x": "completed", "elsewhere": "started"}
+        opened.insert_jobs([_row("x"), _row("y")], then=then)
+        assert opened.job_statuses(["x", "y", "elsewhere"]) == {
+            "x": "completed",
+            "y": "completed",
+            "elsewhere": "started",
+        }
         done = opened.get_job("x")
         assert done is not None and (done.started_at, done.completed_at) == ("t0", "t1")
+        other = opened.get_job("y")
+        assert other is not None and (other.started_at, other.backend) == ("s", "other")
         assert opened.get_results(["x", "y", "missing"], "p") == {"x": {"0": 1}}
+        # A change that cannot apply undoes the whole insert.
+        bad = [StatusChange("z", "started", ("submitted",), {"no_such_column": 1})]
+        with pytest.raises(sqlite3.OperationalError, match="no_such_column"):
+            opened.insert_jobs([_row("z")], then=bad)
+        assert opened.get_job("z") is None
     finally:
         opened.close()

@@ -178,11 +178,14 @@ def workloads(large: bool) -> list[Workload]:
 
 
 class _OursClient:
-    """The two calls a core ``Job`` makes for a finished single-circuit job."""
+    """The two calls a core ``Job`` makes for a finished single-circuit job, and its policy."""
 
     def __init__(self, record: dict[str, Any], body: dict[str, Any]) -> None:
+        from ionq_direct.policy import DEFAULT_POLICY
+
         self.record = record
         self.body = body
+        self.policy = DEFAULT_POLICY
 
     def get_job(self, job_id: str) -> dict[str, Any]:
         return dict(self.record)
@@ -345,7 +348,11 @@ def peer_cirq(work: Workload) -> Callable[[], Any]:
 
 
 def cirq_summary(out: Any) -> tuple[int, int | None]:
-    return out.repetitions, out.repetitions
+    # A cirq.Result has a repetitions property; cirq-ionq's QPUResult/SimulatorResult (which a
+    # job's results() gives, ours as the peer's) a repetitions() method.
+    reps = out.repetitions
+    count = int(reps() if callable(reps) else reps)
+    return count, count
 
 
 def block_network() -> None:

@@ -149,14 +149,18 @@ class Layout:
         if self.repeats:  # a dynamic circuit's outcomes are its program bits
             shots = results.memory(outcomes, probs, repetitions, exact=exact, seed=seed)
             return self.records_of(shots, params=params)
-        # Each distinct outcome's bits, once, then one row per shot.
-        table = results.qubit_bits(outcomes, self.measurement_map).astype(np.int8)
+        distinct = len(np.asarray(outcomes))
+        if distinct <= repetitions:
+            # Fewer outcomes than shots: read each outcome's bits once, then index them by shot.
+            picks = results.memory_indices(
+                probs, repetitions, exact=exact, seed=seed, size=distinct
+            )
+            bits = results.qubit_bits(outcomes, self.measurement_map).astype(np.int8)[picks]
+        else:
+            shots = results.memory(outcomes, probs, repetitions, exact=exact, seed=seed)
+            bits = results.qubit_bits(shots, self.measurement_map).astype(np.int8)
         if self.inverted:
-            table[:, list(self.inverted)] ^= 1
-        picks = results.memory_indices(
-            probs, repetitions, exact=exact, seed=seed, size=table.shape[0]
-        )
-        bits = table[picks]
+            bits[:, list(self.inverted)] ^= 1
         records: dict[str, np.ndarray[Any, Any]] = {}
         offset = 0
         for key, size in self.registers:

@@ -141,3 +141,22 @@ def test_long_values_continue_over_keys_and_what_cannot_fit_is_said(
         read_metadata({}, "j")
     with pytest.raises(InvalidInputError, match="not readable"):
         read_metadata({LAYOUT_METADATA_KEY: "@@@"}, "j")
+
+
+@pytest.mark.parametrize("shots", [5, 64, 3000])
+@pytest.mark.parametrize("exact", [True, False])
+def test_records_are_the_bits_of_each_shot_however_they_are_read(shots: int, exact: bool) -> None:
+    # 64 outcomes: fewer shots than outcomes read every shot, more read each outcome once.
+    from ionq_direct import results as core_results
+
+    rng = np.random.default_rng(shots)
+    outcomes = np.arange(64, dtype=np.int64)
+    probs = rng.random(64)
+    probs /= probs.sum()
+    layout = Layout((("a", 2), ("b", 3)), (5, 0, 3, 1, 2), (1, 4), 6)
+    got = layout.to_result((outcomes, probs), shots, exact=exact, seed=9)
+    memory = core_results.memory(outcomes, probs, shots, exact=exact, seed=9)
+    bits = core_results.qubit_bits(memory, layout.measurement_map).astype(np.int8)
+    bits[:, [1, 4]] ^= 1
+    assert np.array_equal(got.records["a"][:, 0, :], bits[:, :2])
+    assert np.array_equal(got.records["b"][:, 0, :], bits[:, 2:])

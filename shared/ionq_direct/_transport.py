@@ -21,10 +21,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.exceptions import InvalidHeader
+from requests.utils import check_header_validity
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-from ionq_direct import _json
+from ionq_direct import _json, _prepared
 from ionq_direct._attempts import Send, request_plan
 from ionq_direct._constants import API_KEY_ENV, CONNECT_TIMEOUT, READ_TIMEOUT
 from ionq_direct._http import Budget, deadline_scope, new_session
@@ -176,6 +178,13 @@ def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
             raise InvalidInputError(
                 "headers may not set Authorization: the API key is sent from api_key"
             )
+        try:
+            check_header_validity((name, value))
+        except InvalidHeader:
+            raise InvalidInputError(
+                f"header {name.strip()[:40]!r} has a name or value no HTTP header may have "
+                "(a line break, leading whitespace or a control character)"
+            ) from None
         checked[name] = value
     return checked
 
@@ -310,10 +319,11 @@ class Transport(_Settings):
             budget = Budget(step.end, policy.clock)
             try:
                 with deadline_scope(budget):
-                    return self._session.request(
+                    return _prepared.send(
+                        self._session,
                         method,
                         url,
-                        params=query,
+                        query=query,
                         data=data,
                         headers=headers,
                         timeout=(step.connect, step.read),

@@ -236,23 +236,33 @@ class EmulatorService:
             raise not_found(RESULTS_NOT_FOUND_MESSAGE)
         return row
 
-    def result(self, job_id: str, kind: str) -> Any:
-        """A stored result (``probabilities``, ``histogram`` or ``shots``)."""
+    def result(self, job_id: str, kind: str, *, max_chars: int | None = None) -> Any:
+        """A stored result (``probabilities``, ``histogram`` or ``shots``).
+
+        Args:
+            job_id: the job.
+            kind: which result.
+            max_chars: raise :class:`~ionq_emulator.store.ResultTooLarge` instead of decoding
+                stored results longer than this.
+        """
         row = self._completed(job_id)
         if row.type == MULTI_CIRCUIT and kind == "probabilities":
-            return self.aggregated(job_id)
-        body = self.store.get_result(job_id, kind)
+            return self.aggregated(job_id, max_chars=max_chars)
+        body = self.store.get_result(job_id, kind, max_chars=max_chars)
         if body is None:
             raise not_found(f"This job has no {kind} results.")
         return body
 
-    def aggregated(self, job_id: str) -> dict[str, Any]:
-        """Child id -> probabilities, in input order (a single job maps its own id)."""
+    def aggregated(self, job_id: str, *, max_chars: int | None = None) -> dict[str, Any]:
+        """Child id -> probabilities, in input order (a single job maps its own id).
+
+        ``max_chars`` is as for :meth:`result`.
+        """
         row = self._completed(job_id)
         if row.type != MULTI_CIRCUIT:
-            return {job_id: self.store.get_result(job_id, "probabilities")}
+            return {job_id: self.store.get_result(job_id, "probabilities", max_chars=max_chars)}
         children = row.record["child_job_ids"]
-        results = self.store.get_results(children, "probabilities")
+        results = self.store.get_results(children, "probabilities", max_chars=max_chars)
         return {child_id: results[child_id] for child_id in children if child_id in results}
 
     def artifact(self, job_id: str, artifact_id: str) -> Any:

@@ -211,6 +211,15 @@ def _row(values: Sequence[Any]) -> JobRow:
     )
 
 
+class ResultTooLarge(Exception):
+    """A stored result is longer than the caller's limit (it was not decoded)."""
+
+
+def _check_size(chars: int, max_chars: int | None) -> None:
+    if max_chars is not None and chars > max_chars:
+        raise ResultTooLarge(f"{chars} characters of stored results, over {max_chars}")
+
+
 class Store:
     """The emulator's database.
 
@@ -264,6 +273,20 @@ class Store:
         with self._transaction() as db:
             for sql, params in statements:
                 db.execute(sql, params)
+
+    @contextmanager
+    def uncontended(self) -> Iterator[bool]:
+        """Hold the store's lock if no other thread holds it, without waiting for it.
+
+        Yields whether it is held: a caller that must never wait (the server's event loop)
+        reads inside the block only then, and otherwise hands the read to a thread.
+        """
+        held = self._lock.acquire(blocking=False)
+        try:
+            yield held
+        finally:
+            if held:
+                self._lock.release()
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._lock:
@@ -442,23 +465,36 @@ class Store:
         )
         return {str(i): str(s) for i, s in rows}
 
-    def get_results(self, job_ids: Sequence[str], kind: str) -> dict[str, Any]:
-        """The stored ``kind`` result of each of ``job_ids`` that has one."""
-        found: dict[str, Any] = {}
+    def get_results(
+        self, job_ids: Sequence[str], kind: str, *, max_chars: int | None = None
+    ) -> dict[str, Any]:
+        """The stored ``kind`` result of each of ``job_ids`` that has one.
+
+        Raises:
+            ResultTooLarge: the stored JSON of them all is longer than ``max_chars``.
+        """
+        stored: list[tuple[str, str]] = []
         for start in range(0, len(job_ids), _IN_CHUNK):
             chunk = tuple(job_ids[start : start + _IN_CHUNK])
             marks = ",".join("?" * len(chunk))
-            rows = self._read(
+            stored += self._read(
                 f"SELECT job_id, body FROM results WHERE kind = ? AND job_id IN ({marks})",
                 (kind, *chunk),
             )
-            found.update((str(i), orjson.loads(body)) for i, body in rows)
-        return found
+            _check_size(sum(len(body) for _, body in stored), max_chars)
+        return {str(i): orjson.loads(body) for i, body in stored}
 
-    def get_result(self, job_id: str, kind: str) -> Any:
-        """A stored result body, or ``None``."""
+    def get_result(self, job_id: str, kind: str, *, max_chars: int | None = None) -> Any:
+        """A stored result body, or ``None``.
+
+        Raises:
+            ResultTooLarge: its stored JSON is longer than ``max_chars``.
+        """
         rows = self._read("SELECT body FROM results WHERE job_id = ? AND kind = ?", (job_id, kind))
-        return orjson.loads(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        _check_size(len(rows[0][0]), max_chars)
+        return orjson.loads(rows[0][0])
 
     def delete_jobs(self, job_ids: Sequence[str]) -> list[str]:
         """Delete jobs (and their children and results); returns the ids that existed."""

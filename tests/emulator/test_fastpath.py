@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import pytest
 from emulator_support import GHZ_INPUT, Api, circuit_job
 
-from ionq_emulator import Emulator
+from ionq_emulator import Emulator, fastpath
 from ionq_emulator.app import create_app
 from ionq_emulator.fastpath import FastReads
 
@@ -130,3 +131,64 @@ def test_only_successful_reads_skip_the_application(served: Any) -> None:
     assert _call(fast, f"/jobs/{ideal}/results/probabilities", key, b"sharpen=true") == 299
     assert _call(fast, f"/jobs/{ideal}/cost", key) == 299  # not a read it answers
     assert len(handed_on) == 5
+
+
+def _recording_threadpool(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of each read the fast path hands to a thread."""
+    handed: list[str] = []
+    original = fastpath.run_in_threadpool
+
+    async def recording(read: Any, *args: Any) -> Any:
+        handed.append(getattr(read, "func", read).__name__)
+        return await original(read, *args)
+
+    monkeypatch.setattr(fastpath, "run_in_threadpool", recording)
+    return handed
+
+
+def test_small_reads_stay_on_the_event_loop_and_large_results_go_to_a_thread(
+    served: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, api, ideal, noisy, multi = served
+    handed = _recording_threadpool(monkeypatch)
+    small = [api.get(p) for p in (f"/jobs/{ideal}", f"/jobs/{ideal}/results/probabilities")]
+    assert handed == []
+    monkeypatch.setattr(fastpath, "INLINE_RESULT_CHARS", 10)  # every result is now "large"
+    large = [api.get(p) for p in (f"/jobs/{ideal}", f"/jobs/{ideal}/results/probabilities")]
+    aggregated = api.get(f"/jobs/{multi}/results/probabilities/aggregated")
+    histogram = api.get(f"/jobs/{noisy}/results/histogram")
+    assert handed == ["result", "aggregated", "result"]  # the job record itself stays inline
+    assert [r.content for r in small] == [r.content for r in large]
+    assert aggregated.status_code == histogram.status_code == 200
+    assert set(aggregated.json()) == set(api.get(f"/jobs/{multi}").json()["child_job_ids"])
+
+
+def test_a_read_never_waits_for_the_store_on_the_event_loop(served: Any) -> None:
+    """While another thread holds the store, reads wait on a thread and HTTP stays up."""
+    emu, api, ideal, _, _ = served
+    assert emu._service is not None
+    store = emu._service.store
+    answers: list[int] = []
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with store.uncontended() as got:
+            assert got
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(10)
+    reader = threading.Thread(target=lambda: answers.append(api.get(f"/jobs/{ideal}").status_code))
+    reader.start()
+    try:
+        reader.join(0.3)
+        assert reader.is_alive()  # its read waits for the store...
+        assert api.get("/backends").status_code == 200  # ...and the server answers meanwhile
+        assert answers == []
+    finally:
+        release.set()
+        holder.join(10)
+    reader.join(30)
+    assert answers == [200]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ionq_emulator.store import JobRow, StatusChange, Store
+from ionq_emulator.store import JobRow, ResultTooLarge, StatusChange, Store
 
 
 def _row(job_id: str, parent_id: str | None = None) -> JobRow:
@@ -117,3 +118,44 @@ def test_changes_fold_into_the_inserts_in_order(tmp_path: Path) -> None:
         assert opened.get_job("z") is None
     finally:
         opened.close()
+
+
+def test_results_longer_than_a_limit_are_refused_undecoded(store: Store) -> None:
+    store.set_statuses(
+        [
+            StatusChange(
+                i, "completed", ("submitted",), results={"probabilities": {"0": 0.5, k: 0.5}}
+            )
+            for i, k in (("a", "1"), ("b", "3"))
+        ]
+    )
+    size = len('{"0":0.5,"1":0.5}')
+    assert store.get_result("a", "probabilities", max_chars=size) == {"0": 0.5, "1": 0.5}
+    with pytest.raises(ResultTooLarge):
+        store.get_result("a", "probabilities", max_chars=size - 1)
+    assert store.get_result("c", "probabilities", max_chars=1) is None  # none stored
+    both = store.get_results(["a", "b", "c"], "probabilities", max_chars=2 * size)
+    assert both == {"a": {"0": 0.5, "1": 0.5}, "b": {"0": 0.5, "3": 0.5}}
+    with pytest.raises(ResultTooLarge):
+        store.get_results(["a", "b"], "probabilities", max_chars=2 * size - 1)
+
+
+def test_uncontended_holds_the_store_only_when_no_other_thread_does(store: Store) -> None:
+    with store.uncontended() as held:
+        assert held
+        with store.uncontended() as again:  # the same thread: the lock is re-entrant
+            assert again
+        seen: list[bool] = []
+
+        def other() -> None:
+            with store.uncontended() as got:
+                seen.append(got)
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(10)
+        assert seen == [False]
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(10)
+    assert seen == [False, True]

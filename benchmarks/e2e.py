@@ -1,8 +1,10 @@
 """End-to-end benchmark: ours (Qiskit and Cirq adapters) vs qiskit-ionq and cirq-ionq, one emulator.
 
 Part 1 (clients): every implementation sends its jobs to the SAME emulator, interleaved run by
-run, and the script reports the median wall time per workload, our speed-up over each peer,
-and the HTTP requests each implementation sent per workload:
+run (each run starting with the next implementation), and the script reports the median wall
+time per workload, our speed-up over each peer, and the HTTP requests each implementation sent
+per workload. A workload gets at least ``--runs`` runs, and more when it is short: about two
+seconds of samples per implementation, up to twenty times ``--runs``.
 
 * ``ghz``: one 3-qubit GHZ on the simulator (done before the first status check);
 * ``ghz x20``: twenty of those one after another (a variational loop);
@@ -13,7 +15,8 @@ and the HTTP requests each implementation sent per workload:
 
 Part 2 (emulator): simulation-bound throughput and job latency (p50/p99, submit to completed)
 for 1, 5 and 20 concurrent clients with one worker and with one per core, and the p99 of an
-idle ``GET /backends`` sent while those simulations run.
+idle ``GET /backends`` sent while those simulations run. The two emulators run side by side
+and take turns, three rounds of each load, pooled.
 
 The emulator runs as its own process (``ionq_emulator.serve``) on loopback, so no client
 shares its interpreter with the server. It needs the emulator extra; when the interpreter
@@ -27,6 +30,7 @@ running this script lacks it (the peers' venv), pass ``--server-python`` (or set
 from __future__ import annotations
 
 import argparse
+import http.client
 import importlib.util
 import json
 import math
@@ -41,9 +45,11 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
@@ -294,12 +300,17 @@ def run_clients(url: str, runs: int, workloads: tuple[str, ...] = WORKLOADS) -> 
     table: dict[str, dict[str, Any]] = {}
     for workload in workloads:
         takers = {n: i[workload] for n, i in impls.items() if workload in i}
+        slowest = 0.0
         for fn in takers.values():
+            start = time.perf_counter()
             fn()  # warm-up: imports, connections, caches
+            slowest = max(slowest, time.perf_counter() - start)
         times: dict[str, list[float]] = {n: [] for n in takers}
         sent: dict[str, list[int]] = {n: [] for n in takers}
-        for _ in range(runs):
-            for name, fn in takers.items():
+        order = list(takers.items())
+        for run in range(_samples(runs, slowest)):
+            # Each run starts with the next implementation, so none always follows the same.
+            for name, fn in order[run % len(order) :] + order[: run % len(order)]:
                 seconds, count = _counted(fn)
                 times[name].append(seconds)
                 sent[name].append(count)
@@ -313,6 +324,19 @@ def run_clients(url: str, runs: int, workloads: tuple[str, ...] = WORKLOADS) -> 
         }
         _print_workload(workload, table[workload])
     return table
+
+
+#: A workload is timed until each implementation has about this many seconds of samples,
+#: and at least ``--runs`` of them: ten runs of a 10 ms job say little about its median.
+SAMPLE_SECONDS = 2.0
+#: ... but at most this many times ``--runs``.
+MAX_SAMPLE_FACTOR = 20
+
+
+def _samples(runs: int, slowest: float) -> int:
+    """How many runs a workload gets, from its slowest implementation's warm-up time."""
+    wanted = math.ceil(SAMPLE_SECONDS / max(slowest, 1e-3))
+    return max(runs, min(wanted, runs * MAX_SAMPLE_FACTOR))
 
 
 def _print_workload(workload: str, rows: dict[str, Any]) -> None:
@@ -373,23 +397,35 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def _load(url: str, job: dict[str, Any], clients: int, per_client: int) -> dict[str, float]:
+def _load(url: str, job: dict[str, Any], clients: int, per_client: int) -> Load:
     latencies: list[float] = []
     lock = threading.Lock()
 
+    split = urlsplit(url)
+    body = json.dumps(job).encode()
+    headers = {"Authorization": f"apiKey {KEY}", "Content-Type": "application/json"}
+
     def client() -> None:
-        session = requests.Session()
-        session.headers["Authorization"] = f"apiKey {KEY}"
+        # http.client, not requests: the load generator shares the two cores with the
+        # emulator, so it should spend as little of them as it can on its own requests.
+        conn = http.client.HTTPConnection(split.hostname or "", split.port, timeout=60)
+
+        def call(method: str, path: str, data: bytes | None = None) -> Any:
+            conn.request(method, split.path + path, body=data, headers=headers)
+            answer = conn.getresponse()
+            content = answer.read()
+            if answer.status >= 300:
+                raise RuntimeError(f"{method} {path}: HTTP {answer.status} {content[:200]!r}")
+            return json.loads(content)
+
         for _ in range(per_client):
             start = time.perf_counter()
-            job_id = session.post(url + "/jobs", json=job, timeout=60).json()["id"]
-            while session.get(f"{url}/jobs/{job_id}", timeout=60).json()["status"] not in (
-                "completed",
-                "failed",
-            ):
+            job_id = call("POST", "/jobs", body)["id"]
+            while call("GET", f"/jobs/{job_id}")["status"] not in ("completed", "failed"):
                 time.sleep(max(LOAD_POLL, LOAD_RATIO * (time.perf_counter() - start)))
             with lock:
                 latencies.append(time.perf_counter() - start)
+        conn.close()
 
     idle: list[float] = []
     stop = threading.Event()
@@ -413,28 +449,64 @@ def _load(url: str, job: dict[str, Any], clients: int, per_client: int) -> dict[
     wall = time.perf_counter() - start
     stop.set()
     probe.join()
-    return {
-        "jobs": float(len(latencies)),
-        "jobs_per_s": len(latencies) / wall,
-        "p50_s": statistics.median(latencies),
-        "p99_s": _percentile(latencies, 99),
-        "idle_backends_p99_ms": _percentile(idle, 99) * 1000,
-        "idle_backends_max_ms": max(idle) * 1000,
-    }
+    return Load(latencies, wall, idle)
+
+
+@dataclass
+class Load:
+    """What one load run saw: each job's latency, the run's wall time, the idle probes' times."""
+
+    latencies: list[float]
+    wall: float
+    idle: list[float]
+
+    def add(self, other: Load) -> None:
+        """Pool ``other`` into this one (throughput is then all jobs over all wall time)."""
+        self.latencies += other.latencies
+        self.wall += other.wall
+        self.idle += other.idle
+
+    def row(self) -> dict[str, float]:
+        """Jobs, jobs/s, p50/p99 latency and the idle probe's p99 and max."""
+        return {
+            "jobs": float(len(self.latencies)),
+            "jobs_per_s": len(self.latencies) / self.wall,
+            "p50_s": statistics.median(self.latencies),
+            "p99_s": _percentile(self.latencies, 99),
+            "idle_backends_p99_ms": _percentile(self.idle, 99) * 1000,
+            "idle_backends_max_ms": max(self.idle) * 1000,
+        }
 
 
 def run_emulator(python: str, quick: bool) -> dict[str, Any]:
-    """Part 2: throughput and latency at 1, 5 and 20 clients, one worker vs one per core."""
+    """Part 2: throughput and latency at 1, 5 and 20 clients, one worker vs one per core.
+
+    Both emulators run side by side (an idle one costs nothing) and take turns, round by
+    round, so a host that slows down or speeds up during the part weighs on both alike.
+    """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    plan = {1: 12, 5: 4, 20: 2} if quick else {1: 24, 5: 8, 20: 3}
-    out: dict[str, Any] = {"cores": cores}
-    for workers in sorted({1, cores or 1}):
-        with emulator(python, workers=workers, qpu_delay=0.0) as url:
-            for kind, make in BOUND_JOBS.items():
-                job = make()
+    rounds, plan = (2, {1: 6, 5: 2, 20: 1}) if quick else (3, {1: 8, 5: 4, 20: 2})
+    out: dict[str, Any] = {"cores": cores, "rounds": rounds}
+    with ExitStack() as stack:
+        urls = {
+            workers: stack.enter_context(emulator(python, workers=workers, qpu_delay=0.0))
+            for workers in sorted({1, cores or 1})
+        }
+        for kind, make in BOUND_JOBS.items():
+            job = make()
+            for url in urls.values():
                 _load(url, job, 1, 2)  # warm-up
-                for clients, per_client in plan.items():
-                    row = _load(url, job, clients, per_client)
+            for clients, per_client in plan.items():
+                pooled: dict[int, Load] = {}
+                for _ in range(rounds):
+                    for workers, url in urls.items():
+                        seen = _load(url, job, clients, per_client)
+                        if workers in pooled:
+                            pooled[workers].add(seen)
+                        else:
+                            pooled[workers] = seen
+                for workers, seen in pooled.items():
+                    row = seen.row()
                     out[f"{kind}, {workers} workers, {clients} clients"] = row
                     print(
                         f"    {kind:11s} workers {workers}  clients {clients:2d}: "
@@ -443,6 +515,9 @@ def run_emulator(python: str, quick: bool) -> dict[str, Any]:
                         f"{row['idle_backends_p99_ms']:.1f} ms "
                         f"(max {row['idle_backends_max_ms']:.1f})"
                     )
+                if len(pooled) == 2:
+                    one, many = (pooled[w].row()["jobs_per_s"] for w in sorted(pooled))
+                    print(f"    {kind:11s} {clients:2d} clients: {many / one:.2f}x one worker")
     return out
 
 

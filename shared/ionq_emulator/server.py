@@ -88,13 +88,24 @@ def http_parser() -> str:
     return "httptools"
 
 
+def event_loop() -> str:
+    """The event loop uvicorn runs: ``uvloop`` (libuv, C) when installed, else ``asyncio``."""
+    if os.environ.get("IONQ_EMULATOR_LOOP") == "asyncio":
+        return "asyncio"
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return "asyncio"
+    return "uvloop"
+
+
 def _config(app: Any, host: str, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
         log_level=log_level,
         http=http_parser(),
-        loop="asyncio",
+        loop=event_loop(),
         lifespan="off",
         access_log=False,
         timeout_graceful_shutdown=5,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import os
 import socket
@@ -18,7 +19,7 @@ from emulator_support import free_port
 
 from ionq_direct.errors import IonQError
 from ionq_emulator import Emulator, default_db_path, serve
-from ionq_emulator.server import ServeError
+from ionq_emulator.server import ServeError, event_loop
 
 
 def test_emulator_exposes_url_and_key_and_leaks_no_threads() -> None:
@@ -166,3 +167,20 @@ def test_every_accepted_key_is_recognised_and_no_other() -> None:
         assert service_two.identify("firs") is None
         assert service_two.identify("first ") is None
         assert service_two.identify("") is None
+
+
+@pytest.mark.parametrize("loop", ["asyncio", None])
+def test_the_server_runs_on_uvloop_when_installed_and_on_asyncio_when_asked(
+    monkeypatch: pytest.MonkeyPatch, loop: str | None
+) -> None:
+    if loop is None:
+        monkeypatch.delenv("IONQ_EMULATOR_LOOP", raising=False)
+    else:
+        monkeypatch.setenv("IONQ_EMULATOR_LOOP", loop)
+    expected = loop or ("uvloop" if importlib.util.find_spec("uvloop") else "asyncio")
+    assert event_loop() == expected
+    with Emulator() as emu:
+        answer = requests.get(emu.url + "/backends", timeout=30)
+        assert emu._server is not None
+        assert emu._server.config.loop == expected
+    assert answer.status_code == 200

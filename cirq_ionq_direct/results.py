@@ -27,6 +27,7 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike
 
+from cirq_ionq_direct.result_dict import ResultDict
 from cirq_ionq_direct.translate import inverted_bits
 from ionq_direct import metadata as core_metadata
 from ionq_direct import results
@@ -166,7 +167,7 @@ class Layout:
         for key, size in self.registers:
             records[key] = bits[:, offset : offset + size].reshape(repetitions, 1, size)
             offset += size
-        return cirq.ResultDict(params=params or cirq.ParamResolver({}), records=records)
+        return ResultDict(params=params or cirq.ParamResolver({}), records=records)
 
     def records_of(
         self, values: ArrayLike, *, params: cirq.ParamResolver | None = None
@@ -188,7 +189,7 @@ class Layout:
             width = size * times
             records[key] = bits[:, offset : offset + width].reshape(count, times, size)
             offset += width
-        return cirq.ResultDict(params=params or cirq.ParamResolver({}), records=records)
+        return ResultDict(params=params or cirq.ParamResolver({}), records=records)
 
 
 def encode_layouts(layouts: Sequence[Layout], offset: int = 0) -> str:

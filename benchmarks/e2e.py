@@ -397,15 +397,27 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def _load(url: str, job: dict[str, Any], clients: int, per_client: int) -> Load:
+def _load(url: str, job: dict[str, Any], clients: int, seconds: float) -> Load:
+    """``clients`` threads submitting ``job`` one after another for ``seconds``.
+
+    Throughput counts the jobs that completed within the window: every client starts at
+    once, so the workers are busy from the first instant, and a job still running when the
+    window closes is waited for (its latency is kept) but not counted, on either side of a
+    comparison alike. Counting a fixed number of jobs instead left the last ones running on
+    one worker while the other idled, which weighed on more workers only.
+    """
     latencies: list[float] = []
+    in_window = 0
     lock = threading.Lock()
 
     split = urlsplit(url)
     body = json.dumps(job).encode()
     headers = {"Authorization": f"apiKey {KEY}", "Content-Type": "application/json"}
+    begin = time.perf_counter()
+    window_end = begin + seconds
 
     def client() -> None:
+        nonlocal in_window
         # http.client, not requests: the load generator shares the two cores with the
         # emulator, so it should spend as little of them as it can on its own requests.
         conn = http.client.HTTPConnection(split.hostname or "", split.port, timeout=60)
@@ -418,59 +430,67 @@ def _load(url: str, job: dict[str, Any], clients: int, per_client: int) -> Load:
                 raise RuntimeError(f"{method} {path}: HTTP {answer.status} {content[:200]!r}")
             return json.loads(content)
 
-        for _ in range(per_client):
+        while time.perf_counter() < window_end:
             start = time.perf_counter()
             job_id = call("POST", "/jobs", body)["id"]
             while call("GET", f"/jobs/{job_id}")["status"] not in ("completed", "failed"):
                 time.sleep(max(LOAD_POLL, LOAD_RATIO * (time.perf_counter() - start)))
+            done = time.perf_counter()
             with lock:
-                latencies.append(time.perf_counter() - start)
+                latencies.append(done - start)
+                in_window += done <= window_end
         conn.close()
 
     idle: list[float] = []
     stop = threading.Event()
 
     def prober() -> None:
-        session = requests.Session()
+        conn = http.client.HTTPConnection(split.hostname or "", split.port, timeout=60)
         while not stop.is_set():
             start = time.perf_counter()
-            session.get(url + "/backends", timeout=60)
+            conn.request("GET", split.path + "/backends")
+            answer = conn.getresponse()
+            answer.read()
+            if answer.status != 200:
+                raise RuntimeError(f"GET /backends: HTTP {answer.status}")
             idle.append(time.perf_counter() - start)
             stop.wait(0.05)
+        conn.close()
 
     probe = threading.Thread(target=prober)
     probe.start()
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    start = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - start
     stop.set()
     probe.join()
-    return Load(latencies, wall, idle)
+    return Load(latencies, in_window, seconds, idle)
 
 
 @dataclass
 class Load:
-    """What one load run saw: each job's latency, the run's wall time, the idle probes' times."""
+    """What load runs saw: each job's latency, jobs completed in the window, the window's
+    seconds, and the idle probes' times."""
 
     latencies: list[float]
-    wall: float
+    in_window: int
+    window: float
     idle: list[float]
 
     def add(self, other: Load) -> None:
-        """Pool ``other`` into this one (throughput is then all jobs over all wall time)."""
+        """Pool ``other`` into this one (throughput is then all jobs over all windows)."""
         self.latencies += other.latencies
-        self.wall += other.wall
+        self.in_window += other.in_window
+        self.window += other.window
         self.idle += other.idle
 
     def row(self) -> dict[str, float]:
         """Jobs, jobs/s, p50/p99 latency and the idle probe's p99 and max."""
         return {
             "jobs": float(len(self.latencies)),
-            "jobs_per_s": len(self.latencies) / self.wall,
+            "jobs_per_s": self.in_window / self.window,
             "p50_s": statistics.median(self.latencies),
             "p99_s": _percentile(self.latencies, 99),
             "idle_backends_p99_ms": _percentile(self.idle, 99) * 1000,
@@ -485,7 +505,8 @@ def run_emulator(python: str, quick: bool) -> dict[str, Any]:
     round, so a host that slows down or speeds up during the part weighs on both alike.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    rounds, plan = (2, {1: 6, 5: 2, 20: 1}) if quick else (3, {1: 8, 5: 4, 20: 2})
+    # clients -> seconds of load per round
+    rounds, plan = (2, {1: 2.0, 5: 2.0, 20: 4.0}) if quick else (3, {1: 3.0, 5: 4.0, 20: 6.0})
     out: dict[str, Any] = {"cores": cores, "rounds": rounds}
     with ExitStack() as stack:
         urls = {
@@ -495,12 +516,12 @@ def run_emulator(python: str, quick: bool) -> dict[str, Any]:
         for kind, make in BOUND_JOBS.items():
             job = make()
             for url in urls.values():
-                _load(url, job, 1, 2)  # warm-up
-            for clients, per_client in plan.items():
+                _load(url, job, 1, 0.5)  # warm-up
+            for clients, seconds in plan.items():
                 pooled: dict[int, Load] = {}
                 for _ in range(rounds):
                     for workers, url in urls.items():
-                        seen = _load(url, job, clients, per_client)
+                        seen = _load(url, job, clients, seconds)
                         if workers in pooled:
                             pooled[workers].add(seen)
                         else:

@@ -18,13 +18,14 @@ from ionq_emulator.service import EmulatorService
 _SOURCES = {"query": "query", "path": "params", "body": "body", "header": "headers"}
 
 
-def _error_response(exc: ApiError) -> JSONResponse:
+def error_response(exc: ApiError) -> JSONResponse:
+    """The answer to an :class:`ApiError`: its IonQ-shaped body, status and headers."""
     return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
 
 async def _on_api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return _error_response(exc)
+    return error_response(exc)
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -41,7 +42,7 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
             keys.append(key)
         messages.append(f'"{key}" {err.get("msg", "was invalid")}'.rstrip("."))
     message = "; ".join(messages) + "." if messages else "The request was invalid."
-    return _error_response(ApiError(400, message, keys=keys, source=source))
+    return error_response(ApiError(400, message, keys=keys, source=source))
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -54,12 +55,19 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
-    # The server closes the connection after an unhandled error: say so, so the client does
-    # not send its next request on a socket that is going away.
+def crash_response() -> JSONResponse:
+    """The answer to an unexpected error: a generic 500 that closes the connection.
+
+    The server closes the connection after an unhandled error: say so, so the client does
+    not send its next request on a socket that is going away.
+    """
     return JSONResponse(
         error_body(500, SERVER_ERROR_MESSAGE), status_code=500, headers={"Connection": "close"}
     )
+
+
+async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
+    return crash_response()
 
 
 def create_app(service: EmulatorService) -> FastAPI:

@@ -46,10 +46,14 @@ async def require_key(request: Request) -> Identity:
     return who
 
 
+def declared_too_large(declared: str | None, max_bytes: int = MAX_BODY_BYTES) -> bool:
+    """Whether a ``Content-Length`` header value announces more than ``max_bytes``."""
+    return declared is not None and declared.isdigit() and int(declared) > max_bytes
+
+
 async def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
     """Read and decode a JSON body, refusing more than ``max_bytes`` before parsing (413)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+    if declared_too_large(request.headers.get("content-length"), max_bytes):
         raise ApiError(413, TOO_LARGE_MESSAGE)
     chunks: list[bytes] = []
     size = 0
@@ -58,7 +62,11 @@ async def read_json(request: Request, max_bytes: int = MAX_BODY_BYTES) -> Any:
         if size > max_bytes:
             raise ApiError(413, TOO_LARGE_MESSAGE)
         chunks.append(chunk)
-    raw = b"".join(chunks)
+    return decode_json(b"".join(chunks))
+
+
+def decode_json(raw: bytes) -> Any:
+    """Decode a request body: strict JSON nested at most :data:`MAX_JSON_DEPTH` deep (else 400)."""
     if not raw.strip():
         raise ApiError(400, "A JSON request body is required.", keys=[])
     try:

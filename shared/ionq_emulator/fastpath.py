@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ionq_emulator.records import API_PREFIX
 from ionq_emulator.responses import JSONAnswer
-from ionq_emulator.service import EmulatorService
+from ionq_emulator.service import EmulatorService, Identity
 from ionq_emulator.store import ResultTooLarge
 
 Scope = MutableMapping[str, Any]
@@ -64,7 +64,7 @@ class FastReads:
 
     async def _answer(self, scope: Scope) -> JSONAnswer | None:
         match = _PATH.fullmatch(scope["path"])
-        if match is None or self._caller(scope) is None:
+        if match is None or caller(scope, self.service) is None:
             return None
         job_id, kind = match.groups()
         read: Callable[..., Any]
@@ -97,15 +97,19 @@ class FastReads:
                     pass
         return await run_in_threadpool(read)
 
-    def _caller(self, scope: Scope) -> object | None:
-        """The identity of the request's ``Authorization: apiKey`` header, or ``None``."""
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                scheme, _, key = value.decode("latin-1").strip().partition(" ")
-                if scheme.lower() != "apikey":
-                    return None
-                return self.service.identify(key.strip())
-        return None
+
+def caller(scope: Scope, service: EmulatorService) -> Identity | None:
+    """The identity of the request's ``Authorization: apiKey`` header, or ``None``.
+
+    The same reading as the routes' ``require_key`` dependency.
+    """
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, key = value.decode("latin-1").strip().partition(" ")
+            if scheme.lower() != "apikey":
+                return None
+            return service.identify(key.strip())
+    return None
 
 
 def _is_plain_get(scope: Scope) -> bool:

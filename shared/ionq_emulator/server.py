@@ -17,6 +17,7 @@ import uvicorn
 from ionq_direct.errors import IonQError
 from ionq_emulator.app import create_app
 from ionq_emulator.fastpath import FastReads
+from ionq_emulator.fastsubmit import FastSubmit
 from ionq_emulator.faults import FaultInjector, FaultSpec
 from ionq_emulator.records import API_PREFIX
 from ionq_emulator.service import EmulatorService
@@ -72,7 +73,7 @@ def _build_app(
     service: EmulatorService, faults: str | FaultSpec | None, fault_seed: int | None
 ) -> tuple[Any, FaultInjector | None]:
     spec = faults if isinstance(faults, FaultSpec) else FaultSpec.parse(faults)
-    app: Any = FastReads(create_app(service), service)
+    app: Any = FastSubmit(FastReads(create_app(service), service), service)
     if not spec:
         return app, None
     injector = FaultInjector(app, spec, seed=fault_seed)

@@ -181,9 +181,9 @@ def check_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
         try:
             check_header_validity((name, value))
         except InvalidHeader:
-            raise InvalidInputError(
-                f"header {name.strip()[:40]!r} has a name or value no HTTP header may have "
-                "(a line break, leading whitespace or a control character)"
+            raise InvalidInputError(  # neither is echoed: either could hold a secret
+                "a header in headers= has a name or value no HTTP header may have "
+                "(a line break, leading whitespace, a colon in the name or a control character)"
             ) from None
         checked[name] = value
     return checked

@@ -16,7 +16,8 @@ seconds of samples per implementation, up to twenty times ``--runs``.
 Part 2 (emulator): simulation-bound throughput and job latency (p50/p99, submit to completed)
 for 1, 5 and 20 concurrent clients with one worker and with one per core, and the p99 of an
 idle ``GET /backends`` sent while those simulations run. The two emulators run side by side
-and take turns, three rounds of each load, pooled.
+and take turns, three rounds of each load, pooled; throughput counts the jobs completed within
+each load's window.
 
 The emulator runs as its own process (``ionq_emulator.serve``) on loopback, so no client
 shares its interpreter with the server. It needs the emulator extra; when the interpreter

@@ -319,14 +319,11 @@ class Transport(_Settings):
             budget = Budget(step.end, policy.clock)
             try:
                 with deadline_scope(budget):
+                    prepared = _prepared.prepare(
+                        self._session, method, url, query=query, data=data, headers=headers
+                    )
                     return _prepared.send(
-                        self._session,
-                        method,
-                        url,
-                        query=query,
-                        data=data,
-                        headers=headers,
-                        timeout=(step.connect, step.read),
+                        self._session, prepared, timeout=(step.connect, step.read)
                     )
             except requests.RequestException as exc:
                 # Described, never raised: the exception holds the prepared request, and with

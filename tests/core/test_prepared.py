@@ -60,6 +60,17 @@ def test_prepared_as_session_request_prepares_it(
     assert ours.headers.get("Cookie") == "sticky=lb-7"
 
 
+def _send(
+    session: requests.Session,
+    url: str,
+    *,
+    query: list[tuple[str, str]] | None = None,
+    timeout: tuple[float, float],
+) -> requests.Response:
+    prepared = _prepared.prepare(session, "GET", url, query=query or [])
+    return _prepared.send(session, prepared, timeout=timeout)
+
+
 def test_the_session_headers_are_copied_not_shared() -> None:
     session = _session()
     prepared = _prepared.prepare(session, "GET", f"{BASE}/x", headers={"X-Extra": None})
@@ -71,9 +82,7 @@ def test_sent_through_session_send_so_mocks_and_timeouts_apply() -> None:
     session = _session()
     with requests_mock.Mocker() as m:
         m.get(f"{BASE}/jobs", json={"ok": True})
-        answer = _prepared.send(
-            session, "GET", f"{BASE}/jobs", query=[("limit", "2")], timeout=(1.0, 2.0)
-        )
+        answer = _send(session, f"{BASE}/jobs", query=[("limit", "2")], timeout=(1.0, 2.0))
     assert answer.json() == {"ok": True}
     (seen,) = m.request_history
     assert seen.url == f"{BASE}/jobs?limit=2"
@@ -110,8 +119,8 @@ def cookie_server() -> Iterator[str]:
 
 def test_a_cookie_the_service_sets_comes_back_on_later_requests(cookie_server: str) -> None:
     session = requests.Session()
-    first = _prepared.send(session, "GET", f"{cookie_server}/first", timeout=(5.0, 5.0))
-    second = _prepared.send(session, "GET", f"{cookie_server}/second", timeout=(5.0, 5.0))
+    first = _send(session, f"{cookie_server}/first", timeout=(5.0, 5.0))
+    second = _send(session, f"{cookie_server}/second", timeout=(5.0, 5.0))
     assert first.json() == {"cookie": None}
     assert second.json() == {"cookie": "lb=node-2"}
 
@@ -128,12 +137,12 @@ def test_environment_settings_are_read_per_request_when_trusted(
     url = "https://api.ionq.invalid/v0.4/whoami"
     with requests_mock.Mocker() as m:
         m.get(url, json={})
-        _prepared.send(session, "GET", url, timeout=(1.0, 1.0))
+        _send(session, url, timeout=(1.0, 1.0))
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
         monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
-        _prepared.send(session, "GET", url, timeout=(1.0, 1.0))
+        _send(session, url, timeout=(1.0, 1.0))
     first, second = m.request_history
     assert first.verify is True
     assert second.verify == str(bundle)

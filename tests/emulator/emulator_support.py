@@ -42,6 +42,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+#: A valid two-circuit simulator job (an H on qubit 0, an X on qubit 1).
+MULTI_JOB: dict[str, Any] = {
+    "type": "ionq.multi-circuit.v1",
+    "backend": "simulator",
+    "input": {
+        "gateset": "qis",
+        "qubits": 2,
+        "circuits": [
+            {"circuit": [{"gate": "h", "targets": [0]}]},
+            {"circuit": [{"gate": "x", "targets": [1]}]},
+        ],
+    },
+}
+
+
 def circuit_job(circuit: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     """A valid single-circuit simulator job body."""
     qubits = extra.pop("qubits", None)

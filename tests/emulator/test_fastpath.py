@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from emulator_support import GHZ_INPUT, Api, circuit_job
+from emulator_support import GHZ_INPUT, MULTI_JOB, Api, circuit_job
 
 from ionq_emulator import Emulator, fastpath
 from ionq_emulator.app import create_app
@@ -22,20 +22,7 @@ def served() -> Any:
         noisy = api.run(
             circuit_job(GHZ_INPUT["circuit"], qubits=3, shots=50, noise={"model": "aria-1"})
         )["id"]
-        multi = api.run(
-            {
-                "type": "ionq.multi-circuit.v1",
-                "backend": "simulator",
-                "input": {
-                    "gateset": "qis",
-                    "qubits": 2,
-                    "circuits": [
-                        {"circuit": [{"gate": "h", "targets": [0]}]},
-                        {"circuit": [{"gate": "x", "targets": [1]}]},
-                    ],
-                },
-            }
-        )["id"]
+        multi = api.run(MULTI_JOB)["id"]
         yield emu, api, ideal, noisy, multi
 
 

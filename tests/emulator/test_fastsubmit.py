@@ -8,31 +8,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from emulator_support import GHZ_INPUT, Api, circuit_job
+from emulator_support import GHZ_INPUT, MULTI_JOB, Api, circuit_job
 
 from ionq_emulator import Emulator, fastsubmit
 from ionq_emulator.app import create_app
 from ionq_emulator.fastsubmit import FastSubmit
 
-MULTI = {
-    "type": "ionq.multi-circuit.v1",
-    "backend": "simulator",
-    "input": {
-        "gateset": "qis",
-        "qubits": 2,
-        "circuits": [
-            {"circuit": [{"gate": "h", "targets": [0]}]},
-            {"circuit": [{"gate": "x", "targets": [1]}]},
-        ],
-    },
-}
 NESTED: Any = 0
 for _ in range(70):
     NESTED = [NESTED]
 
 BODIES: list[bytes] = [
     json.dumps(circuit_job(GHZ_INPUT["circuit"], qubits=3)).encode(),
-    json.dumps(MULTI).encode(),
+    json.dumps(MULTI_JOB).encode(),
     json.dumps(circuit_job(GHZ_INPUT["circuit"], qubits=3, backend="qpu.aria-1")).encode(),
     b"{nope",
     b"",

@@ -3,12 +3,12 @@
 ``Session.request`` rebuilds every request from scratch: it merges the session's headers,
 params, auth, cookies and hooks through generic ``Mapping`` checks, re-parses and re-quotes the
 URL, and (when it trusts the environment) reads ``.netrc``. On loopback that was about 90 us a
-request, a fifth of the emulator's answer. A transport talks to one base URL with fixed headers, so this builds the
-``PreparedRequest`` directly: the URL and its query are encoded once per distinct pair, the
-session's headers are copied, and the body and cookies are prepared by ``requests`` itself. It
-is then sent with ``Session.send``, so adapters, hooks, cookies, redirects and ``requests-mock``
-all apply as before, and proxies and CA bundles are still read from the environment on each
-request when the session trusts it.
+request, a fifth of the emulator's answer. A transport talks to one base URL with fixed
+headers, so this builds the ``PreparedRequest`` directly: the URL and its query are encoded
+once per distinct pair, the session's headers are copied, and the body and cookies are
+prepared by ``requests`` itself. It is then sent with ``Session.send``, so adapters, hooks,
+cookies, redirects and ``requests-mock`` all apply as before, and proxies and CA bundles are
+still read from the environment on each request when the session trusts it.
 
 One difference is deliberate: ``.netrc`` credentials are never applied. ``requests`` would let
 them replace the ``Authorization: apiKey`` header with HTTP basic auth, which IonQ refuses.

@@ -11,7 +11,8 @@ cookies, redirects and ``requests-mock`` all apply as before, and proxies and CA
 still read from the environment on each request when the session trusts it.
 
 One difference is deliberate: ``.netrc`` credentials are never applied. ``requests`` would let
-them replace the ``Authorization: apiKey`` header with HTTP basic auth, which IonQ refuses.
+them replace the ``Authorization: apiKey`` header with HTTP basic auth, which IonQ refuses. The
+session's own ``params`` and ``auth`` are not applied either: the transport sets neither.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def prepare(
             merged[name] = value
     prepared.headers = merged
     prepared.prepare_body(data, None)
+    prepared.prepare_hooks(session.hooks)
     cookies = RequestsCookieJar()
     if session.cookies:
         cookies.update(session.cookies)  # copies of the session's, as requests merges them

@@ -71,6 +71,16 @@ def _send(
     return _prepared.send(session, prepared, timeout=timeout)
 
 
+def test_the_session_hooks_run() -> None:
+    session = _session()
+    seen: list[int] = []
+    session.hooks["response"].append(lambda response, **_: seen.append(response.status_code))
+    with requests_mock.Mocker() as m:
+        m.get(f"{BASE}/jobs", json={})
+        _send(session, f"{BASE}/jobs", timeout=(1.0, 1.0))
+    assert seen == [200]
+
+
 def test_the_session_headers_are_copied_not_shared() -> None:
     session = _session()
     prepared = _prepared.prepare(session, "GET", f"{BASE}/x", headers={"X-Extra": None})

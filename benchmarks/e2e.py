@@ -4,7 +4,8 @@ Part 1 (clients): every implementation sends its jobs to the SAME emulator, inte
 run (each run starting with the next implementation), and the script reports the median wall
 time per workload, our speed-up over each peer, and the HTTP requests each implementation sent
 per workload. A workload gets at least ``--runs`` runs, and more when it is short: about two
-seconds of samples per implementation, up to twenty times ``--runs``.
+seconds of samples per implementation (judged from one warm call each), up to twenty times
+``--runs``.
 
 * ``ghz``: one 3-qubit GHZ on the simulator (done before the first status check);
 * ``ghz x20``: twenty of those one after another (a variational loop);
@@ -301,10 +302,12 @@ def run_clients(url: str, runs: int, workloads: tuple[str, ...] = WORKLOADS) -> 
     table: dict[str, dict[str, Any]] = {}
     for workload in workloads:
         takers = {n: i[workload] for n, i in impls.items() if workload in i}
-        slowest = 0.0
         for fn in takers.values():
-            start = time.perf_counter()
             fn()  # warm-up: imports, connections, caches
+        slowest = 0.0
+        for fn in takers.values():  # one warm call each says how many runs fit
+            start = time.perf_counter()
+            fn()
             slowest = max(slowest, time.perf_counter() - start)
         times: dict[str, list[float]] = {n: [] for n in takers}
         sent: dict[str, list[int]] = {n: [] for n in takers}

@@ -212,9 +212,20 @@ def shots_to_clbits(per_shot: ArrayLike, measurement_map: Sequence[int]) -> NDAr
     return out
 
 
-def _tally(values: NDArray[Any]) -> dict[str, int]:
-    keys, counts = np.unique(values, return_counts=True)
-    return {hex(int(k)): int(c) for k, c in zip(keys.tolist(), counts.tolist(), strict=True)}
+def _clbit_shots(
+    per_shot: ArrayLike, measurement_map: Sequence[int]
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """The distinct classical-bit values the shots read, ascending, and each shot's index.
+
+    Only the distinct qubit outcomes are mapped (a shot list repeats a few), so counts and
+    memory both come from one sort of the shots.
+    """
+    shots = np.asarray(per_shot)
+    if shots.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.intp)
+    unique, inverse = np.unique(shots, return_inverse=True)
+    values, back = np.unique(shots_to_clbits(unique, measurement_map), return_inverse=True)
+    return values, back[inverse.reshape(-1)]
 
 
 def _hex_distribution(
@@ -248,9 +259,11 @@ def experiment_result(
     """
     mapping = layout.measurement_map
     if per_shot is not None:
-        clbits = shots_to_clbits(per_shot, mapping)
-        counts = _tally(clbits)
-        hex_memory = results.to_hex(clbits) if memory else None
+        values, index = _clbit_shots(per_shot, mapping)
+        rendered = [hex(v) for v in values.tolist()]
+        tally = np.bincount(index, minlength=len(rendered)).tolist()
+        counts = dict(zip(rendered, tally, strict=True))
+        hex_memory = np.array(rendered, dtype=object)[index].tolist() if memory else None
     elif distribution is not None:
         outcomes, probs = results.marginalize(distribution[0], distribution[1], mapping)
         kept, tally = results.counts(outcomes, probs, shots, exact=False)

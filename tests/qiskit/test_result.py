@@ -134,3 +134,35 @@ def test_circuit_without_clbits_counts_every_shot_as_zero() -> None:
     experiment = experiment_result(layout, 7, per_shot=[3] * 7)
     assert experiment.data.counts == {"0x0": 7}
     assert experiment.data.memory == ["0x0"] * 7
+
+
+def _reference(shots: list[int], mapping: tuple[int, ...]) -> tuple[dict[str, int], list[str]]:
+    """Counts and memory, one shot at a time in plain Python (clbit ``i`` reads qubit map[i])."""
+    values = [
+        sum(((shot >> q) & 1) << i for i, q in enumerate(mapping) if q >= 0) for shot in shots
+    ]
+    counts = {hex(v): values.count(v) for v in sorted(set(values))}
+    return counts, [hex(v) for v in values]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_counts_and_memory_match_a_shot_by_shot_reference(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    qubits = int(rng.integers(1, 9))
+    width = int(rng.integers(1, 9))
+    mapping = tuple(int(q) for q in rng.integers(-1, qubits, size=width))  # repeats, gaps
+    distinct = rng.integers(0, 2**qubits, size=int(rng.integers(1, 6)))
+    shots = distinct[rng.integers(0, len(distinct), size=int(rng.integers(0, 1500)))]
+    qc = QuantumCircuit(qubits, width, name=f"c{seed}")
+    layout = CircuitLayout(
+        name=qc.name,
+        num_qubits=qubits,
+        qregs=(("q", qubits),),
+        cregs=(("c", width),),
+        measurement_map=mapping,
+    )
+    made = experiment_result(layout, len(shots), per_shot=shots, memory=True)
+    counts, memory = _reference(shots.tolist(), mapping)
+    assert list(made.data.counts.items()) == list(counts.items())
+    assert made.data.memory == memory
+    assert experiment_result(layout, len(shots), per_shot=shots, memory=False).data.counts == counts

@@ -338,7 +338,7 @@ MAX_SAMPLE_FACTOR = 20
 
 
 def _samples(runs: int, slowest: float) -> int:
-    """How many runs a workload gets, from its slowest implementation's warm-up time."""
+    """How many runs a workload gets, from its slowest implementation's warm call."""
     wanted = math.ceil(SAMPLE_SECONDS / max(slowest, 1e-3))
     return max(runs, min(wanted, runs * MAX_SAMPLE_FACTOR))
 

@@ -35,12 +35,16 @@ async def service_of(request: Request) -> EmulatorService:
     return service
 
 
+def identity_of(header: str, service: EmulatorService) -> Identity | None:
+    """The identity an ``Authorization`` header names (``apiKey <key>``), or ``None``."""
+    scheme, _, key = header.strip().partition(" ")
+    return service.identify(key.strip()) if scheme.lower() == "apikey" else None
+
+
 async def require_key(request: Request) -> Identity:
     """Dependency: the caller's identity from ``Authorization: apiKey <key>``, else a 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.strip().partition(" ")
     service: EmulatorService = request.app.state.service
-    who = service.identify(key.strip()) if scheme.lower() == "apikey" else None
+    who = identity_of(request.headers.get("authorization", ""), service)
     if who is None:
         raise ApiError(401, UNAUTHORIZED_MESSAGE)
     return who

@@ -20,6 +20,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
+from ionq_emulator.deps import identity_of
 from ionq_emulator.records import API_PREFIX
 from ionq_emulator.responses import JSONAnswer
 from ionq_emulator.service import EmulatorService, Identity
@@ -99,16 +100,10 @@ class FastReads:
 
 
 def caller(scope: Scope, service: EmulatorService) -> Identity | None:
-    """The identity of the request's ``Authorization: apiKey`` header, or ``None``.
-
-    The same reading as the routes' ``require_key`` dependency.
-    """
+    """The identity of the request's first ``Authorization`` header, as ``require_key`` reads it."""
     for name, value in scope["headers"]:
         if name == b"authorization":
-            scheme, _, key = value.decode("latin-1").strip().partition(" ")
-            if scheme.lower() != "apikey":
-                return None
-            return service.identify(key.strip())
+            return identity_of(value.decode("latin-1"), service)
     return None
 
 

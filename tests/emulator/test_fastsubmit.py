@@ -111,8 +111,10 @@ def _auth(key: str | None) -> dict[str, str | None]:
     return {"Authorization": f"apiKey {key}" if key is not None else None}
 
 
-def _recording() -> tuple[Any, list[bytes]]:
-    """An application that records each body it is handed and answers 299."""
+def _recording(emu: Emulator) -> tuple[FastSubmit, list[bytes], list[tuple[bytes, bytes]]]:
+    """The fast submit over an application that records each body it is handed (and answers
+    299), the list it records in, and the emulator's key as an ASGI header."""
+    assert emu._service is not None
     bodies: list[bytes] = []
 
     async def application(scope: Any, receive: Any, send: Any) -> None:
@@ -126,17 +128,15 @@ def _recording() -> tuple[Any, list[bytes]]:
         await send({"type": "http.response.start", "status": 299, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
-    return application, bodies
+    key = [(b"authorization", f"apiKey {emu.api_key}".encode())]
+    return FastSubmit(application, emu._service), bodies, key
 
 
 def test_only_valid_keyed_plain_submissions_skip_the_application(
     served: tuple[Emulator, Api], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emu, api = served
-    assert emu._service is not None
-    application, handed = _recording()
-    fast = FastSubmit(application, emu._service)
-    key = [(b"authorization", f"apiKey {emu.api_key}".encode())]
+    fast, handed, key = _recording(emu)
     ghz = BODIES[0]
     before = _job_count(api)
     assert _exchange(fast, key, [ghz[:10], ghz[10:40], ghz[40:]])[0] == 201  # chunked
@@ -160,15 +160,12 @@ def test_a_failure_while_storing_is_answered_not_handed_on(
     served: tuple[Emulator, Api], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     emu, _ = served
-    assert emu._service is not None
-    application, handed = _recording()
-    fast = FastSubmit(application, emu._service)
+    fast, handed, key = _recording(emu)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(emu._service, "submit", broken)
-    key = [(b"authorization", f"apiKey {emu.api_key}".encode())]
     status, headers, content = _exchange(fast, key, [BODIES[0]])
     assert (status, headers.get("connection")) == (500, "close")
     assert b"disk on fire" not in content

@@ -44,7 +44,11 @@ def test_job_interrupted_mid_run_completes_after_restart(tmp_path: Path) -> None
         for job_id in (running, queued):
             job = api.wait(job_id, timeout=30)
             assert job["status"] == "completed", job
-            assert api.get(f"/jobs/{job_id}/results/probabilities").json() == {"1": 1.0}
+            # forte-1's noise model runs unseeded here: about one such job in 400 reads a
+            # shot of the 30 as 0, so the X is checked as the outcome nearly every shot reads.
+            probs = api.get(f"/jobs/{job_id}/results/probabilities").json()
+            assert set(probs) <= {"0", "1"} and abs(sum(probs.values()) - 1) < 1e-9, probs
+            assert probs["1"] >= 0.9, probs
 
 
 def test_a_started_row_written_by_a_dead_process_is_rerun(tmp_path: Path) -> None:
